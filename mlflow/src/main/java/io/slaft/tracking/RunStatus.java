@@ -1,0 +1,8 @@
+package io.slaft.tracking;
+
+/** Terminal status of a tracked run. */
+public enum RunStatus {
+  FINISHED,
+  FAILED,
+  KILLED
+}

@@ -1,0 +1,189 @@
+package io.slaft.tracking;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Immutable, validated tracking settings.
+ *
+ * @param trackingUri {@code http(s)://host:port} of the MLflow server, or {@code null} when no
+ *     server is configured (then every record goes to the spool)
+ * @param experimentName experiment that {@link Trackers#create} prepares eagerly
+ * @param spoolDir directory for records that could not be delivered
+ * @param retry backoff policy for connection errors, 5xx and 429
+ * @param insecureTls skip TLS certificate verification (only when explicitly requested)
+ * @param credentials server credentials; never printed by {@link #toString()}
+ * @param queueCapacity records buffered in memory before callers spill straight to the spool
+ * @param requestTimeout timeout of health probes and artifact uploads
+ * @param probeInterval how often a tracker that fell back to the spool checks whether the
+ *     server is back
+ */
+public record TrackingConfig(
+    URI trackingUri,
+    String experimentName,
+    Path spoolDir,
+    RetryPolicy retry,
+    boolean insecureTls,
+    TrackingCredentials credentials,
+    int queueCapacity,
+    Duration requestTimeout,
+    Duration probeInterval) {
+
+  public static final String TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
+  public static final String INSECURE_TLS_ENV = "MLFLOW_TRACKING_INSECURE_TLS";
+
+  public TrackingConfig {
+    checkNotNull(experimentName, "experimentName must not be null");
+    checkArgument(!experimentName.isBlank(), "experimentName must not be blank");
+    checkNotNull(spoolDir, "spoolDir must not be null");
+    checkNotNull(retry, "retry must not be null");
+    checkNotNull(credentials, "credentials must not be null (use TrackingCredentials.none())");
+    checkNotNull(requestTimeout, "requestTimeout must not be null");
+    checkNotNull(probeInterval, "probeInterval must not be null");
+    checkArgument(queueCapacity >= 16, "queueCapacity must be >= 16, got %s", queueCapacity);
+    checkArgument(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout must be > 0");
+    checkArgument(!probeInterval.isNegative(), "probeInterval must be >= 0");
+    if (trackingUri != null) {
+      String scheme = trackingUri.getScheme() == null ? "" : trackingUri.getScheme().toLowerCase(Locale.ROOT);
+      checkArgument(
+          scheme.equals("http") || scheme.equals("https"),
+          "trackingUri must be http:// or https:// (the MLflow Java client rejects other schemes), got '%s'",
+          trackingUri.getScheme());
+      checkArgument(trackingUri.getHost() != null, "trackingUri must name a host");
+      checkArgument(
+          trackingUri.getRawUserInfo() == null,
+          "trackingUri must not contain credentials; set %s or %s/%s instead",
+          TrackingCredentials.TOKEN_ENV,
+          TrackingCredentials.USERNAME_ENV,
+          TrackingCredentials.PASSWORD_ENV);
+      checkArgument(
+          trackingUri.getRawQuery() == null && trackingUri.getRawFragment() == null,
+          "trackingUri must not have a query or fragment");
+      String text = trackingUri.toString();
+      trackingUri = URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+    }
+    spoolDir = spoolDir.toAbsolutePath().normalize();
+  }
+
+  public Optional<URI> tracking() {
+    return Optional.ofNullable(trackingUri);
+  }
+
+  public static Builder builder(String experimentName, Path spoolDir) {
+    return new Builder(experimentName, spoolDir);
+  }
+
+  /**
+   * Settings from the environment: {@value #TRACKING_URI_ENV} (unset or blank means no server),
+   * {@value #INSECURE_TLS_ENV} ({@code true} turns TLS verification off) and the credentials of
+   * {@link TrackingCredentials#fromEnv}.
+   */
+  public static TrackingConfig fromEnv(String experimentName, Path spoolDir, Map<String, String> env) {
+    Builder b = builder(experimentName, spoolDir).credentials(TrackingCredentials.fromEnv(env));
+    String uri = env.get(TRACKING_URI_ENV);
+    if (uri != null && !uri.isBlank()) {
+      b.trackingUri(URI.create(uri.trim()));
+    }
+    String insecure = env.get(INSECURE_TLS_ENV);
+    if (insecure != null && !insecure.isBlank()) {
+      String v = insecure.trim().toLowerCase(Locale.ROOT);
+      checkArgument(v.equals("true") || v.equals("false"), "%s must be true or false, got '%s'", INSECURE_TLS_ENV, insecure);
+      b.insecureTls(v.equals("true"));
+    }
+    return b.build();
+  }
+
+  public TrackingConfig withTrackingUri(URI uri) {
+    return new TrackingConfig(uri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+  }
+
+  public TrackingConfig withCredentials(TrackingCredentials creds) {
+    return new TrackingConfig(trackingUri, experimentName, spoolDir, retry, insecureTls, creds, queueCapacity, requestTimeout, probeInterval);
+  }
+
+  public TrackingConfig withRetry(RetryPolicy policy) {
+    return new TrackingConfig(trackingUri, experimentName, spoolDir, policy, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+  }
+
+  public TrackingConfig withExperimentName(String name) {
+    return new TrackingConfig(trackingUri, name, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+  }
+
+  @Override
+  public String toString() {
+    return "TrackingConfig[trackingUri=" + (trackingUri == null ? "<none>" : trackingUri)
+        + ", experimentName=" + experimentName
+        + ", spoolDir=" + spoolDir
+        + ", retry=" + retry
+        + ", insecureTls=" + insecureTls
+        + ", credentials=" + credentials
+        + ", queueCapacity=" + queueCapacity
+        + ", requestTimeout=" + requestTimeout
+        + ", probeInterval=" + probeInterval + "]";
+  }
+
+  /** Builder with defaults: no server, default retries, TLS verified, 100 000 queued records. */
+  public static final class Builder {
+    private URI trackingUri;
+    private final String experimentName;
+    private final Path spoolDir;
+    private RetryPolicy retry = RetryPolicy.defaults();
+    private boolean insecureTls;
+    private TrackingCredentials credentials = TrackingCredentials.none();
+    private int queueCapacity = 100_000;
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration probeInterval = Duration.ofSeconds(5);
+
+    private Builder(String experimentName, Path spoolDir) {
+      this.experimentName = experimentName;
+      this.spoolDir = spoolDir;
+    }
+
+    public Builder trackingUri(URI uri) {
+      this.trackingUri = uri;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    public Builder insecureTls(boolean insecureTls) {
+      this.insecureTls = insecureTls;
+      return this;
+    }
+
+    public Builder credentials(TrackingCredentials credentials) {
+      this.credentials = credentials;
+      return this;
+    }
+
+    public Builder queueCapacity(int queueCapacity) {
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    public Builder probeInterval(Duration probeInterval) {
+      this.probeInterval = probeInterval;
+      return this;
+    }
+
+    public TrackingConfig build() {
+      return new TrackingConfig(
+          trackingUri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+    }
+  }
+}

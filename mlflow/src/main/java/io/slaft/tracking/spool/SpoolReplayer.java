@@ -1,0 +1,224 @@
+package io.slaft.tracking.spool;
+
+import io.slaft.tracking.TrackingAuthException;
+import io.slaft.tracking.TrackingException;
+import io.slaft.tracking.record.LogArtifact;
+import io.slaft.tracking.record.RecordSink;
+import io.slaft.tracking.record.TrackingRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a spool directory into a {@link RecordSink}, exactly once per record.
+ *
+ * <p>Records are delivered in the order they were spooled, segment by segment, in chunks. After a
+ * chunk is delivered, the ids of its records are appended to the segment's {@code .replayed} file
+ * and forced to disk; records already listed there are skipped, so replaying twice adds nothing.
+ * If the process dies between delivery and marking, the chunk is delivered again, which the
+ * sink's per-record idempotency makes harmless. Records the sink rejects as invalid are marked
+ * and counted as rejected; a retryable failure or an authentication failure stops the replay and
+ * leaves the remaining records pending.
+ *
+ * <p>Thread-safe; concurrent replays of one directory, in this or another process, are
+ * serialized by a lock file.
+ */
+public final class SpoolReplayer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SpoolReplayer.class);
+  private static final int CHUNK = 500;
+  private static final ConcurrentHashMap<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+
+  private SpoolReplayer() {}
+
+  /** Replays every pending record of {@code spoolDir} into {@code sink}. */
+  public static ReplayReport replay(Path spoolDir, RecordSink sink) {
+    Path dir = spoolDir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      return new ReplayReport(0, 0, 0, 0, null);
+    }
+    ReentrantLock local = LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+    local.lock();
+    try (FileChannel lockFile = FileChannel.open(dir.resolve(".replay.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = lockFile.lock()) {
+      return replayLocked(dir, sink);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replay spool " + dir, e);
+    } finally {
+      local.unlock();
+    }
+  }
+
+  /** Number of records in {@code spoolDir} not yet replayed. */
+  public static long pending(Path spoolDir) {
+    long pending = 0;
+    for (Path segment : segments(spoolDir.toAbsolutePath().normalize())) {
+      Set<String> done = readIds(replayedFile(segment));
+      for (TrackingRecord r : readSegment(segment)) {
+        if (!done.contains(r.id())) {
+          pending++;
+        }
+      }
+    }
+    return pending;
+  }
+
+  private static ReplayReport replayLocked(Path dir, RecordSink sink) throws IOException {
+    long replayed = 0;
+    long already = 0;
+    long rejected = 0;
+    long remaining = 0;
+    String error = null;
+    for (Path segment : segments(dir)) {
+      Path marks = replayedFile(segment);
+      Set<String> done = readIds(marks);
+      List<TrackingRecord> pending = new ArrayList<>();
+      for (TrackingRecord r : readSegment(segment)) {
+        if (done.add(r.id())) {
+          pending.add(r);
+        } else {
+          already++;
+        }
+      }
+      if (error != null) {
+        remaining += pending.size();
+        continue;
+      }
+      for (int from = 0; from < pending.size(); from += CHUNK) {
+        List<TrackingRecord> chunk = pending.subList(from, Math.min(pending.size(), from + CHUNK));
+        if (error != null) {
+          remaining += chunk.size();
+          continue;
+        }
+        try {
+          sink.deliver(chunk);
+          mark(marks, chunk);
+          replayed += chunk.size();
+        } catch (TrackingException e) {
+          if (e.retryable() || e instanceof TrackingAuthException) {
+            error = e.getMessage();
+            remaining += chunk.size();
+            continue;
+          }
+          for (TrackingRecord one : chunk) {
+            if (error != null) {
+              remaining++;
+              continue;
+            }
+            try {
+              sink.deliver(List.of(one));
+              mark(marks, List.of(one));
+              replayed++;
+            } catch (TrackingException single) {
+              if (single.retryable() || single instanceof TrackingAuthException) {
+                error = single.getMessage();
+                remaining++;
+              } else {
+                LOG.warn("Spooled record {} ({}) was rejected by the server and will not be retried: {}",
+                    one.id(), one.getClass().getSimpleName(), single.getMessage());
+                mark(marks, List.of(one));
+                rejected++;
+              }
+            }
+          }
+        }
+      }
+    }
+    return new ReplayReport(replayed, already, rejected, remaining, error);
+  }
+
+  private static void mark(Path marks, List<TrackingRecord> records) throws IOException {
+    StringBuilder ids = new StringBuilder();
+    for (TrackingRecord r : records) {
+      ids.append(r.id()).append('\n');
+    }
+    try (FileChannel ch = FileChannel.open(marks, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      var buffer = java.nio.ByteBuffer.wrap(ids.toString().getBytes(StandardCharsets.UTF_8));
+      while (buffer.hasRemaining()) {
+        ch.write(buffer);
+      }
+      ch.force(false);
+    }
+    for (TrackingRecord r : records) {
+      if (r instanceof LogArtifact artifact) {
+        Spool.deleteBlob(Path.of(artifact.localFile()));
+      }
+    }
+  }
+
+  static List<Path> segments(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(Spool.SEGMENT_PREFIX) && n.endsWith(Spool.SEGMENT_SUFFIX);
+          })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list spool " + dir, e);
+    }
+  }
+
+  private static Path replayedFile(Path segment) {
+    String n = segment.getFileName().toString();
+    return segment.resolveSibling(n.substring(0, n.length() - Spool.SEGMENT_SUFFIX.length()) + Spool.REPLAYED_SUFFIX);
+  }
+
+  private static Set<String> readIds(Path file) {
+    if (!Files.exists(file)) {
+      return new HashSet<>();
+    }
+    try {
+      Set<String> ids = new HashSet<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (!line.isBlank()) {
+          ids.add(line.trim());
+        }
+      }
+      return ids;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static List<TrackingRecord> readSegment(Path segment) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(segment, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read spool segment " + segment, e);
+    }
+    List<TrackingRecord> records = new ArrayList<>(lines.size());
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        records.add(Spool.fromJson(line));
+      } catch (IOException e) {
+        LOG.warn("Skipping unreadable line {} of spool segment {} (a write interrupted by a crash?): {}",
+            i + 1, segment, e.getMessage());
+      }
+    }
+    return records;
+  }
+}
