@@ -1,0 +1,171 @@
+package io.slaft.transforms.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.io.Serializable;
+import java.util.Objects;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One file of a task split: its path, layout and column mapping. Immutable; {@code with*} methods
+ * return validated copies.
+ *
+ * <p>A relative path is resolved against the data root ({@link DataRoot}); an absolute path is used
+ * as is. Files are read as strict UTF-8; a leading byte-order mark is ignored.
+ */
+public final class DataFile implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** How rows are delimited. */
+  public enum Format {
+    /** One row per line, fields split on the delimiter (default tab); quotes are ordinary text. */
+    TSV,
+    /** RFC 4180: fields may be quoted with {@code "}, quotes doubled, delimiters and newlines inside. */
+    CSV,
+    /** One JSON object per line. */
+    JSONL,
+    /**
+     * One JSON document: an object of {@code id -> record} (the GLUE subset layout) or an array of
+     * records. A syntax error ends the file: it is one dead letter and later entries are not read.
+     */
+    JSON
+  }
+
+  private final String path;
+  private final Format format;
+  private final boolean header;
+  private final char delimiter;
+  private final int columnCount;
+  private final ColumnMapping columns;
+
+  private DataFile(
+      String path, Format format, boolean header, char delimiter, int columnCount, ColumnMapping columns) {
+    checkArgument(path != null && !path.isBlank(), "a data file needs a non-blank path");
+    this.path = path;
+    this.format = checkNotNull(format, "format");
+    this.header = header;
+    this.delimiter = delimiter;
+    this.columnCount = columnCount;
+    this.columns = checkNotNull(columns, "columns");
+    boolean delimited = format == Format.TSV || format == Format.CSV;
+    if (delimited) {
+      checkArgument(
+          delimiter != '\n' && delimiter != '\r' && delimiter != '"',
+          "%s: the delimiter must not be a newline or a quote",
+          path);
+      if (!header) {
+        checkArgument(
+            columnCount > 0,
+            "%s: a file without a header must declare its column count (withoutHeader(n))",
+            path);
+        for (Column c : columns.all()) {
+          checkArgument(
+              !c.isNamed(),
+              "%s has no header, so column %s must be positional: use Column.at(i)",
+              path,
+              c);
+          checkArgument(
+              c.index() < columnCount,
+              "%s: column %s is outside the declared %s columns",
+              path,
+              c,
+              columnCount);
+        }
+      }
+    } else {
+      for (Column c : columns.all()) {
+        checkArgument(
+            c.isNamed(), "%s is %s, so column %s must be a field name: use Column.named(..)", path, format, c);
+      }
+    }
+  }
+
+  /** A tab-separated file with a header row. */
+  public static DataFile tsv(String path, ColumnMapping columns) {
+    return new DataFile(path, Format.TSV, true, '\t', 0, columns);
+  }
+
+  /** An RFC 4180 comma-separated file with a header row. */
+  public static DataFile csv(String path, ColumnMapping columns) {
+    return new DataFile(path, Format.CSV, true, ',', 0, columns);
+  }
+
+  /** A JSON-lines file. */
+  public static DataFile jsonl(String path, ColumnMapping columns) {
+    return new DataFile(path, Format.JSONL, false, '\0', 0, columns);
+  }
+
+  /** A single JSON document (object of records keyed by id, or array of records). */
+  public static DataFile json(String path, ColumnMapping columns) {
+    return new DataFile(path, Format.JSON, false, '\0', 0, columns);
+  }
+
+  /** A copy for a delimited file without a header row, whose rows have {@code columnCount} fields. */
+  public DataFile withoutHeader(int columnCount) {
+    checkArgument(format == Format.TSV || format == Format.CSV, "%s: only TSV/CSV files have headers", path);
+    return new DataFile(path, format, false, delimiter, columnCount, columns);
+  }
+
+  /** A copy of a delimited file with another field delimiter. */
+  public DataFile withDelimiter(char delimiter) {
+    checkArgument(format == Format.TSV || format == Format.CSV, "%s: only TSV/CSV files have delimiters", path);
+    return new DataFile(path, format, header, delimiter, columnCount, columns);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public Format format() {
+    return format;
+  }
+
+  public boolean hasHeader() {
+    return header;
+  }
+
+  public char delimiter() {
+    return delimiter;
+  }
+
+  /** The declared field count of a headerless delimited file; 0 when the header decides. */
+  public int columnCount() {
+    return columnCount;
+  }
+
+  public ColumnMapping columns() {
+    return columns;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (!(o instanceof DataFile)) {
+      return false;
+    }
+    DataFile f = (DataFile) o;
+    return path.equals(f.path)
+        && format == f.format
+        && header == f.header
+        && delimiter == f.delimiter
+        && columnCount == f.columnCount
+        && columns.equals(f.columns);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(path, format, header, delimiter, columnCount, columns);
+  }
+
+  @Override
+  public String toString() {
+    return format
+        + " "
+        + path
+        + (format == Format.TSV || format == Format.CSV
+            ? (header ? " (header)" : " (no header, " + columnCount + " columns)")
+            : "")
+        + " "
+        + columns;
+  }
+}

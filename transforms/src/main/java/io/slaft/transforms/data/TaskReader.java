@@ -1,0 +1,120 @@
+package io.slaft.transforms.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads and validates task files without Beam, for the trainer library and tools. Uses the same
+ * parser as {@link ReadTask}, so both produce identical examples and dead letters.
+ *
+ * <p>Immutable and thread-safe; each call opens its own stream. Rows come out in file order, and
+ * with a limit the first {@code limit} rows (examples and dead letters together) are read.
+ */
+public final class TaskReader {
+  private final TaskSpec spec;
+  private final @Nullable DataRoot root;
+  private final long limit;
+
+  private TaskReader(TaskSpec spec, @Nullable DataRoot root, long limit) {
+    this.spec = checkNotNull(spec, "spec");
+    this.root = root;
+    this.limit = limit;
+  }
+
+  /** A reader of {@code spec} whose data root is resolved by {@link DataRoot#resolve(String)}. */
+  public static TaskReader of(TaskSpec spec) {
+    return new TaskReader(spec, null, Long.MAX_VALUE);
+  }
+
+  /** Reads {@code split} of {@code spec} from the default data root, without a limit. */
+  public static ReadResult read(TaskSpec spec, Split split) {
+    return of(spec).read(split);
+  }
+
+  public TaskReader withDataRoot(DataRoot root) {
+    return new TaskReader(spec, checkNotNull(root, "root"), limit);
+  }
+
+  /** A copy that reads at most the first {@code rows} rows of each file ({@code rows >= 0}). */
+  public TaskReader withLimit(long rows) {
+    checkArgument(rows >= 0, "the row limit must be >= 0, got %s", rows);
+    return new TaskReader(spec, root, rows);
+  }
+
+  /**
+   * The absolute path of {@code split}'s file.
+   *
+   * @throws TaskDataException naming the file, the task, the data root and the fix when the file
+   *     does not exist
+   */
+  public Path locate(Split split) {
+    return locate(spec, split, root == null ? DataRoot.resolve(null) : root);
+  }
+
+  static Path locate(TaskSpec spec, Split split, DataRoot root) {
+    DataFile f = spec.file(split);
+    Path p = root.resolveFile(f.path());
+    if (!Files.isRegularFile(p)) {
+      throw new TaskDataException(
+          "task "
+              + spec.name()
+              + " "
+              + split.lowerName()
+              + ": data file "
+              + p
+              + " does not exist (data root "
+              + root
+              + "). Fix: pass --data-dir DIR or set "
+              + DataRoot.ENV
+              + "=DIR so that DIR/"
+              + f.path()
+              + " exists"
+              + (Path.of(f.path()).isAbsolute() ? ", or correct the absolute path in the task spec." : "."));
+    }
+    return p;
+  }
+
+  /** Reads {@code split} into memory. */
+  public ReadResult read(Split split) {
+    List<Example> examples = new ArrayList<>();
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    ReadReport report = stream(split, examples::add, deadLetters::add);
+    return new ReadResult(examples, deadLetters, report);
+  }
+
+  /**
+   * Streams {@code split} to the sinks in file order, on the calling thread.
+   *
+   * @throws TaskDataException when the file is missing, unreadable or its header lacks a column
+   */
+  public ReadReport stream(Split split, Consumer<Example> examples, Consumer<DeadLetter> deadLetters) {
+    Path p = locate(split);
+    try (InputStream in = Files.newInputStream(p)) {
+      return parse(spec, split, p.toString(), limit, in, examples, deadLetters);
+    } catch (IOException e) {
+      throw new TaskDataException("task " + spec.name() + ": cannot read " + p + ": " + e, e);
+    }
+  }
+
+  /** Parses an already open stream; {@code fileName} is recorded in examples and dead letters. */
+  static ReadReport parse(
+      TaskSpec spec,
+      Split split,
+      String fileName,
+      long limit,
+      InputStream in,
+      Consumer<Example> examples,
+      Consumer<DeadLetter> deadLetters)
+      throws IOException {
+    return new TaskParser(spec, split, fileName, limit).parse(in, examples, deadLetters);
+  }
+}
