@@ -1,0 +1,93 @@
+package io.slaft.model.backbone;
+
+import io.slaft.model.onnx.OnnxModel;
+import io.slaft.model.tokenize.TextTokenizer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A loaded frozen backbone: its shape, weights and tokenizer. Immutable and thread-safe; loading
+ * costs a few seconds and about 2x the model size in memory, so {@link #shared} keeps one per
+ * source and JVM for every thread (e.g. every Beam DoFn instance on a worker).
+ */
+public final class Backbone {
+  private static final Map<BackboneSource, Backbone> SHARED = new HashMap<>();
+
+  private final String name;
+  private final BackboneSource source;
+  private final Path onnxFile;
+  private final BackboneWeights weights;
+  private final TextTokenizer tokenizer;
+
+  private Backbone(String name, BackboneSource source, Path onnxFile, BackboneWeights weights, TextTokenizer tokenizer) {
+    this.name = name;
+    this.source = source;
+    this.onnxFile = onnxFile;
+    this.weights = weights;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Loads {@code source}; {@code maxLength} is the tokenizer's truncation length. */
+  public static Backbone load(BackboneSource source, int maxLength) {
+    Path onnx = source.onnxFile();
+    OnnxModel.requireReadable(onnx, "ONNX model file", "check the path given to --onnx");
+    Path tok = source.tokenizerFile();
+    OnnxModel.requireReadable(tok, "tokenizer file", "pass the tokenizer.json exported with the model (--tokenizer FILE)");
+    BackboneWeights weights = BertOnnxImporter.importWeights(OnnxModel.read(onnx));
+    if (maxLength > weights.config().maxPositions()) {
+      throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's "
+          + weights.config().maxPositions() + " positions (" + onnx + ")");
+    }
+    TextTokenizer tokenizer = TextTokenizer.load(tok, maxLength);
+    tokenizer.checkFits(weights.config().vocabSize(), onnx);
+    return new Backbone(source.displayName(), source, onnx, weights, tokenizer);
+  }
+
+  /** One backbone per (source, max length) and JVM, loaded on first use. */
+  public static Backbone shared(BackboneSource source, int maxLength) {
+    BackboneSource key = source;
+    synchronized (SHARED) {
+      Backbone b = SHARED.get(key);
+      if (b == null || b.tokenizer.maxLength() != maxLength) {
+        b = load(source, maxLength);
+        SHARED.put(key, b);
+      }
+      return b;
+    }
+  }
+
+  /** A backbone with given weights and tokenizer (tests with tiny random encoders). */
+  public static Backbone of(String name, BackboneWeights weights, TextTokenizer tokenizer) {
+    return new Backbone(name, null, null, weights, tokenizer);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public BackboneSource source() {
+    return source;
+  }
+
+  /** The ONNX file the weights came from; {@code null} for in-memory backbones. */
+  public Path onnxFile() {
+    return onnxFile;
+  }
+
+  public BackboneConfig config() {
+    return weights.config();
+  }
+
+  public BackboneWeights weights() {
+    return weights;
+  }
+
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Pooling pooling() {
+    return source == null ? Pooling.CLS : source.pooling();
+  }
+}

@@ -1,0 +1,183 @@
+package io.slaft.model.graph;
+
+import io.slaft.model.backbone.BackboneConfig;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.LayerWeights;
+import io.slaft.model.backbone.Pooling;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Builds a BERT-family encoder in a TensorFlow graph with the backbone weights as frozen
+ * constants: word + position + token-type embeddings, LayerNorm, masked multi-head attention, FFN
+ * with exact (erf) GELU, post-LayerNorm residuals, and CLS or mean pooling. The math follows the
+ * HF/ONNX export op for op (mask bias {@code (1 - mask) * -3.4028235e38}, scores divided by
+ * {@code sqrt(headDim)}), so outputs match ONNX Runtime to float rounding.
+ *
+ * <p>Adapters and noise enter through {@link EncoderHooks}. Inputs are placeholders
+ * {@code ids}, {@code type_ids}, {@code mask}: int32 {@code [batch, length]}.
+ */
+public final class BertEncoderGraph {
+  private final Ops tf;
+  private final BackboneConfig config;
+  private final Placeholder<TInt32> ids;
+  private final Placeholder<TInt32> typeIds;
+  private final Placeholder<TInt32> mask;
+  private final Operand<TFloat32> hidden2d;
+  private final Operand<TFloat32> hidden3d;
+  private final Operand<TFloat32> maskFloat;
+
+  private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks) {
+    this.tf = tf;
+    this.config = w.config();
+    int h = config.hidden();
+    ids = tf.withName("ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+    typeIds = tf.withName("type_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+    mask = tf.withName("mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
+    Operand<TInt32> shape = tf.shape(ids);
+    Operand<TInt32> len = tf.gather(shape, tf.constant(1), tf.constant(0));
+
+    Operand<TFloat32> word = tf.gather(matrix(w.wordEmbeddings(), config.vocabSize(), h), ids, tf.constant(0));
+    Operand<TFloat32> type = tf.gather(matrix(w.typeEmbeddings(), config.typeVocabSize(), h), typeIds, tf.constant(0));
+    Operand<TFloat32> positions = tf.gather(matrix(w.positionEmbeddings(), config.maxPositions(), h),
+        tf.range(tf.constant(0), len, tf.constant(1)), tf.constant(0));
+    Operand<TFloat32> emb = tf.math.add(tf.math.add(word, type), positions);
+    Operand<TFloat32> x = tf.reshape(emb, tf.constant(new int[] {-1, h}));
+    x = layerNorm(x, w.embNormGamma(), w.embNormBeta());
+    x = hooks.afterEmbeddings(tf, x);
+
+    maskFloat = tf.dtypes.cast(mask, TFloat32.class);
+    Operand<TFloat32> maskBias = tf.math.mul(
+        tf.math.sub(tf.constant(1f), tf.reshape(maskFloat, tf.stack(List.of(tf.constant(-1), tf.constant(1),
+            tf.constant(1), len)))),
+        tf.constant(-3.4028234663852886e+38f));
+    Operand<TInt32> headShape = tf.stack(List.of(tf.constant(-1), len, tf.constant(config.heads()),
+        tf.constant(config.headDim())));
+    for (int i = 0; i < config.layers(); i++) {
+      x = layer(i, w.layers().get(i), x, maskBias, headShape, hooks);
+      x = hooks.afterLayer(tf, i, x);
+    }
+    hidden2d = x;
+    hidden3d = tf.reshape(x, tf.stack(List.of(tf.constant(-1), len, tf.constant(h))));
+  }
+
+  /** Builds the encoder into {@code tf}'s graph. */
+  public static BertEncoderGraph build(Ops tf, BackboneWeights weights, EncoderHooks hooks) {
+    return new BertEncoderGraph(tf, weights, hooks);
+  }
+
+  private Operand<TFloat32> layer(int i, LayerWeights l, Operand<TFloat32> x, Operand<TFloat32> maskBias,
+      Operand<TInt32> headShape, EncoderHooks hooks) {
+    int h = config.hidden();
+    Operand<TFloat32> q = dense(x, l.query(), l.queryBias(), h, h, hooks.biasDelta(tf, i, "query"));
+    Operand<TFloat32> qd = hooks.queryDelta(tf, i, x);
+    if (qd != null) {
+      q = tf.math.add(q, qd);
+    }
+    Operand<TFloat32> k = dense(x, l.key(), l.keyBias(), h, h, hooks.biasDelta(tf, i, "key"));
+    Operand<TFloat32> v = dense(x, l.value(), l.valueBias(), h, h, hooks.biasDelta(tf, i, "value"));
+    Operand<TFloat32> vd = hooks.valueDelta(tf, i, x);
+    if (vd != null) {
+      v = tf.math.add(v, vd);
+    }
+    Operand<TInt32> perm = tf.constant(new int[] {0, 2, 1, 3});
+    Operand<TFloat32> q4 = tf.linalg.transpose(tf.reshape(q, headShape), perm);
+    Operand<TFloat32> k4 = tf.linalg.transpose(tf.reshape(k, headShape), perm);
+    Operand<TFloat32> v4 = tf.linalg.transpose(tf.reshape(v, headShape), perm);
+    Operand<TFloat32> scores = tf.train.batchMatMul(q4, k4, TFloat32.class, BatchMatMul.adjY(true));
+    scores = tf.math.div(scores, tf.constant((float) Math.sqrt(config.headDim())));
+    scores = tf.math.add(scores, maskBias);
+    Operand<TFloat32> probs = tf.nn.softmax(scores);
+    Operand<TFloat32> ctx = tf.train.batchMatMul(probs, v4, TFloat32.class);
+    ctx = tf.reshape(tf.linalg.transpose(ctx, perm), tf.constant(new int[] {-1, h}));
+    Operand<TFloat32> attn = dense(ctx, l.attnOut(), l.attnOutBias(), h, h, hooks.biasDelta(tf, i, "attention_output"));
+    attn = hooks.afterAttention(tf, i, attn);
+    Operand<TFloat32> x1 = layerNorm(tf.math.add(attn, x), l.attnNormGamma(), l.attnNormBeta());
+    int f = config.intermediate();
+    Operand<TFloat32> inner = gelu(dense(x1, l.ffnIn(), l.ffnInBias(), h, f, hooks.biasDelta(tf, i, "intermediate")));
+    Operand<TFloat32> out = dense(inner, l.ffnOut(), l.ffnOutBias(), f, h, hooks.biasDelta(tf, i, "output"));
+    out = hooks.afterFfn(tf, i, x1, out);
+    return layerNorm(tf.math.add(out, x1), l.ffnNormGamma(), l.ffnNormBeta());
+  }
+
+  private Operand<TFloat32> dense(Operand<TFloat32> x, float[] w, float[] b, int in, int out, Operand<TFloat32> biasDelta) {
+    Operand<TFloat32> bias = vector(b);
+    if (biasDelta != null) {
+      bias = tf.math.add(bias, biasDelta);
+    }
+    return tf.math.add(tf.linalg.matMul(x, matrix(w, in, out)), bias);
+  }
+
+  /** Exact GELU as exported: {@code x * (1 + erf(x / sqrt 2)) * 0.5}. */
+  public static Operand<TFloat32> gelu(Ops tf, Operand<TFloat32> x) {
+    Operand<TFloat32> e = tf.math.erf(tf.math.div(x, tf.constant(1.4142135f)));
+    return tf.math.mul(tf.math.mul(x, tf.math.add(e, tf.constant(1f))), tf.constant(0.5f));
+  }
+
+  private Operand<TFloat32> gelu(Operand<TFloat32> x) {
+    return gelu(tf, x);
+  }
+
+  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, float[] gamma, float[] beta) {
+    Operand<TInt32> last = tf.constant(-1);
+    Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
+    Operand<TFloat32> d = tf.math.sub(x, mean);
+    Operand<TFloat32> var = tf.math.mean(tf.math.square(d), last, Mean.keepDims(true));
+    Operand<TFloat32> norm = tf.math.div(d, tf.math.sqrt(tf.math.add(var, tf.constant(config.layerNormEps()))));
+    return tf.math.add(tf.math.mul(norm, vector(gamma)), vector(beta));
+  }
+
+  private Operand<TFloat32> matrix(float[] values, int rows, int cols) {
+    return tf.constant(Shape.of(rows, cols), DataBuffers.of(values, true, false));
+  }
+
+  private Operand<TFloat32> vector(float[] values) {
+    return tf.constant(Shape.of(values.length), DataBuffers.of(values, true, false));
+  }
+
+  /** Pooled sentence vectors {@code [batch, hidden]}. */
+  public Operand<TFloat32> pooled(Pooling pooling) {
+    if (pooling == Pooling.CLS) {
+      return tf.squeeze(tf.slice(hidden3d, tf.constant(new int[] {0, 0, 0}), tf.constant(new int[] {-1, 1, -1})),
+          org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
+    }
+    Operand<TFloat32> m = tf.expandDims(maskFloat, tf.constant(-1));
+    Operand<TFloat32> sum = tf.reduceSum(tf.math.mul(hidden3d, m), tf.constant(1));
+    Operand<TFloat32> count = tf.math.maximum(tf.reduceSum(m, tf.constant(1)), tf.constant(1e-9f));
+    return tf.math.div(sum, count);
+  }
+
+  public Placeholder<TInt32> ids() {
+    return ids;
+  }
+
+  public Placeholder<TInt32> typeIds() {
+    return typeIds;
+  }
+
+  public Placeholder<TInt32> mask() {
+    return mask;
+  }
+
+  /** Last hidden states {@code [batch, length, hidden]}. */
+  public Operand<TFloat32> hidden() {
+    return hidden3d;
+  }
+
+  /** Last hidden states folded to {@code [batch * length, hidden]}. */
+  public Operand<TFloat32> hidden2d() {
+    return hidden2d;
+  }
+
+  public BackboneConfig config() {
+    return config;
+  }
+}

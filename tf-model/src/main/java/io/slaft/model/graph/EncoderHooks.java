@@ -1,0 +1,52 @@
+package io.slaft.model.graph;
+
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Insertion points of the encoder graph. {@link BertEncoderGraph} calls each hook while it builds
+ * a layer; the defaults change nothing, so {@link #NONE} gives the frozen backbone. All tensors
+ * are 2-D {@code [tokens, hidden]} (batch and time folded together) unless stated.
+ */
+public interface EncoderHooks {
+  EncoderHooks NONE = new EncoderHooks() {};
+
+  /** Added to the query projection of {@code layer} (LoRA site); {@code null} for nothing. */
+  default Operand<TFloat32> queryDelta(Ops tf, int layer, Operand<TFloat32> input) {
+    return null;
+  }
+
+  /** Added to the value projection of {@code layer} (LoRA site); {@code null} for nothing. */
+  default Operand<TFloat32> valueDelta(Ops tf, int layer, Operand<TFloat32> input) {
+    return null;
+  }
+
+  /** Rewrites the attention output projection before residual and LayerNorm (series adapter site). */
+  default Operand<TFloat32> afterAttention(Ops tf, int layer, Operand<TFloat32> attnOut) {
+    return attnOut;
+  }
+
+  /**
+   * Rewrites the FFN output before residual and LayerNorm; {@code ffnInput} is the FFN's input
+   * (series adapter site after the FFN, parallel adapter site beside it).
+   */
+  default Operand<TFloat32> afterFfn(Ops tf, int layer, Operand<TFloat32> ffnInput, Operand<TFloat32> ffnOut) {
+    return ffnOut;
+  }
+
+  /** Rewrites the embedding output (after its LayerNorm), e.g. to inject noise. */
+  default Operand<TFloat32> afterEmbeddings(Ops tf, Operand<TFloat32> embeddings) {
+    return embeddings;
+  }
+
+  /** Rewrites a layer's output hidden states, e.g. to inject noise. */
+  default Operand<TFloat32> afterLayer(Ops tf, int layer, Operand<TFloat32> hidden) {
+    return hidden;
+  }
+
+  /** Bias-only tuning (BitFit): a trainable delta added to a frozen bias, or {@code null}. */
+  default Operand<TFloat32> biasDelta(Ops tf, int layer, String role) {
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+package io.slaft.model.inference;
+
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.graph.BertEncoderGraph;
+import io.slaft.model.graph.EncoderHooks;
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.model.tokenize.TokenBatch;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The frozen backbone as a forward function: token batch → last hidden states or pooled vectors.
+ * Owns one graph and session; {@link #close()} releases them. Thread-safe for concurrent calls
+ * (TensorFlow sessions allow concurrent runs).
+ */
+public final class FrozenEncoder implements AutoCloseable {
+  private final Graph graph;
+  private final Session session;
+  private final BertEncoderGraph encoder;
+  private final Operand<TFloat32> pooled;
+  private final int hidden;
+
+  public FrozenEncoder(BackboneWeights weights, Pooling pooling) {
+    graph = new Graph();
+    Ops tf = Ops.create(graph);
+    encoder = BertEncoderGraph.build(tf, weights, EncoderHooks.NONE);
+    pooled = encoder.pooled(pooling);
+    hidden = weights.config().hidden();
+    session = TfRuntime.newSession(graph);
+  }
+
+  /** Last hidden states, row-major {@code [batch, length, hidden]}. */
+  public float[] hidden(TokenBatch batch) {
+    return run(batch, encoder.hidden(), (long) batch.batch() * batch.length() * hidden);
+  }
+
+  /** Pooled sentence vectors, row-major {@code [batch, hidden]}. */
+  public float[] pooled(TokenBatch batch) {
+    return run(batch, pooled, (long) batch.batch() * hidden);
+  }
+
+  private float[] run(TokenBatch b, Operand<TFloat32> out, long size) {
+    Shape s = Shape.of(b.batch(), b.length());
+    try (TInt32 ids = TInt32.tensorOf(s, DataBuffers.of(b.ids(), true, false));
+         TInt32 types = TInt32.tensorOf(s, DataBuffers.of(b.typeIds(), true, false));
+         TInt32 mask = TInt32.tensorOf(s, DataBuffers.of(b.mask(), true, false));
+         Result r = session.runner().feed(encoder.ids(), ids).feed(encoder.typeIds(), types)
+             .feed(encoder.mask(), mask).fetch(out).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      float[] a = new float[(int) size];
+      t.copyTo(DataBuffers.of(a, false, false));
+      return a;
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

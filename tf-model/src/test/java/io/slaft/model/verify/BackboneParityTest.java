@@ -1,0 +1,26 @@
+package io.slaft.model.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneSource;
+import org.junit.jupiter.api.Test;
+
+/** The real MiniLM backbone rebuilt in TensorFlow matches ONNX Runtime on the original export. */
+class BackboneParityTest {
+  @Test
+  void minilmMatchesOnnxRuntime() {
+    Backbone b = Backbone.shared(BackboneSource.builtin("minilm-l6"), 128);
+    assertEquals(6, b.config().layers());
+    assertEquals(384, b.config().hidden());
+    assertEquals(12, b.config().heads());
+    assertEquals(1536, b.config().intermediate());
+    assertEquals(22_565_376L, b.weights().allArrays().stream().mapToLong(a -> a.length).sum()
+        - b.config().hidden() * 0L);
+    ParityReport r = BackboneParity.run(b, s -> {});
+    System.out.println(r.line());
+    assertTrue(r.cases() >= 20, "at least 20 varied inputs");
+    assertTrue(r.passes(), r.line());
+  }
+}
