@@ -47,6 +47,16 @@ public final class SpoolReplayer {
 
   /** Replays every pending record of {@code spoolDir} into {@code sink}. */
   public static ReplayReport replay(Path spoolDir, RecordSink sink) {
+    return replay(spoolDir, sink, segment -> true);
+  }
+
+  /** Replays the pending records of one segment file (e.g. {@link Spool#segment()}). */
+  public static ReplayReport replaySegment(Path segment, RecordSink sink) {
+    Path abs = segment.toAbsolutePath().normalize();
+    return replay(abs.getParent(), sink, abs::equals);
+  }
+
+  private static ReplayReport replay(Path spoolDir, RecordSink sink, java.util.function.Predicate<Path> segments) {
     Path dir = spoolDir.toAbsolutePath().normalize();
     if (!Files.isDirectory(dir)) {
       return new ReplayReport(0, 0, 0, 0, null);
@@ -55,7 +65,7 @@ public final class SpoolReplayer {
     local.lock();
     try (FileChannel lockFile = FileChannel.open(dir.resolve(".replay.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = lockFile.lock()) {
-      return replayLocked(dir, sink);
+      return replayLocked(dir, sink, segments);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot replay spool " + dir, e);
     } finally {
@@ -77,13 +87,17 @@ public final class SpoolReplayer {
     return pending;
   }
 
-  private static ReplayReport replayLocked(Path dir, RecordSink sink) throws IOException {
+  private static ReplayReport replayLocked(Path dir, RecordSink sink, java.util.function.Predicate<Path> filter)
+      throws IOException {
     long replayed = 0;
     long already = 0;
     long rejected = 0;
     long remaining = 0;
     String error = null;
     for (Path segment : segments(dir)) {
+      if (!filter.test(segment)) {
+        continue;
+      }
       Path marks = replayedFile(segment);
       Set<String> done = readIds(marks);
       List<TrackingRecord> pending = new ArrayList<>();
