@@ -1,0 +1,68 @@
+package io.slaft.cli;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.bench.BackboneBenchmark;
+import io.slaft.model.bench.BenchStats;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code slaft bench ...}: benchmarks that print the command, the machine and medians. */
+@Command(name = "bench", description = "Benchmarks (medians over runs, ratios against a reference in the same process).",
+    subcommands = {BenchCommand.BackboneBench.class})
+public final class BenchCommand {
+
+  @Command(name = "backbone", mixinStandardHelpOptions = true,
+      description = "Forward tokens/s of slaft's TF encoder vs ONNX Runtime, batch 32 at lengths 64 and 128.")
+  static final class BackboneBench implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+    @Mixin BackboneOptions backbone;
+
+    @Option(names = "--runs", defaultValue = "7", description = "Timed runs per shape (median reported). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up runs. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lengths", defaultValue = "64,128", split = ",", description = "Sequence lengths. Default: ${DEFAULT-VALUE}.")
+    int[] lengths;
+
+    @Override
+    public Integer call() {
+      global.apply();
+      if (runs < 5) {
+        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
+      }
+      Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, max(lengths)));
+      BackboneBenchmark.Result r = BackboneBenchmark.run(b, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
+      System.out.println("command: ./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup);
+      System.out.println("machine: " + BenchStats.machine() + ", TF intra-op threads " + r.threads());
+      System.out.println();
+      System.out.println("| backbone | batch x length | slaft TF tokens/s | ONNX Runtime tokens/s | TF / ORT |");
+      System.out.println("|---|---|---:|---:|---:|");
+      boolean ok = true;
+      for (BackboneBenchmark.Row row : r.rows()) {
+        System.out.printf(Locale.ROOT, "| %s | %d x %d | %,.0f | %,.0f | %.2f |%n", r.backbone(), row.batch(), row.length(),
+            row.tfTokensPerSec(), row.ortTokensPerSec(), row.ratio());
+        ok &= row.ratio() >= 0.85;
+      }
+      System.out.printf(Locale.ROOT, "%npeak RSS %.0f MiB (both engines loaded); medians of %d runs after %d warm-up%n",
+          r.peakRssMiB(), r.runs(), warmup);
+      System.out.println("target TF >= 0.85x ONNX Runtime: " + (ok ? "met" : "NOT met"));
+      return ExitCode.OK;
+    }
+
+    private static int max(int[] a) {
+      int m = 0;
+      for (int x : a) {
+        m = Math.max(m, x);
+      }
+      return m;
+    }
+  }
+}

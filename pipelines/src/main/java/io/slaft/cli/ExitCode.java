@@ -1,0 +1,17 @@
+package io.slaft.cli;
+
+/** Exit codes of the {@code slaft} command; scripts may rely on them. */
+public final class ExitCode {
+  /** Success. */
+  public static final int OK = 0;
+  /** The command ran but its check failed (parity off, target missed, failed points in a sweep). */
+  public static final int CHECK_FAILED = 1;
+  /** Wrong command line (unknown option, missing argument). */
+  public static final int USAGE = 2;
+  /** Bad input: config key, missing or corrupt data or model file. The message names it. */
+  public static final int BAD_INPUT = 3;
+  /** Anything else went wrong at run time. */
+  public static final int RUNTIME = 4;
+
+  private ExitCode() {}
+}

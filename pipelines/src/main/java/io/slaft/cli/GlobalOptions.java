@@ -1,0 +1,30 @@
+package io.slaft.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.slaft.model.runtime.TfRuntime;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** Options every subcommand accepts: verbosity and TensorFlow threads. */
+public final class GlobalOptions {
+  @Option(names = {"-v", "--verbose"}, description = "Log more (Beam, Flink, TensorFlow details).")
+  boolean verbose;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "TensorFlow intra-op threads (default: one per core; fixed for the whole run).")
+  int threads;
+
+  /** Applies logging levels and thread counts; call before any model is loaded. */
+  public void apply() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(verbose ? Level.INFO : Level.WARN);
+    ((Logger) LoggerFactory.getLogger("io.slaft")).setLevel(verbose ? Level.DEBUG : Level.INFO);
+    if (!verbose) {
+      for (String noisy : new String[] {"org.apache.flink", "org.apache.beam", "akka", "org.apache.pekko", "org.mlflow"}) {
+        ((Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.ERROR);
+      }
+    }
+    TfRuntime.configure(threads, 1);
+  }
+}
