@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param requestTimeout timeout of health probes and artifact uploads
  * @param probeInterval how often a tracker that fell back to the spool checks whether the
  *     server is back
+ * @param linger how long the delivery thread waits for more records before sending a small
+ *     batch (a flush or close cuts it short)
  */
 public record TrackingConfig(
     URI trackingUri,
@@ -34,7 +36,8 @@ public record TrackingConfig(
     TrackingCredentials credentials,
     int queueCapacity,
     Duration requestTimeout,
-    Duration probeInterval) {
+    Duration probeInterval,
+    Duration linger) {
 
   public static final String TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
   public static final String INSECURE_TLS_ENV = "MLFLOW_TRACKING_INSECURE_TLS";
@@ -50,6 +53,8 @@ public record TrackingConfig(
     checkArgument(queueCapacity >= 16, "queueCapacity must be >= 16, got %s", queueCapacity);
     checkArgument(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout must be > 0");
     checkArgument(!probeInterval.isNegative(), "probeInterval must be >= 0");
+    checkNotNull(linger, "linger must not be null");
+    checkArgument(!linger.isNegative() && linger.compareTo(Duration.ofMinutes(1)) <= 0, "linger must be in [0, 1 min], got %s", linger);
     if (trackingUri != null) {
       String scheme = trackingUri.getScheme() == null ? "" : trackingUri.getScheme().toLowerCase(Locale.ROOT);
       checkArgument(
@@ -101,19 +106,19 @@ public record TrackingConfig(
   }
 
   public TrackingConfig withTrackingUri(URI uri) {
-    return new TrackingConfig(uri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+    return new TrackingConfig(uri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
   }
 
   public TrackingConfig withCredentials(TrackingCredentials creds) {
-    return new TrackingConfig(trackingUri, experimentName, spoolDir, retry, insecureTls, creds, queueCapacity, requestTimeout, probeInterval);
+    return new TrackingConfig(trackingUri, experimentName, spoolDir, retry, insecureTls, creds, queueCapacity, requestTimeout, probeInterval, linger);
   }
 
   public TrackingConfig withRetry(RetryPolicy policy) {
-    return new TrackingConfig(trackingUri, experimentName, spoolDir, policy, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+    return new TrackingConfig(trackingUri, experimentName, spoolDir, policy, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
   }
 
   public TrackingConfig withExperimentName(String name) {
-    return new TrackingConfig(trackingUri, name, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+    return new TrackingConfig(trackingUri, name, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
   }
 
   @Override
@@ -126,7 +131,8 @@ public record TrackingConfig(
         + ", credentials=" + credentials
         + ", queueCapacity=" + queueCapacity
         + ", requestTimeout=" + requestTimeout
-        + ", probeInterval=" + probeInterval + "]";
+        + ", probeInterval=" + probeInterval
+        + ", linger=" + linger + "]";
   }
 
   /** Builder with defaults: no server, default retries, TLS verified, 100 000 queued records. */
@@ -140,6 +146,7 @@ public record TrackingConfig(
     private int queueCapacity = 100_000;
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration probeInterval = Duration.ofSeconds(5);
+    private Duration linger = Duration.ofMillis(200);
 
     private Builder(String experimentName, Path spoolDir) {
       this.experimentName = experimentName;
@@ -181,9 +188,14 @@ public record TrackingConfig(
       return this;
     }
 
+    public Builder linger(Duration linger) {
+      this.linger = linger;
+      return this;
+    }
+
     public TrackingConfig build() {
       return new TrackingConfig(
-          trackingUri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval);
+          trackingUri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
     }
   }
 }

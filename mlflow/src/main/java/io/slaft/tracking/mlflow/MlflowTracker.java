@@ -63,6 +63,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(MlflowTracker.class);
   private static final int MAX_DRAIN = 20_000;
+  private static final int LINGER_TARGET = 2_000;
 
   private final TrackingConfig config;
   private final MlflowApi api;
@@ -334,6 +335,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
       }
       batch.add(head);
       queue.drainTo(batch, MAX_DRAIN);
+      linger(batch);
       boolean stop = false;
       for (Object item : batch) {
         if (item instanceof TrackingRecord r) {
@@ -359,6 +361,33 @@ public final class MlflowTracker implements Tracker, RecordSink {
         recoverIfDue(true);
         return;
       }
+    }
+  }
+
+  private void linger(List<Object> batch) {
+    long deadline = System.nanoTime() + config.linger().toNanos();
+    int checked = 0;
+    while (batch.size() < LINGER_TARGET) {
+      for (; checked < batch.size(); checked++) {
+        if (!(batch.get(checked) instanceof TrackingRecord)) {
+          return;
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      Object next;
+      try {
+        next = queue.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (next == null) {
+        return;
+      }
+      batch.add(next);
+      queue.drainTo(batch, MAX_DRAIN);
     }
   }
 
