@@ -1,0 +1,177 @@
+package io.slaft.transforms.cache;
+
+import static com.google.common.base.Preconditions.checkNotNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StepCache} in a local (or shared POSIX) directory.
+ *
+ * <p>Layout: {@code <root>/<hh>/<hex>/result/} plus {@code key.json} (stage, parameters, inputs,
+ * code version) for directory results, and {@code <root>/<hh>/<hex>.json} for JSON results, where
+ * {@code hh} is the key's first two hex digits. Entries are assembled under {@code <root>/.tmp/}
+ * and published with an atomic rename on the same file system. A crash leaves at most stray
+ * directories under {@code .tmp}, never a partial entry. Thread-safe and multi-process-safe.
+ */
+public final class FileStepCache implements StepCache {
+  private static final Logger LOG = LoggerFactory.getLogger(FileStepCache.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path root;
+  private final boolean forcing;
+
+  private FileStepCache(Path root, boolean forcing) {
+    this.root = root.toAbsolutePath().normalize();
+    this.forcing = forcing;
+  }
+
+  /** A cache in {@code root}, created if missing. */
+  public static FileStepCache open(Path root) throws IOException {
+    Files.createDirectories(checkNotNull(root, "root").resolve(".tmp"));
+    return new FileStepCache(root, false);
+  }
+
+  /** A copy that ignores existing entries and replaces them with fresh results ({@code --no-cache}). */
+  public FileStepCache forcingRerun() {
+    return new FileStepCache(root, true);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public boolean forcing() {
+    return forcing;
+  }
+
+  private Path entryDir(CacheKey key) {
+    return root.resolve(key.hex().substring(0, 2)).resolve(key.hex());
+  }
+
+  private Path entryJson(CacheKey key) {
+    return root.resolve(key.hex().substring(0, 2)).resolve(key.hex() + ".json");
+  }
+
+  private Path newTemp() throws IOException {
+    Path tmp = root.resolve(".tmp").resolve(UUID.randomUUID().toString());
+    Files.createDirectories(tmp);
+    return tmp;
+  }
+
+  @Override
+  public Optional<Path> lookupDir(CacheKey key) {
+    Path result = entryDir(key).resolve("result");
+    if (!forcing && Files.isDirectory(result)) {
+      LOG.info("cache HIT {} -> {}", key, result);
+      return Optional.of(result);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Path storeDir(CacheKey key, DirProducer producer) throws IOException {
+    Path tmp = newTemp();
+    try {
+      Path result = tmp.resolve("result");
+      Files.createDirectory(result);
+      producer.produce(result);
+      Files.writeString(tmp.resolve("key.json"), manifest(key), StandardCharsets.UTF_8);
+      Path entry = entryDir(key);
+      Files.createDirectories(entry.getParent());
+      if (forcing && Files.exists(entry)) {
+        Path trash = root.resolve(".tmp").resolve("old-" + UUID.randomUUID());
+        try {
+          Files.move(entry, trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException raced) {
+          trash = null;
+        }
+        publish(tmp, entry, key);
+        if (trash != null) {
+          deleteTree(trash);
+        }
+      } else {
+        publish(tmp, entry, key);
+      }
+      LOG.info("cache {} {} -> {}", forcing ? "FORCED" : "MISS", key, entry.resolve("result"));
+      return entry.resolve("result");
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void publish(Path tmp, Path entry, CacheKey key) throws IOException {
+    try {
+      Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+      LOG.info("cache entry {} was published concurrently; keeping the existing one", key);
+    }
+  }
+
+  @Override
+  public Optional<String> lookupJson(CacheKey key) throws IOException {
+    Path p = entryJson(key);
+    if (forcing || !Files.isRegularFile(p)) {
+      return Optional.empty();
+    }
+    LOG.info("cache HIT {} -> {}", key, p);
+    return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void storeJson(CacheKey key, String json) throws IOException {
+    checkNotNull(json, "json");
+    Path tmp = newTemp();
+    try {
+      Path file = tmp.resolve("result.json");
+      Files.writeString(file, json, StandardCharsets.UTF_8);
+      Path target = entryJson(key);
+      Files.createDirectories(target.getParent());
+      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      LOG.info("cache {} {} -> {}", forcing ? "FORCED" : "MISS", key, target);
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static String manifest(CacheKey key) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("key", key.hex());
+    n.put("stage", key.stage());
+    ObjectNode params = n.putObject("params");
+    key.params().forEach(params::put);
+    key.inputs().forEach(n.putArray("inputs")::add);
+    n.put("codeVersion", key.codeVersion());
+    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FileStepCache{" + root + (forcing ? ", forcing" : "") + "}";
+  }
+}
