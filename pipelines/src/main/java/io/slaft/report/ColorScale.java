@@ -24,7 +24,8 @@ final class ColorScale implements PaintScale, Serializable {
   ColorScale(double lower, double upper) {
     if (!(Double.isFinite(lower) && Double.isFinite(upper) && lower < upper)) {
       throw new IllegalArgumentException(
-          "colour scale needs finite bounds with lower < upper, got [" + lower + ", " + upper + "]");
+          "colour scale needs finite bounds with lower < upper, got [" + lower + ", " + upper
+              + "]");
     }
     this.lower = lower;
     this.upper = upper;

@@ -72,7 +72,8 @@ public final class LinePlot {
       if (this.x.length == 0) {
         throw new IllegalArgumentException("series '" + name + "' needs at least one point");
       }
-      if (this.mean.length != this.x.length || (this.std != null && this.std.length != this.x.length)) {
+      if (this.mean.length != this.x.length
+          || (this.std != null && this.std.length != this.x.length)) {
         throw new IllegalArgumentException("series '" + name + "' must have as many means"
             + (std == null ? "" : " and stds") + " as x values (" + this.x.length + ")");
       }

@@ -18,8 +18,8 @@ import java.util.Objects;
  * with the column's decimals ({@link Builder#decimals(int)}, overridable per column), NaN as
  * {@code NaN} and infinities as {@code inf}/{@code -inf}; other numbers with {@code toString()}
  * ({@link BigDecimal} in plain notation); anything else with {@code String.valueOf}, line breaks
- * replaced by spaces. A column whose non-empty cells are all numbers is right-aligned. Formatting is
- * locale-independent ({@link Locale#ROOT}). Immutable and thread-safe.
+ * replaced by spaces. A column whose non-empty cells are all numbers is right-aligned. Formatting
+ * is locale-independent ({@link Locale#ROOT}). Immutable and thread-safe.
  */
 public final class MarkdownTable {
 

@@ -22,7 +22,8 @@ final class CharacterPerturbation implements TextPerturbation {
      */
     SWAP {
       @Override
-      String perturb(String text, double ratio, SplittableRandom positions, SplittableRandom content) {
+      String perturb(
+          String text, double ratio, SplittableRandom positions, SplittableRandom content) {
         char[] chars = text.toCharArray();
         int pairs = Units.swapPairs(ratio, letters(chars), content);
         int[] starts = new int[chars.length];
@@ -54,10 +55,12 @@ final class CharacterPerturbation implements TextPerturbation {
     /** Deletes {@code round(r × letters)} letters. */
     DELETE {
       @Override
-      String perturb(String text, double ratio, SplittableRandom positions, SplittableRandom content) {
+      String perturb(
+          String text, double ratio, SplittableRandom positions, SplittableRandom content) {
         int[] letters = letterIndexes(text);
         boolean[] deleted = new boolean[text.length()];
-        for (int unit : Units.choose(letters.length, Units.count(ratio, letters.length), positions)) {
+        int k = Units.count(ratio, letters.length);
+        for (int unit : Units.choose(letters.length, k, positions)) {
           deleted[letters[unit]] = true;
         }
         StringBuilder out = new StringBuilder(text.length());
@@ -76,10 +79,12 @@ final class CharacterPerturbation implements TextPerturbation {
      */
     INSERT {
       @Override
-      String perturb(String text, double ratio, SplittableRandom positions, SplittableRandom content) {
+      String perturb(
+          String text, double ratio, SplittableRandom positions, SplittableRandom content) {
         int[] letters = letterIndexes(text);
         char[] inserted = new char[text.length()];
-        for (int unit : Units.choose(letters.length, Units.count(ratio, letters.length), positions)) {
+        int k = Units.count(ratio, letters.length);
+        for (int unit : Units.choose(letters.length, k, positions)) {
           inserted[letters[unit]] = (char) ('a' + content.nextInt(26));
         }
         StringBuilder out = new StringBuilder(text.length() + letters.length);
@@ -94,12 +99,13 @@ final class CharacterPerturbation implements TextPerturbation {
     },
 
     /**
-     * Replaces {@code round(r × ASCII letters)} ASCII letters by a uniformly chosen QWERTY neighbour of
-     * the same case.
+     * Replaces {@code round(r × ASCII letters)} ASCII letters by a uniformly chosen QWERTY
+     * neighbour of the same case.
      */
     KEYBOARD {
       @Override
-      String perturb(String text, double ratio, SplittableRandom positions, SplittableRandom content) {
+      String perturb(
+          String text, double ratio, SplittableRandom positions, SplittableRandom content) {
         char[] chars = text.toCharArray();
         int[] keys = new int[chars.length];
         int n = 0;
@@ -112,7 +118,8 @@ final class CharacterPerturbation implements TextPerturbation {
           int i = keys[unit];
           char[] near = Keyboard.neighbours(chars[i]);
           char replacement = near[content.nextInt(near.length)];
-          chars[i] = Character.isUpperCase(chars[i]) ? Character.toUpperCase(replacement) : replacement;
+          chars[i] =
+              Character.isUpperCase(chars[i]) ? Character.toUpperCase(replacement) : replacement;
         }
         return new String(chars);
       }
@@ -125,7 +132,8 @@ final class CharacterPerturbation implements TextPerturbation {
   static final CharacterPerturbation SWAP = new CharacterPerturbation(Kind.SWAP, "char-swap");
   static final CharacterPerturbation DELETE = new CharacterPerturbation(Kind.DELETE, "char-delete");
   static final CharacterPerturbation INSERT = new CharacterPerturbation(Kind.INSERT, "char-insert");
-  static final CharacterPerturbation KEYBOARD = new CharacterPerturbation(Kind.KEYBOARD, "char-keyboard");
+  static final CharacterPerturbation KEYBOARD =
+      new CharacterPerturbation(Kind.KEYBOARD, "char-keyboard");
 
   /** Every instance, in registry order. */
   static final CharacterPerturbation[] ALL = {SWAP, DELETE, INSERT, KEYBOARD};

@@ -12,10 +12,10 @@ import java.util.stream.IntStream;
  * Training-label noise keyed by example, for the data-level robustness and sensitivity studies.
  *
  * <p>Which examples are affected and how depends only on (seed, example key): the examples are
- * ranked by {@link ExampleRandom#seed ExampleRandom.seed(seed, "label-noise", key, 0)}, so permuting
- * the input (keys and labels together) permutes the output the same way, and the examples flipped at
- * a lower ratio are a subset of those flipped at a higher one. Stateless and thread-safe; inputs are
- * never modified.
+ * ranked by {@link ExampleRandom#seed ExampleRandom.seed(seed, "label-noise", key, 0)}, so
+ * permuting the input (keys and labels together) permutes the output the same way, and the examples
+ * flipped at a lower ratio are a subset of those flipped at a higher one. Stateless and
+ * thread-safe; inputs are never modified.
  */
 public final class LabelNoise {
 

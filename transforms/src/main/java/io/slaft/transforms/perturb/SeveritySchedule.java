@@ -66,7 +66,8 @@ public record SeveritySchedule(List<Double> levels) implements Serializable {
         levels.add(percent ? value / 100.0 : value);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
-            "severity levels must be numbers or percentages, got '" + entry + "' in '" + text + "'");
+            "severity levels must be numbers or percentages, got '" + entry + "' in '" + text
+                + "'");
       }
     }
     return new SeveritySchedule(levels);

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 /**
  * A perturbation of raw text (character or word level).
  *
- * <p>Callers that need per-example determinism should not build the random stream themselves but use
- * {@link TextPerturber}, which derives it from (global seed, perturbation name, example key).
+ * <p>Callers that need per-example determinism should not build the random stream themselves but
+ * use {@link TextPerturber}, which derives it from (global seed, perturbation name, example key).
  */
 public interface TextPerturbation extends Perturbation {
 
@@ -17,7 +17,7 @@ public interface TextPerturbation extends Perturbation {
    * @param ratio fraction of units to change, in [0, 1]
    * @param random the source of randomness; consumed, so pass a fresh stream per call for
    *     reproducible results
-   * @return the perturbed text; {@code text} itself when nothing changes
+   * @return the perturbed text; {@code text} itself at ratio 0
    * @throws IllegalArgumentException if {@code ratio} is outside [0, 1] or not finite
    * @throws NullPointerException if {@code text} or {@code random} is null
    */

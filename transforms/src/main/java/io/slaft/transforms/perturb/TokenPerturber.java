@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * A token perturbation bound to a ratio and a global seed. Each sequence is perturbed with
- * {@link ExampleRandom#of ExampleRandom.of(seed, perturbation name, example key, 0)}; a sentence pair
- * is one sequence ({@code [CLS] a [SEP] b [SEP]}), so both sides are perturbed and the special
+ * {@link ExampleRandom#of ExampleRandom.of(seed, perturbation name, example key, 0)}; a sentence
+ * pair is one sequence ({@code [CLS] a [SEP] b [SEP]}), so both sides are perturbed and the special
  * tokens between them are kept. Determinism and nesting across ratios are as for
  * {@link TextPerturber}. Immutable and thread-safe.
  *

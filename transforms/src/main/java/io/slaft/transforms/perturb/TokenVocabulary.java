@@ -11,7 +11,8 @@ import java.util.stream.IntStream;
  *
  * <p>Protected ids ([PAD], [CLS], [SEP] and the reserved ids) mark positions that are never
  * changed. Replacement ids are drawn from the ordinary ids: every id in [0, size) that is neither
- * protected nor [UNK] nor [MASK]. [UNK] and [MASK] found in an input are ordinary content positions.
+ * protected nor [UNK] nor [MASK]. [UNK] and [MASK] found in an input are ordinary content
+ * positions.
  *
  * @param size number of ids; ids are {@code 0 .. size-1}
  * @param padId the padding token

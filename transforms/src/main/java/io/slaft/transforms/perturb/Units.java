@@ -49,7 +49,7 @@ final class Units {
     return chosen;
   }
 
-  /** A uniformly random permutation of {@code [0, n)} drawn lazily, front to back (Fisher–Yates). */
+  /** A uniformly random permutation of {@code [0, n)}, drawn lazily front to back. */
   static final class Permutation {
     private final int[] items;
     private final SplittableRandom random;

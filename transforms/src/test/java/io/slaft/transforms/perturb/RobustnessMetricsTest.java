@@ -56,7 +56,8 @@ class RobustnessMetricsTest {
   void areaUnderTheSeverityCurveIsTheNormalisedTrapezoid() {
     double[] metrics = {0.90, 0.88, 0.85, 0.80, 0.70};
     // 0.05 × ((0.90+0.88) + (0.88+0.85) + (0.85+0.80) + (0.80+0.70)) / 2 = 0.1665; ÷ 0.20
-    assertEquals(0.8325, RobustnessMetrics.areaUnderCurve(SeveritySchedule.DEFAULT, metrics), 1e-12);
+    assertEquals(0.8325,
+        RobustnessMetrics.areaUnderCurve(SeveritySchedule.DEFAULT, metrics), 1e-12);
     // uneven spacing: 0.1 × (1 + 0.8)/2 + 0.3 × (0.8 + 0.4)/2 = 0.27; ÷ 0.4
     assertEquals(0.675, RobustnessMetrics.areaUnderCurve(
         new double[] {0.1, 0.2, 0.5}, new double[] {1.0, 0.8, 0.4}), 1e-12);

@@ -206,7 +206,8 @@ class TextPerturbationTest {
   void characterEditsHaveTheirStatedShape() {
     String text = "The quick brown fox, 42 jumps!";
     for (int seed = 0; seed < 50; seed++) {
-      String deleted = Perturbations.text("char-delete").apply(text, 0.5, new SplittableRandom(seed));
+      String deleted =
+          Perturbations.text("char-delete").apply(text, 0.5, new SplittableRandom(seed));
       assertTrue(isSubsequence(chars(deleted), chars(text)), deleted);
       assertTrue(deleted.contains(", 42 ") && deleted.endsWith("!"), deleted);
 
@@ -215,12 +216,14 @@ class TextPerturbationTest {
       assertTrue(isSubsequence(chars(text), chars(inserted)), inserted);
       assertEquals(text.length() + 11, inserted.length());
 
-      String typo = Perturbations.text("char-keyboard").apply(text, 1.0, new SplittableRandom(seed));
+      String typo =
+          Perturbations.text("char-keyboard").apply(text, 1.0, new SplittableRandom(seed));
       for (int j = 0; j < text.length(); j++) {
         char c = text.charAt(j);
         if (Keyboard.hasKey(c)) {
-          assertTrue(new String(Keyboard.neighbours(c)).indexOf(Character.toLowerCase(typo.charAt(j)))
-              >= 0, c + " -> " + typo.charAt(j));
+          String near = new String(Keyboard.neighbours(c));
+          assertTrue(near.indexOf(Character.toLowerCase(typo.charAt(j))) >= 0,
+              c + " -> " + typo.charAt(j));
           assertEquals(Character.isUpperCase(c), Character.isUpperCase(typo.charAt(j)));
         } else {
           assertEquals(c, typo.charAt(j));
