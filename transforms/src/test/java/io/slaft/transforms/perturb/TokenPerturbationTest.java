@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,6 +111,23 @@ class TokenPerturbationTest {
         }
       }
     }
+  }
+
+  @Test
+  void survivesJavaSerialization() throws Exception {
+    TokenPerturber perturber = TokenPerturber.of("token-random", BERT, 0.3, 6L);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(perturber);
+    }
+    TokenPerturber copy;
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (TokenPerturber) in.readObject();
+    }
+    assertEquals(perturber, copy);
+    int[][] s = SEQUENCES.get(0);
+    assertArrayEquals(perturber.apply("k", s[0], s[1]), copy.apply("k", s[0], s[1]));
   }
 
   @Test
