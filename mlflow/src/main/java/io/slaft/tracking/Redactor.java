@@ -16,8 +16,11 @@ public final class Redactor {
 
   public static final String REDACTED = "<redacted>";
 
-  private static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i).*(token|passw(or)?d|passwd|secret|credential|api[_.-]?key|access[_.-]?key|private[_.-]?key|authorization|auth[_.-]?header).*");
+  private static final Pattern SEPARATORS = Pattern.compile("[^a-z0-9]+");
+  private static final Pattern SECRET_SEGMENT = Pattern.compile(
+      "[a-z0-9]*(token|password|passwd|pwd|secret|credentials?|authorization|apikey)");
+  private static final Pattern SECRET_PAIR = Pattern.compile(
+      "(^|_)(api|access|secret|private|auth|session)_(key|token|header)(_|$)");
 
   private final List<String> secretValues;
 
@@ -29,8 +32,22 @@ public final class Redactor {
     return new Redactor(credentials.secrets());
   }
 
+  /**
+   * Whether {@code key} names a secret: one of its segments (split at anything but letters and
+   * digits, camel case lowered) ends in {@code token}, {@code password}, {@code secret},
+   * {@code credential(s)}, {@code authorization} or {@code apikey}, or two segments form
+   * {@code api_key}, {@code access_key}, {@code private_key}, … Plurals such as
+   * {@code tokens_per_batch} and words such as {@code tokenizer} are not secrets.
+   */
   public static boolean isSecretKey(String key) {
-    return SECRET_KEY.matcher(key).matches();
+    String lowered = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    String[] segments = SEPARATORS.split(lowered);
+    for (String segment : segments) {
+      if (SECRET_SEGMENT.matcher(segment).matches()) {
+        return true;
+      }
+    }
+    return SECRET_PAIR.matcher(String.join("_", segments)).find();
   }
 
   public String value(String key, String value) {
