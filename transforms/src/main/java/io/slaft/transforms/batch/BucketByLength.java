@@ -2,14 +2,14 @@ package io.slaft.transforms.batch;
 
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -22,8 +22,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Groups items into batches of similar length, so padding wastes little compute: each item goes to
- * its {@link LengthBuckets} bucket, each bucket is sorted by length and then by the item's encoded
- * bytes, and cut into batches of at most the batch size.
+ * its {@link LengthBuckets} bucket, each bucket is sorted by length and then by the item's encoding
+ * bytes (outer-context encoding, compared unsigned), and cut into batches of at most the batch size.
  *
  * <p>Deterministic: the same input gives the same batches with the same contents in the same order
  * within each batch, on any runner; batches carry (bucket, index) for ordering downstream. The
@@ -107,13 +107,11 @@ public final class BucketByLength<T> extends PTransform<PCollection<T>, PCollect
     }
 
     private byte[] encode(T item) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try {
-        coder.encode(item, bytes);
-      } catch (IOException e) {
+        return CoderUtils.encodeToByteArray(coder, item);
+      } catch (CoderException e) {
         throw new UncheckedIOException(e);
       }
-      return bytes.toByteArray();
     }
   }
 

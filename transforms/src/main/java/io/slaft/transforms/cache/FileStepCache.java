@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -117,7 +116,10 @@ public final class FileStepCache implements StepCache {
   private static void publish(Path tmp, Path entry, CacheKey key) throws IOException {
     try {
       Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+    } catch (FileSystemException e) {
+      if (!Files.isDirectory(entry.resolve("result"))) {
+        throw e;
+      }
       LOG.info("cache entry {} was published concurrently; keeping the existing one", key);
     }
   }
