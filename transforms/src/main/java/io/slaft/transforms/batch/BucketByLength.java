@@ -22,8 +22,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Groups items into batches of similar length, so padding wastes little compute: each item goes to
- * its {@link LengthBuckets} bucket, each bucket is sorted by length and then by the item's encoding
- * bytes (outer-context encoding, compared unsigned), and cut into batches of at most the batch size.
+ * its {@link LengthBuckets} bucket, each bucket is sorted by length and then by the item's encoded
+ * bytes (outer context, compared unsigned), and cut into batches of at most the batch size.
  *
  * <p>Deterministic: the same input gives the same batches with the same contents in the same order
  * within each batch, on any runner; batches carry (bucket, index) for ordering downstream. The
