@@ -3,6 +3,8 @@ package io.slaft.transforms.data;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.common.collect.ImmutableSortedMap;
 import java.io.Serializable;
 import java.util.EnumMap;
@@ -20,6 +22,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class ReadReport implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String task;
   private final Split split;
@@ -105,6 +108,27 @@ public final class ReadReport implements Serializable {
   /** {@code deadLetters / rowsRead}, and 0 when no rows were read. */
   public double deadLetterFraction() {
     return rowsRead == 0 ? 0.0 : (double) deadLetters / rowsRead;
+  }
+
+  /**
+   * The report as a one-line JSON object with fields {@code task, split, file, rowsRead, examples,
+   * deadLetters, deadLettersByReason, blankLines, limitReached, deadLetterFraction}, for pipelines
+   * that write it beside their results.
+   */
+  public String toJson() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("task", task);
+    n.put("split", split.lowerName());
+    n.put("file", file);
+    n.put("rowsRead", rowsRead);
+    n.put("examples", examples);
+    n.put("deadLetters", deadLetters);
+    ObjectNode reasons = n.putObject("deadLettersByReason");
+    byReason.forEach((r, c) -> reasons.put(r.name(), c));
+    n.put("blankLines", blankLines);
+    n.put("limitReached", limitReached);
+    n.put("deadLetterFraction", deadLetterFraction());
+    return n.toString();
   }
 
   @Override

@@ -70,4 +70,33 @@ class GlueReadTest {
     }
     assertEquals(expected, ids.size(), "example ids are unique within a split");
   }
+
+  @org.junit.jupiter.api.Test
+  void knownRowsAreParsedExactly() throws IOException {
+    Example sst = TaskReader.read(GlueTasks.spec("SST-2"), Split.DEV).examples().get(0);
+    assertEquals("it 's a charming and often affecting journey .", sst.text());
+    assertEquals(1, sst.label());
+    assertEquals(2, sst.line());
+
+    Example mrpc = TaskReader.read(GlueTasks.spec("MRPC"), Split.TRAIN).examples().get(0);
+    assertEquals("702876-702977", mrpc.id());
+    assertTrue(mrpc.text().startsWith("Amrozi accused his brother, whom he called \"the witness\""));
+    assertTrue(mrpc.textPair().orElseThrow().startsWith("Referring to him as only \"the witness\""));
+
+    Example sts = TaskReader.read(GlueTasks.spec("STS-B"), Split.DEV).examples().get(0);
+    assertEquals(5.0f, sts.score());
+    assertEquals("A man wearing a hard hat is dancing.", sts.textPair().orElseThrow());
+
+    ReadResult cola = TaskReader.read(GlueTasks.spec("CoLA"), Split.DEV);
+    Path colaFile = TaskReader.of(GlueTasks.spec("CoLA")).locate(Split.DEV);
+    List<String> lines = Files.readAllLines(colaFile);
+    Example last = cola.examples().get(cola.examples().size() - 1);
+    assertEquals(lines.size(), last.line());
+    assertEquals(lines.get(lines.size() - 1).split("\t")[3], last.text());
+
+    Example mnli = TaskReader.read(GlueTasks.spec("MNLI"), Split.DEV).examples().get(1);
+    assertEquals("1", mnli.id());
+    assertEquals(2, mnli.label());
+    assertEquals(7, mnli.line());
+  }
 }

@@ -109,7 +109,7 @@ class SpecsAndRootTest {
   }
 
   @Test
-  void policyCheckWithoutBeamNamesFileFractionLimitAndLocation() {
+  void policyCheckWithoutBeamNamesFileFractionLimitAndLocation() throws IOException {
     ReadResult r = TaskReader.of(Fixtures.brokenClassification()).withDataRoot(Fixtures.brokenRoot()).read(Split.TRAIN);
     assertSame(r.report(), DeadLetterPolicy.maxFraction(0.6).check(r.report()));
     TaskDataException e = assertThrows(TaskDataException.class,
@@ -118,6 +118,12 @@ class SpecsAndRootTest {
     assertTrue(e.getMessage().contains("(60.00%)") && e.getMessage().contains("limit of 50.00%"), e.getMessage());
     assertTrue(e.getMessage().contains("out/dead.tsv"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> DeadLetterPolicy.maxFraction(1.5));
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.report().toJson());
+    assertEquals(10, json.get("rowsRead").asInt());
+    assertEquals(4, json.get("examples").asInt());
+    assertEquals(2, json.get("deadLettersByReason").get("INVALID_UTF8").asInt());
+    assertEquals("train", json.get("split").asText());
   }
 
   @Test

@@ -1,0 +1,2 @@
+/** Deterministic expansion of sensitivity sweeps (grid, random, seeds) into sweep points. */
+package io.slaft.transforms.sweep;
