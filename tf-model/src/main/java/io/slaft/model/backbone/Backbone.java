@@ -57,7 +57,7 @@ public final class Backbone {
     }
   }
 
-  /** A backbone with given weights and tokenizer (tests with tiny random encoders). */
+  /** A backbone with given weights and tokenizer ({@code null} allowed: tests with tiny random encoders). */
   public static Backbone of(String name, BackboneWeights weights, TextTokenizer tokenizer) {
     return new Backbone(name, null, null, weights, tokenizer);
   }
@@ -85,6 +85,11 @@ public final class Backbone {
 
   public TextTokenizer tokenizer() {
     return tokenizer;
+  }
+
+  /** The padding id ([PAD]); 0 for in-memory backbones without a tokenizer. */
+  public int padId() {
+    return tokenizer == null ? 0 : tokenizer.padId();
   }
 
   public Pooling pooling() {

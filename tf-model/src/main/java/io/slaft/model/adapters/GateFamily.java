@@ -1,0 +1,37 @@
+package io.slaft.model.adapters;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How module gates are parameterized. */
+public enum GateFamily {
+  /** The paper's form {@code z = sigmoid(alpha / tau)}; size-weighted penalty on z. */
+  SIGMOID("sigmoid"),
+  /** L0 hard-concrete gates (Louizos et al. 2018): stochastic in training, exact zeros at evaluation. */
+  HARD_CONCRETE("hard-concrete"),
+  /** Shifted sigmoid {@code sigmoid((alpha - b) / tau)}, b solved each step to meet a parameter budget. */
+  BUDGET("budget"),
+  /** Gates fixed open (z = 1): the structure is given, not learned (baselines). */
+  FIXED("fixed");
+
+  private final String id;
+
+  GateFamily(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public static GateFamily byId(String id) {
+    for (GateFamily g : values()) {
+      if (g.id.equals(id.toLowerCase(Locale.ROOT))) {
+        return g;
+      }
+    }
+    throw new IllegalArgumentException("unknown gate family '" + id + "'; allowed: "
+        + Arrays.stream(values()).map(GateFamily::id).collect(Collectors.joining(", ")));
+  }
+}

@@ -1,0 +1,70 @@
+package io.slaft.model.adapters;
+
+import com.google.common.base.Preconditions;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The adapter search space: which sites exist in which layers, their sizes, the candidate
+ * activations, and whether bottleneck widths are learned through channel gates.
+ *
+ * @param sites insertion points present in every chosen layer
+ * @param layers chosen layers (empty = all layers of the backbone)
+ * @param bottleneck bottleneck width of series/parallel adapters
+ * @param loraRank LoRA rank r
+ * @param loraAlpha LoRA scaling numerator (update scaled by alpha / r)
+ * @param activations candidate activations mixed by softmax; one entry = fixed activation
+ * @param channelGates learn per-channel gates on adapter bottlenecks
+ * @param bitfit train deltas on every frozen bias (BitFit)
+ * @param initScale standard deviation of down-projection and LoRA A initialization
+ */
+public record SearchSpace(
+    Set<Site> sites,
+    List<Integer> layers,
+    int bottleneck,
+    int loraRank,
+    float loraAlpha,
+    List<Activation> activations,
+    boolean channelGates,
+    boolean bitfit,
+    float initScale) {
+
+  public SearchSpace {
+    sites = sites.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(sites));
+    layers = List.copyOf(layers);
+    activations = List.copyOf(activations);
+    Preconditions.checkArgument(bottleneck > 0, "adapters.bottleneck must be > 0, got %s", bottleneck);
+    Preconditions.checkArgument(loraRank > 0, "adapters.lora_rank must be > 0, got %s", loraRank);
+    Preconditions.checkArgument(loraAlpha > 0, "adapters.lora_alpha must be > 0, got %s", loraAlpha);
+    Preconditions.checkArgument(!activations.isEmpty(), "adapters.activations must name at least one activation");
+    Preconditions.checkArgument(activations.stream().distinct().count() == activations.size(),
+        "adapters.activations has duplicates: %s", activations);
+    Preconditions.checkArgument(initScale > 0, "adapters.init_scale must be > 0");
+    for (int l : layers) {
+      Preconditions.checkArgument(l >= 0, "adapters.layers must be >= 0, got %s", l);
+    }
+  }
+
+  /** The full search space of the paper: every site in every layer, all four activations. */
+  public static SearchSpace full(int bottleneck, int loraRank) {
+    return new SearchSpace(EnumSet.allOf(Site.class), List.of(), bottleneck, loraRank, 2f * loraRank,
+        List.of(Activation.values()), false, false, 0.02f);
+  }
+
+  /** The sites in a fixed order (enum order), for stable layouts. */
+  public List<Site> orderedSites() {
+    return EnumSet.copyOf(sites.isEmpty() ? EnumSet.noneOf(Site.class) : EnumSet.copyOf(sites)).stream().toList();
+  }
+
+  /** The chosen layers for a backbone of {@code total} layers; fails on an out-of-range layer. */
+  public List<Integer> layersOf(int total) {
+    if (layers.isEmpty()) {
+      return java.util.stream.IntStream.range(0, total).boxed().toList();
+    }
+    for (int l : layers) {
+      Preconditions.checkArgument(l < total, "adapters.layers contains %s but the backbone has %s layers", l, total);
+    }
+    return layers.stream().sorted().distinct().toList();
+  }
+}

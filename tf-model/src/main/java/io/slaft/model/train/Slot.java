@@ -1,0 +1,39 @@
+package io.slaft.model.train;
+
+import java.util.Arrays;
+
+/**
+ * A trainable tensor of the training graph, fed from Java each step: a shared pool weight or a
+ * per-task structure/head tensor.
+ *
+ * @param name flat name (no scopes: optimizer-friendly)
+ * @param shape dimensions
+ * @param group optimizer group
+ * @param perTask whether each task has its own copy
+ */
+public record Slot(String name, int[] shape, Group group, boolean perTask) {
+  /** Optimizer groups: adapter weights decay, structure logits get their own learning rate. */
+  public enum Group { ADAPTER, ADAPTER_BIAS, STRUCTURE, HEAD, HEAD_BIAS }
+
+  public Slot {
+    shape = shape.clone();
+  }
+
+  @Override
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  public int size() {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+
+  @Override
+  public String toString() {
+    return name + Arrays.toString(shape);
+  }
+}

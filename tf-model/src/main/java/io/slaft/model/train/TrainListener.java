@@ -1,0 +1,24 @@
+package io.slaft.model.train;
+
+import java.util.Map;
+
+/**
+ * Progress callbacks from the {@link Trainer}, called on the training thread; implementations
+ * must return quickly (hand work to another thread for I/O such as tracking).
+ */
+public interface TrainListener {
+  /** Progress of one step. */
+  record StepInfo(int step, int totalSteps, String task, double loss, double penalty, double lambda, double lr,
+      double gateMass, int activeModules, int totalModules, double tokensPerSec, double etaSeconds) {}
+
+  /** One evaluation on dev. */
+  record EvalInfo(int step, Map<String, Map<String, Double>> metrics, double score, boolean best) {}
+
+  default void onStep(StepInfo info) {}
+
+  default void onEval(EvalInfo info) {}
+
+  default void onCheckpoint(int step, java.nio.file.Path file) {}
+
+  TrainListener NONE = new TrainListener() {};
+}

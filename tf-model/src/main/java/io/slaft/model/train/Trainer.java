@@ -1,0 +1,753 @@
+package io.slaft.model.train;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.BudgetSolver;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.GateMath;
+import io.slaft.model.adapters.ModuleLayout;
+import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.SparsityControl;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.eval.GlueMetrics;
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.tokenize.TokenBatch;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Trains gated adapters on a frozen backbone: one shared module pool, per-task structure logits
+ * and heads, task sampling ∝ size^(1/T), AdamW with warm-up and linear decay, gradient clipping,
+ * periodic dev evaluation with early stopping (best parameters kept), and checkpoints from which
+ * a killed run resumes to the same result as an uninterrupted one.
+ *
+ * <p>Reproducibility: every random draw (initialization, data order, task choice, gate noise,
+ * training noise) derives from {@link TrainSpec#seed()} and the step number, and the graph has no
+ * random ops; with the same intra-op thread count, the same inputs give the same metrics.
+ *
+ * <p>Not thread-safe; one trainer per thread. Close it to release the TensorFlow graph.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final int CHECKPOINT_MAGIC = 0x534C4146;
+  private static final int CHECKPOINT_VERSION = 1;
+
+  private final Backbone backbone;
+  private final TrainSpec spec;
+  private final List<TrainTask> tasks;
+  private final ModuleLayout layout;
+  private final TrainingGraph g;
+  private final Session session;
+  private final ParamStore params;
+  private final Map<String, BatchIterator> iterators = new LinkedHashMap<>();
+  private final double[] taskWeights;
+  private final List<String> taskNames;
+  private Path checkpointDir;
+  private TrainListener listener = TrainListener.NONE;
+  private int haltAfter = -1;
+
+  private Trainer(Backbone backbone, TrainSpec spec, List<TrainTask> tasks, NoiseSite evalNoise) {
+    this.backbone = backbone;
+    this.spec = spec;
+    this.tasks = List.copyOf(tasks);
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("at least one task is required");
+    }
+    this.taskNames = tasks.stream().map(TrainTask::name).toList();
+    if (taskNames.stream().distinct().count() != taskNames.size()) {
+      throw new IllegalArgumentException("task names must be unique: " + taskNames);
+    }
+    this.layout = new ModuleLayout(spec.space(), backbone.config());
+    int maxOut = tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2);
+    NoiseSite site = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
+    this.g = new TrainingGraph(backbone.weights(), layout, spec.sparsity(), Math.max(2, maxOut), backbone.pooling(), site);
+    this.session = TfRuntime.newSession(g.graph());
+    this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
+    this.taskWeights = new double[tasks.size()];
+    double sum = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      TrainTask t = tasks.get(i);
+      taskWeights[i] = Math.pow(t.train().size(), 1.0 / spec.taskTemperature());
+      sum += taskWeights[i];
+      iterators.put(t.name(), new BatchIterator(t.train(), spec.batchSize(), spec.bucketWindow(),
+          spec.seed() * 1_000_003L + t.name().hashCode()));
+    }
+    for (int i = 0; i < taskWeights.length; i++) {
+      taskWeights[i] /= sum;
+    }
+  }
+
+  /** A trainer for {@code tasks}; builds the graph (a few seconds for a real backbone). */
+  public static Trainer create(Backbone backbone, TrainSpec spec, List<TrainTask> tasks) {
+    return new Trainer(backbone, spec, tasks, NoiseSite.NONE);
+  }
+
+  /** A trainer whose graph also has representation-noise inputs at {@code site}, for robustness evaluation. */
+  public static Trainer createWithNoise(Backbone backbone, TrainSpec spec, List<TrainTask> tasks, NoiseSite site) {
+    return new Trainer(backbone, spec, tasks, site);
+  }
+
+  /** Writes checkpoints into {@code dir} and resumes from the one found there. */
+  public Trainer checkpointDir(Path dir) {
+    this.checkpointDir = dir;
+    return this;
+  }
+
+  public Trainer listener(TrainListener l) {
+    this.listener = l == null ? TrainListener.NONE : l;
+    return this;
+  }
+
+  /** Stops abruptly after this step, as a crash would (tests of resume); {@link #run()} then returns null. */
+  public Trainer haltAfter(int step) {
+    this.haltAfter = step;
+    return this;
+  }
+
+  private float[] initial(Slot s, String task, SplittableRandom r) {
+    float[] a = new float[s.size()];
+    String n = s.name();
+    float std = spec.space().initScale();
+    if (n.endsWith("_dw") || n.endsWith("_aq") || n.endsWith("_av")) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) (std * gaussian(r));
+      }
+    } else if (n.equals("head_w")) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) (0.02 * gaussian(r));
+      }
+    } else if (n.equals("gates")) {
+      Arrays.fill(a, spec.sparsity().initLogit());
+    } else if (n.equals("chans")) {
+      Arrays.fill(a, 3f);
+    }
+    return a;
+  }
+
+  private static double gaussian(SplittableRandom r) {
+    double u1 = r.nextDouble();
+    double u2 = r.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  /** Trains (resuming from a checkpoint if one exists) and returns the best evaluation's results. */
+  public TrainResult run() {
+    State st = new State();
+    if (checkpointDir != null && Files.isRegularFile(checkpointFile())) {
+      loadCheckpoint(st);
+    }
+    long t0 = System.nanoTime();
+    double emaLoss = Double.NaN;
+    int step = st.step;
+    for (; step < spec.steps(); step++) {
+      long s0 = System.nanoTime();
+      StepOut out = trainStep(step);
+      double secs = (System.nanoTime() - s0) / 1e9;
+      st.trainSeconds += secs;
+      st.tokens += out.paddedTokens;
+      emaLoss = Double.isNaN(emaLoss) ? out.loss : 0.9 * emaLoss + 0.1 * out.loss;
+      if ((step + 1) % spec.logEvery() == 0 || step == 0) {
+        double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
+        double eta = (spec.steps() - step - 1) * (st.trainSeconds / Math.max(1, step + 1 - st.resumedAt));
+        listener.onStep(new TrainListener.StepInfo(step + 1, spec.steps(), out.task, emaLoss, out.penalty, out.lambda,
+            out.lr, out.gateMass, out.active, layout.size(), tps, eta));
+      }
+      boolean last = step == spec.steps() - 1;
+      if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last) {
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        for (TrainTask t : tasks) {
+          metrics.put(t.name(), evaluate(t, t.dev(), EvalControls.search()).metrics());
+        }
+        double score = score(metrics);
+        boolean best = st.bestStep < 0 || score > st.bestScore;
+        if (best) {
+          st.bestScore = score;
+          st.bestStep = step + 1;
+          st.best = params.snapshot();
+          st.sinceBest = 0;
+        } else {
+          st.sinceBest++;
+        }
+        TrainListener.EvalInfo info = new TrainListener.EvalInfo(step + 1, metrics, score, best);
+        st.history.add(info);
+        listener.onEval(info);
+        if (spec.patience() > 0 && st.sinceBest >= spec.patience()) {
+          step++;
+          break;
+        }
+      }
+      if (checkpointDir != null && spec.checkpointEvery() > 0 && (step + 1) % spec.checkpointEvery() == 0) {
+        st.step = step + 1;
+        saveCheckpoint(st);
+      }
+      if (haltAfter >= 0 && step + 1 >= haltAfter) {
+        return null;
+      }
+    }
+    if (st.best != null) {
+      params.restore(st.best);
+    }
+    List<TaskResult> results = new ArrayList<>();
+    for (TrainTask t : tasks) {
+      results.add(evaluate(t, t.dev(), EvalControls.search()));
+    }
+    double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
+    return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
+        step, st.bestStep, tps, st.trainSeconds, List.copyOf(st.history));
+  }
+
+  private double score(Map<String, Map<String, Double>> metrics) {
+    double s = 0;
+    for (Map<String, Double> m : metrics.values()) {
+      s += m.values().iterator().next();
+    }
+    return s / metrics.size();
+  }
+
+  private static final class State {
+    int step;
+    int resumedAt;
+    double trainSeconds;
+    long tokens;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    int bestStep = -1;
+    int sinceBest;
+    Map<String, float[]> best;
+    List<TrainListener.EvalInfo> history = new ArrayList<>();
+  }
+
+  private record StepOut(String task, double loss, double penalty, double lambda, double lr, double gateMass, int active,
+      long paddedTokens) {}
+
+  private int sampleTask(SplittableRandom r) {
+    double u = r.nextDouble();
+    double c = 0;
+    for (int i = 0; i < taskWeights.length; i++) {
+      c += taskWeights[i];
+      if (u < c) {
+        return i;
+      }
+    }
+    return taskWeights.length - 1;
+  }
+
+  private SplittableRandom stepRandom(int step) {
+    return new SplittableRandom(spec.seed() * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + 7);
+  }
+
+  private StepOut trainStep(int step) {
+    SplittableRandom r = stepRandom(step);
+    TrainTask task = tasks.get(sampleTask(r));
+    List<LabeledExample> batch = iterators.get(task.name()).next();
+    SparsityControl sp = spec.sparsity();
+    float tau = sp.temperatureAt(step, spec.steps());
+    float lambda = sp.family() == GateFamily.FIXED || sp.family() == GateFamily.BUDGET ? 0f : sp.lambdaAt(step);
+    float[] noise = new float[layout.size()];
+    float gateTemp = tau;
+    if (sp.family() == GateFamily.HARD_CONCRETE) {
+      for (int i = 0; i < noise.length; i++) {
+        noise[i] = (float) GateMath.logisticNoise(r.nextDouble());
+      }
+      gateTemp = (float) SparsityControl.HC_BETA;
+    }
+    Controls c = new Controls(noise, gateTemp, shift(task.name(), tau), ones(layout.size()), 0f, null, lambda,
+        spec.trainNoise(), r);
+    List<Tensor> feeds = new ArrayList<>();
+    try {
+      Session.Runner run = session.runner();
+      TokenBatch tb = feedBatch(run, feeds, task, batch, c);
+      Operand<TFloat32> loss = task.isRegression() ? g.mseLoss : g.ceLoss;
+      run.fetch(loss).fetch(g.penalty).fetch(g.gates);
+      var grads = task.isRegression() ? g.mseGrads : g.ceGrads;
+      List<Slot> slots = g.slots();
+      for (int i = 0; i < slots.size(); i++) {
+        run.fetch(grads.dy(i));
+      }
+      try (Result res = run.run()) {
+        double l = ((TFloat32) res.get(0)).getFloat();
+        double pen = ((TFloat32) res.get(1)).getFloat();
+        float[] z = read((TFloat32) res.get(2));
+        float[][] gr = new float[slots.size()][];
+        for (int i = 0; i < slots.size(); i++) {
+          gr[i] = read((TFloat32) res.get(3 + i));
+        }
+        double lrMul = spec.optimizer().schedule(step, spec.steps());
+        apply(task.name(), slots, gr, lrMul);
+        int active = 0;
+        double mass = 0;
+        for (float v : z) {
+          mass += v;
+          active += v >= sp.threshold() ? 1 : 0;
+        }
+        return new StepOut(task.name(), l, pen, lambda, spec.optimizer().lr() * lrMul,
+            z.length == 0 ? 0 : mass / z.length, layout.size() == 0 ? 0 : active, tb.paddedTokens());
+      }
+    } finally {
+      feeds.forEach(Tensor::close);
+    }
+  }
+
+  private void apply(String task, List<Slot> slots, float[][] grads, double lrMul) {
+    OptimizerConfig o = spec.optimizer();
+    double normMain = 0;
+    double normStruct = 0;
+    for (int i = 0; i < slots.size(); i++) {
+      double s = 0;
+      for (float v : grads[i]) {
+        s += (double) v * v;
+      }
+      if (slots.get(i).group() == Slot.Group.STRUCTURE) {
+        normStruct += s;
+      } else {
+        normMain += s;
+      }
+    }
+    double clipMain = Math.min(1.0, o.clipNorm() / (Math.sqrt(normMain) + 1e-12));
+    double clipStruct = Math.min(1.0, o.clipNorm() / (Math.sqrt(normStruct) + 1e-12));
+    for (int i = 0; i < slots.size(); i++) {
+      Slot s = slots.get(i);
+      float[] gr = grads[i];
+      boolean struct = s.group() == Slot.Group.STRUCTURE;
+      double scale = struct ? clipStruct : clipMain;
+      if (scale != 1.0) {
+        for (int k = 0; k < gr.length; k++) {
+          gr[k] = (float) (gr[k] * scale);
+        }
+      }
+      double lr = (struct ? o.structureLr() : o.lr()) * lrMul;
+      double wd = s.group() == Slot.Group.ADAPTER || s.group() == Slot.Group.HEAD ? o.weightDecay() : 0;
+      ParamStore.adamw(params.get(ParamStore.key(s, task)), gr, lr, wd, o);
+    }
+  }
+
+  private float shift(String task, float tau) {
+    if (spec.sparsity().family() != GateFamily.BUDGET || layout.size() == 0) {
+      return 0f;
+    }
+    float[] alpha = params.value(slot("gates"), task);
+    double budget = spec.sparsity().budget() * backbone.config().parameterCount();
+    return (float) BudgetSolver.solve(alpha, layout.sizes(), budget, tau);
+  }
+
+  private Slot slot(String name) {
+    for (Slot s : g.slots()) {
+      if (s.name().equals(name)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static float[] ones(int n) {
+    float[] a = new float[n];
+    Arrays.fill(a, 1f);
+    return a;
+  }
+
+  /** Gate controls fed with a batch. */
+  private record Controls(float[] noise, float gateTemp, float shift, float[] gateMask, float actHard,
+      float[] actHardWeights, float lambda, float reprNoise, SplittableRandom random) {}
+
+  private TokenBatch feedBatch(Session.Runner run, List<Tensor> feeds, TrainTask task, List<LabeledExample> batch,
+      Controls c) {
+    List<Encoded> enc = new ArrayList<>(batch.size());
+    int[] labels = new int[batch.size()];
+    float[] scores = new float[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      LabeledExample e = batch.get(i);
+      enc.add(e.tokens());
+      labels[i] = Math.max(0, e.label());
+      scores[i] = e.score();
+    }
+    TokenBatch tb = TokenBatch.pad(enc, backbone.padId());
+    Shape bs = Shape.of(tb.batch(), tb.length());
+    run.feed(g.encoder().ids(), track(feeds, TInt32.tensorOf(bs, DataBuffers.of(tb.ids(), true, false))));
+    run.feed(g.encoder().typeIds(), track(feeds, TInt32.tensorOf(bs, DataBuffers.of(tb.typeIds(), true, false))));
+    run.feed(g.encoder().mask(), track(feeds, TInt32.tensorOf(bs, DataBuffers.of(tb.mask(), true, false))));
+    run.feed(g.labels, track(feeds, TInt32.tensorOf(Shape.of(labels.length), DataBuffers.of(labels, true, false))));
+    run.feed(g.scores, track(feeds, vec(scores)));
+    int m = layout.size();
+    int mb = layout.bottleneckCount();
+    int acts = spec.space().activations().size();
+    run.feed(g.gateNoise, track(feeds, vec(c.noise())));
+    run.feed(g.gateTemp, track(feeds, TFloat32.scalarOf(c.gateTemp())));
+    run.feed(g.gateShift, track(feeds, TFloat32.scalarOf(c.shift())));
+    run.feed(g.gateMask, track(feeds, vec(c.gateMask())));
+    float[] hard = c.actHardWeights() != null ? c.actHardWeights() : new float[mb * acts];
+    run.feed(g.actHardWeights, track(feeds, TFloat32.tensorOf(Shape.of(mb, acts), DataBuffers.of(hard, true, false))));
+    run.feed(g.actHard, track(feeds, TFloat32.scalarOf(c.actHard())));
+    float[] chan = ones(mb * spec.space().bottleneck());
+    run.feed(g.chanMask, track(feeds, TFloat32.tensorOf(Shape.of(mb, spec.space().bottleneck()), DataBuffers.of(chan, true, false))));
+    run.feed(g.lambda, track(feeds, TFloat32.scalarOf(c.lambda())));
+    float[] cb = new float[g.maxOutputs()];
+    for (int k = task.outputs(); k < cb.length; k++) {
+      cb[k] = -1e9f;
+    }
+    run.feed(g.classBias, track(feeds, vec(cb)));
+    if (g.noiseSite() != NoiseSite.NONE) {
+      int h = backbone.config().hidden();
+      int n = tb.batch() * tb.length();
+      run.feed(g.noiseSigma, track(feeds, TFloat32.scalarOf(c.reprNoise())));
+      run.feed(g.noise, track(feeds, gaussianTensor(n, h, c.reprNoise(), c.random())));
+      for (var p : g.layerNoise) {
+        run.feed(p, track(feeds, gaussianTensor(n, h, c.reprNoise(), c.random())));
+      }
+    }
+    for (Slot s : g.slots()) {
+      float[] v = params.value(s, task.name());
+      long[] dims = Arrays.stream(s.shape()).asLongStream().toArray();
+      run.feed(g.slotInput(s.name()), track(feeds, TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(v, true, false))));
+    }
+    return tb;
+  }
+
+  private static TFloat32 gaussianTensor(int n, int h, float sigma, SplittableRandom r) {
+    float[] a = new float[n * h];
+    if (sigma > 0) {
+      for (int i = 0; i < a.length; i++) {
+        a[i] = (float) gaussian(r);
+      }
+    }
+    return TFloat32.tensorOf(Shape.of(n, h), DataBuffers.of(a, true, false));
+  }
+
+  private static <T extends Tensor> T track(List<Tensor> feeds, T t) {
+    feeds.add(t);
+    return t;
+  }
+
+  private static TFloat32 vec(float[] a) {
+    return TFloat32.tensorOf(Shape.of(a.length), DataBuffers.of(a, true, false));
+  }
+
+  private static float[] read(TFloat32 t) {
+    float[] a = new float[(int) t.size()];
+    t.copyTo(DataBuffers.of(a, false, false));
+    return a;
+  }
+
+  /**
+   * How gates and activations are set at evaluation.
+   *
+   * @param discrete apply the discretized structure: gates below threshold closed, activation argmax
+   * @param noiseSigma representation noise σ (needs a graph built with a noise site)
+   * @param noiseSeed seed of that noise
+   */
+  public record EvalControls(boolean discrete, float noiseSigma, long noiseSeed) {
+    public static EvalControls search() {
+      return new EvalControls(false, 0f, 0L);
+    }
+
+    public static EvalControls discretized() {
+      return new EvalControls(true, 0f, 0L);
+    }
+  }
+
+  /** Evaluates {@code task}'s head and structure on {@code examples}. */
+  public TaskResult evaluate(TrainTask task, List<LabeledExample> examples, EvalControls ec) {
+    List<ModuleGate> structure = structure(task.name());
+    float[] mask = ones(layout.size());
+    float[] hard = null;
+    if (ec.discrete()) {
+      int acts = spec.space().activations().size();
+      hard = new float[layout.bottleneckCount() * acts];
+      for (Module m : layout.modules()) {
+        ModuleGate mg = structure.get(m.index());
+        mask[m.index()] = mg.active() ? 1f : 0f;
+        if (m.bottleneckIndex() >= 0) {
+          int k = spec.space().activations().indexOf(Activation.byId(mg.activation()));
+          hard[m.bottleneckIndex() * acts + k] = 1f;
+        }
+      }
+    }
+    float tau = spec.sparsity().temperatureAt(spec.steps() - 1, spec.steps());
+    float gateTemp = spec.sparsity().family() == GateFamily.HARD_CONCRETE ? 1f : tau;
+    Controls c = new Controls(new float[layout.size()], gateTemp, shift(task.name(), tau), mask,
+        ec.discrete() ? 1f : 0f, hard, 0f, ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()));
+    if (ec.noiseSigma() > 0 && g.noiseSite() == NoiseSite.NONE) {
+      throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
+    }
+    Integer[] order = new Integer[examples.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(examples.get(a).tokens().length(), examples.get(b).tokens().length()));
+    float[] preds = new float[examples.size()];
+    int bs = spec.evalBatchSize();
+    for (int start = 0; start < order.length; start += bs) {
+      List<LabeledExample> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(order.length, start + bs); i++) {
+        batch.add(examples.get(order[i]));
+      }
+      List<Tensor> feeds = new ArrayList<>();
+      try {
+        Session.Runner run = session.runner();
+        feedBatch(run, feeds, task, batch, c);
+        run.fetch(task.isRegression() ? g.prediction : g.logits);
+        try (Result res = run.run()) {
+          float[] out = read((TFloat32) res.get(0));
+          int width = task.isRegression() ? 1 : g.maxOutputs();
+          for (int i = 0; i < batch.size(); i++) {
+            float p;
+            if (task.isRegression()) {
+              p = out[i];
+            } else {
+              int arg = 0;
+              for (int k = 1; k < task.numLabels(); k++) {
+                if (out[i * width + k] > out[i * width + arg]) {
+                  arg = k;
+                }
+              }
+              p = arg;
+            }
+            preds[order[start + i]] = p;
+          }
+        }
+      } finally {
+        feeds.forEach(Tensor::close);
+      }
+    }
+    Map<String, Double> metrics;
+    if (task.isRegression()) {
+      float[] gold = new float[examples.size()];
+      for (int i = 0; i < gold.length; i++) {
+        gold[i] = examples.get(i).score();
+      }
+      metrics = GlueMetrics.regression(preds, gold);
+    } else {
+      int[] p = new int[preds.length];
+      int[] gold = new int[preds.length];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = (int) preds[i];
+        gold[i] = examples.get(i).label();
+      }
+      metrics = GlueMetrics.classification(task.metric(), p, gold);
+    }
+    return new TaskResult(task.name(), metrics, structure, activeParams(task, structure), preds);
+  }
+
+  /** The current structure of {@code task}: gate values at evaluation, activations, widths. */
+  public List<ModuleGate> structure(String task) {
+    SparsityControl sp = spec.sparsity();
+    float tau = sp.temperatureAt(spec.steps() - 1, spec.steps());
+    Slot gs = slot("gates");
+    float[] alpha = gs == null ? null : params.value(gs, task);
+    double shift = shift(task, tau);
+    Slot as = slot("acts");
+    float[] actLogits = as == null ? null : params.value(as, task);
+    Slot cs = slot("chans");
+    float[] chans = cs == null ? null : params.value(cs, task);
+    List<Activation> acts = spec.space().activations();
+    List<ModuleGate> out = new ArrayList<>();
+    for (Module m : layout.modules()) {
+      double z = switch (sp.family()) {
+        case FIXED -> 1.0;
+        case SIGMOID -> GateMath.sigmoidGate(alpha[m.index()], tau);
+        case HARD_CONCRETE -> GateMath.hardConcrete(alpha[m.index()], 0, 1);
+        case BUDGET -> GateMath.budgetGate(alpha[m.index()], shift, tau);
+      };
+      boolean active = z >= sp.threshold();
+      String act = null;
+      Map<String, Double> weights = new LinkedHashMap<>();
+      int width = m.site().isBottleneck() ? spec.space().bottleneck() : spec.space().loraRank();
+      if (m.bottleneckIndex() >= 0) {
+        double[] w = new double[acts.size()];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < w.length; k++) {
+          w[k] = actLogits == null ? 0 : actLogits[m.bottleneckIndex() * acts.size() + k] / tau;
+          max = Math.max(max, w[k]);
+        }
+        double sum = 0;
+        for (int k = 0; k < w.length; k++) {
+          w[k] = Math.exp(w[k] - max);
+          sum += w[k];
+        }
+        int arg = 0;
+        for (int k = 0; k < w.length; k++) {
+          weights.put(acts.get(k).id(), w[k] / sum);
+          if (w[k] > w[arg]) {
+            arg = k;
+          }
+        }
+        act = acts.get(arg).id();
+        if (chans != null) {
+          int kept = 0;
+          int r = spec.space().bottleneck();
+          for (int k = 0; k < r; k++) {
+            kept += GateMath.sigmoidGate(chans[m.bottleneckIndex() * r + k], tau) >= sp.threshold() ? 1 : 0;
+          }
+          width = kept;
+        }
+      }
+      out.add(new ModuleGate(m.id(), m.layer(), m.site().id(), z, active && width > 0, act, weights, width));
+    }
+    return out;
+  }
+
+  private long activeParams(TrainTask task, List<ModuleGate> structure) {
+    int h = backbone.config().hidden();
+    long n = (long) h * task.outputs() + task.outputs() + layout.bitfitParams();
+    for (Module m : layout.modules()) {
+      ModuleGate mg = structure.get(m.index());
+      if (!mg.active()) {
+        continue;
+      }
+      n += m.site().isBottleneck() ? (long) mg.width() * (2L * h + 1) + h : m.params();
+    }
+    return n;
+  }
+
+  public ModuleLayout layout() {
+    return layout;
+  }
+
+  public ParamStore params() {
+    return params;
+  }
+
+  public TrainSpec spec() {
+    return spec;
+  }
+
+  private Path checkpointFile() {
+    return checkpointDir.resolve("checkpoint.bin");
+  }
+
+  private String fingerprint() {
+    StringBuilder b = new StringBuilder(spec.toString()).append(backbone.name());
+    for (TrainTask t : tasks) {
+      b.append(t.name()).append(t.train().size()).append(t.dev().size());
+    }
+    return Integer.toHexString(b.toString().hashCode());
+  }
+
+  private void saveCheckpoint(State st) {
+    try {
+      Files.createDirectories(checkpointDir);
+      Path tmp = Files.createTempFile(checkpointDir, "checkpoint", ".part");
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+        out.writeInt(CHECKPOINT_MAGIC);
+        out.writeInt(CHECKPOINT_VERSION);
+        out.writeUTF(fingerprint());
+        out.writeInt(st.step);
+        out.writeDouble(st.trainSeconds);
+        out.writeLong(st.tokens);
+        out.writeDouble(st.bestScore);
+        out.writeInt(st.bestStep);
+        out.writeInt(st.sinceBest);
+        for (String t : taskNames) {
+          out.writeInt(iterators.get(t).epoch());
+          out.writeInt(iterators.get(t).position());
+        }
+        params.write(out);
+        out.writeBoolean(st.best != null);
+        if (st.best != null) {
+          for (Map.Entry<String, float[]> e : st.best.entrySet()) {
+            out.writeUTF(e.getKey());
+            ParamStore.writeArray(out, e.getValue());
+          }
+        }
+        out.writeInt(st.history.size());
+        for (TrainListener.EvalInfo e : st.history) {
+          out.writeInt(e.step());
+          out.writeDouble(e.score());
+          out.writeBoolean(e.best());
+          out.writeInt(e.metrics().size());
+          for (var te : e.metrics().entrySet()) {
+            out.writeUTF(te.getKey());
+            out.writeInt(te.getValue().size());
+            for (var me : te.getValue().entrySet()) {
+              out.writeUTF(me.getKey());
+              out.writeDouble(me.getValue());
+            }
+          }
+        }
+      }
+      Files.move(tmp, checkpointFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      listener.onCheckpoint(st.step, checkpointFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint in " + checkpointDir, e);
+    }
+  }
+
+  private void loadCheckpoint(State st) {
+    Path f = checkpointFile();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
+      if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
+        throw new IOException("not a slaft checkpoint (or from an incompatible version)");
+      }
+      String fp = in.readUTF();
+      if (!fp.equals(fingerprint())) {
+        throw new IOException("it was written by a run with a different config or data; delete it or use another --out");
+      }
+      st.step = in.readInt();
+      st.resumedAt = st.step;
+      st.trainSeconds = in.readDouble();
+      st.tokens = in.readLong();
+      st.bestScore = in.readDouble();
+      st.bestStep = in.readInt();
+      st.sinceBest = in.readInt();
+      for (String t : taskNames) {
+        int epoch = in.readInt();
+        int pos = in.readInt();
+        iterators.get(t).seek(epoch, pos);
+      }
+      params.read(in);
+      if (in.readBoolean()) {
+        st.best = new LinkedHashMap<>();
+        for (ParamStore.Param p : params.all()) {
+          String key = in.readUTF();
+          float[] a = new float[params.get(key).value().length];
+          ParamStore.readArray(in, a);
+          st.best.put(key, a);
+        }
+      }
+      int h = in.readInt();
+      for (int i = 0; i < h; i++) {
+        int step = in.readInt();
+        double score = in.readDouble();
+        boolean best = in.readBoolean();
+        int nt = in.readInt();
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        for (int k = 0; k < nt; k++) {
+          String task = in.readUTF();
+          int nm = in.readInt();
+          Map<String, Double> m = new LinkedHashMap<>();
+          for (int j = 0; j < nm; j++) {
+            m.put(in.readUTF(), in.readDouble());
+          }
+          metrics.put(task, m);
+        }
+        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resume from checkpoint " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    g.graph().close();
+  }
+}

@@ -1,0 +1,362 @@
+package io.slaft.model.train;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.ModuleLayout;
+import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.SearchSpace;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.adapters.SparsityControl;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.graph.BertEncoderGraph;
+import io.slaft.model.graph.EncoderHooks;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The training graph: frozen encoder (constants) + gated adapter pool + task head + losses and
+ * their gradients with respect to every trainable {@link Slot}. Trainable tensors are
+ * placeholders fed from Java each step, so the graph holds no variables: the optimizer, the
+ * checkpoints and all randomness live in Java, which makes runs reproducible and resumable.
+ *
+ * <p>Gates: {@code z = f(alpha) * gate_mask}, where f is the family's function of the gate
+ * logits and the fed controls ({@code gate_noise} ε, {@code gate_temp} τ/β, {@code gate_shift} b).
+ * Activation weights mix soft (softmax of logits / τ) and hard (fed one-hot) by {@code act_hard}.
+ */
+public final class TrainingGraph {
+  private final Graph graph;
+  private final Ops tf;
+  private final ModuleLayout layout;
+  private final SparsityControl sparsity;
+  private final int maxOutputs;
+  private final List<Slot> slots = new ArrayList<>();
+  private final Map<String, Placeholder<TFloat32>> slotInputs = new LinkedHashMap<>();
+  private final BertEncoderGraph encoder;
+
+  final Placeholder<TFloat32> gateNoise;
+  final Placeholder<TFloat32> gateTemp;
+  final Placeholder<TFloat32> gateShift;
+  final Placeholder<TFloat32> gateMask;
+  final Placeholder<TFloat32> actHardWeights;
+  final Placeholder<TFloat32> actHard;
+  final Placeholder<TFloat32> chanMask;
+  final Placeholder<TFloat32> lambda;
+  final Placeholder<TFloat32> classBias;
+  final Placeholder<TInt32> labels;
+  final Placeholder<TFloat32> scores;
+  final Placeholder<TFloat32> noiseSigma;
+  final Placeholder<TFloat32> noise;
+  final List<Placeholder<TFloat32>> layerNoise = new ArrayList<>();
+
+  final Operand<TFloat32> gates;
+  final Operand<TFloat32> logits;
+  final Operand<TFloat32> prediction;
+  final Operand<TFloat32> ceLoss;
+  final Operand<TFloat32> mseLoss;
+  final Operand<TFloat32> penalty;
+  final Operand<TFloat32> totalCe;
+  final Operand<TFloat32> totalMse;
+  final Gradients ceGrads;
+  final Gradients mseGrads;
+  private final NoiseSite noiseSite;
+  private Operand<TFloat32> gateVector;
+  private Operand<TFloat32> actWeights;
+  private Operand<TFloat32> chanGates;
+
+  TrainingGraph(BackboneWeights weights, ModuleLayout layout, SparsityControl sparsity, int maxOutputs,
+      Pooling pooling, NoiseSite noiseSite) {
+    this.graph = new Graph();
+    this.tf = Ops.create(graph);
+    this.layout = layout;
+    this.sparsity = sparsity;
+    this.maxOutputs = maxOutputs;
+    this.noiseSite = noiseSite;
+    SearchSpace space = layout.space();
+    int h = weights.config().hidden();
+    int m = layout.size();
+    int mb = layout.bottleneckCount();
+    int acts = space.activations().size();
+
+    gateNoise = input("gate_noise", Shape.of(m));
+    gateTemp = input("gate_temp", Shape.scalar());
+    gateShift = input("gate_shift", Shape.scalar());
+    gateMask = input("gate_mask", Shape.of(m));
+    actHardWeights = input("act_hard_weights", Shape.of(mb, acts));
+    actHard = input("act_hard", Shape.scalar());
+    chanMask = input("chan_mask", Shape.of(mb, space.bottleneck()));
+    lambda = input("lambda", Shape.scalar());
+    classBias = input("class_bias", Shape.of(maxOutputs));
+    labels = tf.withName("labels").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+    scores = input("scores", Shape.of(-1));
+    noiseSigma = noiseSite == NoiseSite.NONE ? null : input("noise_sigma", Shape.scalar());
+    noise = noiseSite == NoiseSite.NONE ? null : input("noise_embeddings", Shape.of(-1, h));
+    if (noiseSite == NoiseSite.HIDDEN) {
+      for (int l = 0; l < weights.config().layers(); l++) {
+        layerNoise.add(input("noise_layer" + l, Shape.of(-1, h)));
+      }
+    }
+
+    for (Module mod : layout.modules()) {
+      String p = "m" + mod.index() + "_";
+      if (mod.site().isBottleneck()) {
+        slot(p + "dw", Slot.Group.ADAPTER, false, h, space.bottleneck());
+        slot(p + "db", Slot.Group.ADAPTER_BIAS, false, space.bottleneck());
+        slot(p + "uw", Slot.Group.ADAPTER, false, space.bottleneck(), h);
+        slot(p + "ub", Slot.Group.ADAPTER_BIAS, false, h);
+      } else {
+        slot(p + "aq", Slot.Group.ADAPTER, false, h, space.loraRank());
+        slot(p + "bq", Slot.Group.ADAPTER, false, space.loraRank(), h);
+        slot(p + "av", Slot.Group.ADAPTER, false, h, space.loraRank());
+        slot(p + "bv", Slot.Group.ADAPTER, false, space.loraRank(), h);
+      }
+    }
+    if (space.bitfit()) {
+      for (int l = 0; l < weights.config().layers(); l++) {
+        for (String role : BITFIT_ROLES) {
+          slot("bf" + l + "_" + role, Slot.Group.ADAPTER_BIAS, false,
+              role.equals("intermediate") ? weights.config().intermediate() : h);
+        }
+      }
+    }
+    boolean learnGates = sparsity.family() != GateFamily.FIXED && m > 0;
+    if (learnGates) {
+      slot("gates", Slot.Group.STRUCTURE, true, m);
+    }
+    if (acts > 1 && mb > 0) {
+      slot("acts", Slot.Group.STRUCTURE, true, mb, acts);
+    }
+    if (space.channelGates() && mb > 0) {
+      slot("chans", Slot.Group.STRUCTURE, true, mb, space.bottleneck());
+    }
+    slot("head_w", Slot.Group.HEAD, true, h, maxOutputs);
+    slot("head_b", Slot.Group.HEAD_BIAS, true, maxOutputs);
+
+    Operand<TFloat32> pen = tf.constant(0f);
+    if (m > 0) {
+      Operand<TFloat32> alpha = learnGates ? slotInputs.get("gates") : tf.zeros(tf.constant(new int[] {m}), TFloat32.class);
+      Operand<TFloat32> sizes = tf.constant(toFloat(layout.sizes()));
+      float total = layout.poolParams();
+      switch (sparsity.family()) {
+        case SIGMOID -> {
+          gateVector = tf.math.sigmoid(tf.math.div(alpha, gateTemp));
+          pen = tf.math.div(tf.reduceSum(tf.math.mul(gateVector, sizes), tf.constant(0)), tf.constant(total));
+        }
+        case HARD_CONCRETE -> {
+          Operand<TFloat32> s = tf.math.sigmoid(tf.math.div(tf.math.add(alpha, gateNoise), gateTemp));
+          Operand<TFloat32> stretched = tf.math.add(tf.math.mul(s,
+              tf.constant((float) (SparsityControl.HC_ZETA - SparsityControl.HC_GAMMA))), tf.constant((float) SparsityControl.HC_GAMMA));
+          gateVector = tf.clipByValue(stretched, tf.constant(0f), tf.constant(1f));
+          Operand<TFloat32> l0 = tf.math.sigmoid(tf.math.sub(alpha, tf.constant((float) (SparsityControl.HC_BETA
+              * Math.log(-SparsityControl.HC_GAMMA / SparsityControl.HC_ZETA)))));
+          pen = tf.math.div(tf.reduceSum(tf.math.mul(l0, sizes), tf.constant(0)), tf.constant(total));
+        }
+        case BUDGET -> gateVector = tf.math.sigmoid(tf.math.div(tf.math.sub(alpha, gateShift), gateTemp));
+        case FIXED -> gateVector = tf.math.add(tf.math.mul(alpha, tf.constant(0f)), tf.constant(1f));
+        default -> throw new IllegalStateException(sparsity.family().toString());
+      }
+      gateVector = tf.math.mul(gateVector, gateMask);
+    } else {
+      gateVector = tf.zeros(tf.constant(new int[] {1}), TFloat32.class);
+    }
+    gates = tf.withName("gate_values").identity(gateVector);
+    if (mb > 0) {
+      Operand<TFloat32> soft = acts > 1
+          ? tf.nn.softmax(tf.math.div(slotInputs.get("acts"), gateTemp))
+          : tf.onesLike(actHardWeights);
+      actWeights = tf.math.add(tf.math.mul(soft, tf.math.sub(tf.constant(1f), actHard)), tf.math.mul(actHardWeights, actHard));
+      if (space.channelGates()) {
+        Operand<TFloat32> c = tf.math.sigmoid(tf.math.div(slotInputs.get("chans"), gateTemp));
+        chanGates = tf.math.mul(c, chanMask);
+        float perChannel = layout.paramsPerChannel();
+        Operand<TFloat32> chanPen = tf.math.div(tf.math.mul(tf.reduceSum(c, tf.constant(new int[] {0, 1})),
+            tf.constant(perChannel)), tf.constant((float) layout.poolParams()));
+        pen = tf.math.add(pen, chanPen);
+      } else {
+        chanGates = chanMask;
+      }
+    }
+    penalty = tf.withName("penalty").identity(pen);
+
+    encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space));
+    Operand<TFloat32> pooled = encoder.pooled(pooling);
+    logits = tf.withName("logits").math.add(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get("head_w")),
+        slotInputs.get("head_b")), classBias);
+    prediction = tf.withName("prediction").reshape(tf.slice(logits, tf.constant(new int[] {0, 0}),
+        tf.constant(new int[] {-1, 1})), tf.constant(new int[] {-1}));
+    Operand<TFloat32> onehot = tf.oneHot(labels, tf.constant(maxOutputs), tf.constant(1f), tf.constant(0f));
+    ceLoss = tf.withName("ce_loss").math.neg(tf.math.mean(tf.reduceSum(tf.math.mul(onehot, tf.nn.logSoftmax(logits)),
+        tf.constant(1)), tf.constant(0)));
+    mseLoss = tf.withName("mse_loss").math.mean(tf.math.square(tf.math.sub(prediction, scores)), tf.constant(0));
+    totalCe = tf.math.add(ceLoss, tf.math.mul(lambda, penalty));
+    totalMse = tf.math.add(mseLoss, tf.math.mul(lambda, penalty));
+    List<Operand<?>> xs = new ArrayList<>(slotInputs.values());
+    ceGrads = tf.gradients(totalCe, xs);
+    mseGrads = tf.gradients(totalMse, xs);
+  }
+
+  static final String[] BITFIT_ROLES = {"query", "key", "value", "attention_output", "intermediate", "output"};
+
+  private Placeholder<TFloat32> input(String name, Shape shape) {
+    return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
+  }
+
+  private void slot(String name, Slot.Group group, boolean perTask, int... shape) {
+    Slot s = new Slot(name, shape, group, perTask);
+    slots.add(s);
+    long[] dims = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      dims[i] = shape[i];
+    }
+    slotInputs.put(name, input(name, Shape.of(dims)));
+  }
+
+  private static float[] toFloat(long[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      f[i] = a[i];
+    }
+    return f;
+  }
+
+  /** Adapters of the pool, wired into the encoder's insertion points. */
+  private final class AdapterHooks implements EncoderHooks {
+    private final SearchSpace space;
+
+    AdapterHooks(SearchSpace space) {
+      this.space = space;
+    }
+
+    private Operand<TFloat32> gate(Module m) {
+      return tf.gather(gateVector, tf.constant(m.index()), tf.constant(0));
+    }
+
+    private Operand<TFloat32> bottleneck(Module m, Operand<TFloat32> x) {
+      String p = "m" + m.index() + "_";
+      Operand<TFloat32> d = tf.math.add(tf.linalg.matMul(x, slotInputs.get(p + "dw")), slotInputs.get(p + "db"));
+      Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
+      Operand<TFloat32> mixed = null;
+      List<Activation> acts = space.activations();
+      for (int k = 0; k < acts.size(); k++) {
+        Operand<TFloat32> f = switch (acts.get(k)) {
+          case RELU -> tf.nn.relu(d);
+          case GELU -> BertEncoderGraph.gelu(tf, d);
+          case SILU -> tf.math.mul(d, tf.math.sigmoid(d));
+          case IDENTITY -> d;
+        };
+        Operand<TFloat32> term = acts.size() == 1 ? f : tf.math.mul(f, tf.gather(w, tf.constant(k), tf.constant(0)));
+        mixed = mixed == null ? term : tf.math.add(mixed, term);
+      }
+      Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
+      mixed = tf.math.mul(mixed, c);
+      Operand<TFloat32> up = tf.math.add(tf.linalg.matMul(mixed, slotInputs.get(p + "uw")), slotInputs.get(p + "ub"));
+      return tf.math.mul(up, gate(m));
+    }
+
+    @Override
+    public Operand<TFloat32> afterAttention(Ops ops, int layer, Operand<TFloat32> attnOut) {
+      Module m = layout.find(layer, Site.ATTN);
+      return m == null ? attnOut : tf.math.add(attnOut, bottleneck(m, attnOut));
+    }
+
+    @Override
+    public Operand<TFloat32> afterFfn(Ops ops, int layer, Operand<TFloat32> ffnInput, Operand<TFloat32> ffnOut) {
+      Operand<TFloat32> out = ffnOut;
+      Module par = layout.find(layer, Site.PARALLEL);
+      Module ser = layout.find(layer, Site.FFN);
+      if (ser != null) {
+        out = tf.math.add(out, bottleneck(ser, ffnOut));
+      }
+      if (par != null) {
+        out = tf.math.add(out, bottleneck(par, ffnInput));
+      }
+      return out;
+    }
+
+    private Operand<TFloat32> lora(int layer, Operand<TFloat32> x, String a, String b) {
+      Module m = layout.find(layer, Site.LORA);
+      if (m == null) {
+        return null;
+      }
+      String p = "m" + m.index() + "_";
+      Operand<TFloat32> delta = tf.linalg.matMul(tf.linalg.matMul(x, slotInputs.get(p + a)), slotInputs.get(p + b));
+      float scale = space.loraAlpha() / space.loraRank();
+      return tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
+    }
+
+    @Override
+    public Operand<TFloat32> queryDelta(Ops ops, int layer, Operand<TFloat32> input) {
+      return lora(layer, input, "aq", "bq");
+    }
+
+    @Override
+    public Operand<TFloat32> valueDelta(Ops ops, int layer, Operand<TFloat32> input) {
+      return lora(layer, input, "av", "bv");
+    }
+
+    @Override
+    public Operand<TFloat32> biasDelta(Ops ops, int layer, String role) {
+      return space.bitfit() ? slotInputs.get("bf" + layer + "_" + role) : null;
+    }
+
+    @Override
+    public Operand<TFloat32> afterEmbeddings(Ops ops, Operand<TFloat32> embeddings) {
+      return noiseSite == NoiseSite.NONE ? embeddings : addNoise(embeddings, noise);
+    }
+
+    @Override
+    public Operand<TFloat32> afterLayer(Ops ops, int layer, Operand<TFloat32> hidden) {
+      return noiseSite == NoiseSite.HIDDEN ? addNoise(hidden, layerNoise.get(layer)) : hidden;
+    }
+
+    private Operand<TFloat32> addNoise(Operand<TFloat32> x, Operand<TFloat32> n) {
+      Operand<TInt32> all = tf.constant(new int[] {0, 1});
+      Operand<TFloat32> mean = tf.math.mean(x, all, Mean.keepDims(true));
+      Operand<TFloat32> std = tf.stopGradient(tf.math.sqrt(tf.math.mean(tf.math.square(tf.math.sub(x, mean)), all)));
+      return tf.math.add(x, tf.math.mul(n, tf.math.mul(std, noiseSigma)));
+    }
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public List<Slot> slots() {
+    return slots;
+  }
+
+  Placeholder<TFloat32> slotInput(String name) {
+    return slotInputs.get(name);
+  }
+
+  BertEncoderGraph encoder() {
+    return encoder;
+  }
+
+  ModuleLayout layout() {
+    return layout;
+  }
+
+  int maxOutputs() {
+    return maxOutputs;
+  }
+
+  NoiseSite noiseSite() {
+    return noiseSite;
+  }
+
+  SparsityControl sparsity() {
+    return sparsity;
+  }
+}

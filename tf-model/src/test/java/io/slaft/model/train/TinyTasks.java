@@ -1,0 +1,92 @@
+package io.slaft.model.train;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.SearchSpace;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.adapters.SparsityControl;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneConfig;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.eval.MetricKind;
+import io.slaft.model.tokenize.Encoded;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Tiny random transformers and synthetic tasks for fast unit tests. */
+final class TinyTasks {
+  static final int VOCAB = 40;
+  static final int MARKER = 7;
+
+  private TinyTasks() {}
+
+  static Backbone backbone() {
+    BackboneConfig c = BackboneConfig.tiny(2, 16, 2, VOCAB);
+    return Backbone.of("tiny", BackboneWeights.random(c, 11), null);
+  }
+
+  /** Label 1 iff the marker token occurs; lengths 4..12. */
+  static List<LabeledExample> markerExamples(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<LabeledExample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = 4 + r.nextInt(9);
+      int[] ids = new int[len];
+      int label = r.nextInt(2);
+      ids[0] = 1;
+      for (int k = 1; k < len; k++) {
+        int t;
+        do {
+          t = 10 + r.nextInt(VOCAB - 10);
+        } while (t == MARKER);
+        ids[k] = t;
+      }
+      if (label == 1) {
+        ids[1 + r.nextInt(len - 1)] = MARKER;
+      }
+      out.add(new LabeledExample(i, new Encoded(ids, new int[len]), label, 0f));
+    }
+    return out;
+  }
+
+  /** Score = fraction of marker tokens (regression). */
+  static List<LabeledExample> regressionExamples(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<LabeledExample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = 6;
+      int[] ids = new int[len];
+      int count = 0;
+      for (int k = 0; k < len; k++) {
+        boolean marker = r.nextInt(3) == 0;
+        ids[k] = marker ? MARKER : 10 + r.nextInt(5);
+        count += marker ? 1 : 0;
+      }
+      out.add(new LabeledExample(i, new Encoded(ids, new int[len]), -1, count / (float) len));
+    }
+    return out;
+  }
+
+  static TrainTask markerTask(String name) {
+    return new TrainTask(name, 2, MetricKind.ACCURACY, markerExamples(256, 1), markerExamples(64, 2));
+  }
+
+  static TrainTask regressionTask() {
+    return new TrainTask("reg", 0, MetricKind.PEARSON_SPEARMAN, regressionExamples(256, 3), regressionExamples(64, 4));
+  }
+
+  static TrainSpec spec(GateFamily family, float lambda, int steps, long seed) {
+    return spec(family, lambda, steps, seed, steps / 3, steps / 3, 5e-2f);
+  }
+
+  static TrainSpec spec(GateFamily family, float lambda, int steps, long seed, int warmup, int ramp, float structureLr) {
+    SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 4, 2, 4f,
+        List.of(Activation.values()), true, false, 0.05f);
+    SparsityControl sp = new SparsityControl(family, lambda, family == GateFamily.BUDGET ? 0.1f : 0f, warmup, ramp,
+        1f, 1f, 2f, 0.5f);
+    return new TrainSpec("sla", space, sp, new OptimizerConfig(1e-2f, structureLr, 0.0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
+        steps, 16, 0, 32, 0, 0, seed, 1f, 4, 10, NoiseSite.NONE, 0f);
+  }
+}

@@ -1,0 +1,161 @@
+package io.slaft.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.GateMath;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.inference.FrozenEncoder;
+import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.tokenize.TokenBatch;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+  private final Backbone backbone = TinyTasks.backbone();
+
+  @Test
+  void learnsSyntheticTaskWithEveryGateFamily() {
+    for (GateFamily f : GateFamily.values()) {
+      try (Trainer t = Trainer.create(backbone, TinyTasks.spec(f, 0.05f, 150, 1), List.of(TinyTasks.markerTask("m")))) {
+        TrainResult r = t.run();
+        double acc = r.tasks().get(0).metrics().get("accuracy");
+        assertTrue(acc >= 0.85, f + " accuracy " + acc);
+      }
+    }
+  }
+
+  @Test
+  void backboneWeightsAreBitIdenticalAfterTraining() {
+    String before = backbone.weights().digest();
+    try (Trainer t = Trainer.create(backbone, TinyTasks.spec(GateFamily.SIGMOID, 1f, 20, 1), List.of(TinyTasks.markerTask("m")))) {
+      t.run();
+    }
+    assertEquals(before, backbone.weights().digest());
+  }
+
+  @Test
+  void sameSeedSameMetricsDifferentSeedDifferent() {
+    TrainResult a = run(GateFamily.HARD_CONCRETE, 7);
+    TrainResult b = run(GateFamily.HARD_CONCRETE, 7);
+    TrainResult c = run(GateFamily.HARD_CONCRETE, 8);
+    assertEquals(a.tasks().get(0).metrics(), b.tasks().get(0).metrics());
+    assertArrayEquals(a.tasks().get(0).predictions(), b.tasks().get(0).predictions());
+    assertNotEquals(gateValues(a), gateValues(c));
+  }
+
+  private TrainResult run(GateFamily f, long seed) {
+    try (Trainer t = Trainer.create(backbone, TinyTasks.spec(f, 0.1f, 30, seed), List.of(TinyTasks.markerTask("m")))) {
+      return t.run();
+    }
+  }
+
+  private static List<Double> gateValues(TrainResult r) {
+    return r.tasks().get(0).structure().stream().map(ModuleGate::gate).toList();
+  }
+
+  @Test
+  void resumedRunEqualsUninterruptedRun(@TempDir Path dir) {
+    TrainSpec spec = withCheckpoints(TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 40, 3), 10);
+    List<TrainTask> tasks = List.of(TinyTasks.markerTask("a"), TinyTasks.regressionTask());
+    TrainResult full;
+    try (Trainer t = Trainer.create(backbone, spec, tasks)) {
+      full = t.run();
+    }
+    Path ckpt = dir.resolve("ckpt");
+    try (Trainer t = Trainer.create(backbone, spec, tasks).checkpointDir(ckpt).haltAfter(27)) {
+      assertNull(t.run(), "a halted run returns no result");
+    }
+    TrainResult resumed;
+    try (Trainer t = Trainer.create(backbone, spec, tasks).checkpointDir(ckpt)) {
+      resumed = t.run();
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      assertEquals(full.tasks().get(i).metrics(), resumed.tasks().get(i).metrics());
+      assertArrayEquals(full.tasks().get(i).predictions(), resumed.tasks().get(i).predictions());
+    }
+    assertEquals(full.bestStep(), resumed.bestStep());
+  }
+
+  private static TrainSpec withCheckpoints(TrainSpec s, int every) {
+    return new TrainSpec(s.method(), s.space(), s.sparsity(), s.optimizer(), s.steps(), s.batchSize(), 10,
+        s.evalBatchSize(), 0, every, s.seed(), s.taskTemperature(), s.bucketWindow(), s.logEvery(), s.noiseSite(),
+        s.trainNoise());
+  }
+
+  @Test
+  void hugeLambdaClosesEveryGateAndOutputIsBackbonePlusHead() {
+    TrainSpec spec = TinyTasks.spec(GateFamily.HARD_CONCRETE, 1e4f, 60, 5, 0, 0, 1f);
+    TrainTask task = TinyTasks.markerTask("m");
+    try (Trainer t = Trainer.create(backbone, spec, List.of(task))) {
+      TrainResult r = t.run();
+      for (ModuleGate g : r.tasks().get(0).structure()) {
+        assertEquals(0.0, g.gate(), "gate " + g.module() + " must be exactly closed");
+      }
+      float[] w = t.params().value(slotOf(t, "head_w"), "m");
+      float[] b = t.params().value(slotOf(t, "head_b"), "m");
+      List<Encoded> enc = new ArrayList<>();
+      for (LabeledExample e : task.dev()) {
+        enc.add(e.tokens());
+      }
+      float[] expected = new float[task.dev().size()];
+      try (FrozenEncoder fe = new FrozenEncoder(backbone.weights(), Pooling.CLS)) {
+        int h = backbone.config().hidden();
+        for (int i = 0; i < enc.size(); i++) {
+          float[] pooled = fe.pooled(TokenBatch.pad(List.of(enc.get(i)), 0));
+          int outs = b.length;
+          float best = Float.NEGATIVE_INFINITY;
+          int arg = 0;
+          for (int c = 0; c < 2; c++) {
+            float z = b[c];
+            for (int k = 0; k < h; k++) {
+              z += pooled[k] * w[k * outs + c];
+            }
+            if (z > best) {
+              best = z;
+              arg = c;
+            }
+          }
+          expected[i] = arg;
+        }
+      }
+      assertArrayEquals(expected, r.tasks().get(0).predictions());
+    }
+  }
+
+  private static Slot slotOf(Trainer t, String name) {
+    return t.params().all().stream().map(ParamStore.Param::slot).filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void graphGateValuesMatchReferenceMath() {
+    TrainSpec spec = TinyTasks.spec(GateFamily.SIGMOID, 0.1f, 5, 2);
+    try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
+      t.run();
+      float[] alpha = t.params().value(slotOf(t, "gates"), "m");
+      List<ModuleGate> s = t.structure("m");
+      for (int i = 0; i < alpha.length; i++) {
+        assertEquals(GateMath.sigmoidGate(alpha[i], 1.0), s.get(i).gate(), 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void multiTaskHasPerTaskStructuresOverSharedPool() {
+    TrainSpec spec = TinyTasks.spec(GateFamily.SIGMOID, 0.5f, 60, 4);
+    try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("a"), TinyTasks.regressionTask()))) {
+      TrainResult r = t.run();
+      assertEquals(2, r.tasks().size());
+      assertNotEquals(gateValues(r), r.tasks().get(1).structure().stream().map(ModuleGate::gate).toList());
+      assertTrue(r.tasks().get(1).metrics().containsKey("pearson"));
+    }
+  }
+}
