@@ -11,7 +11,9 @@ import java.util.Optional;
  * <p><b>Threading.</b> Implementations are thread-safe: any number of threads may log to any
  * runs concurrently. Logging methods do not wait for the server; they validate their arguments,
  * enqueue a record and return (implementations may copy an artifact file before returning).
- * Records logged by one thread are delivered in the order they were logged.
+ * Records logged by one thread are delivered in the order they were logged (records spilled to
+ * the spool because the in-memory queue was full are delivered later, which idempotency makes
+ * harmless).
  *
  * <p><b>Idempotency.</b> A run is identified by its run key (tag {@value RunRef#RUN_KEY_TAG});
  * starting a run whose key already exists in the experiment continues that run. A metric point is

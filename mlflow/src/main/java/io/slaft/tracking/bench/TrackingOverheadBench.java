@@ -1,0 +1,189 @@
+package io.slaft.tracking.bench;
+
+import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.RunKeys;
+import io.slaft.tracking.RunRef;
+import io.slaft.tracking.RunSpec;
+import io.slaft.tracking.RunStatus;
+import io.slaft.tracking.Tracker;
+import io.slaft.tracking.TrackingConfig;
+import io.slaft.tracking.TrackingStatus;
+import io.slaft.tracking.Trackers;
+import io.slaft.tracking.server.LocalMlflowServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Measures how much logging to a real MLflow server slows a training loop.
+ *
+ * <p>The loop runs {@code steps} steps of fixed busy work (dense matrix products, calibrated once
+ * to about {@code step-ms}); the tracked variant also logs {@code metrics} metric points per step
+ * to its own run and includes the final {@link Tracker#flush()} in its time. Baseline and tracked
+ * runs alternate (ABBA order), {@code runs} times each, and the medians are compared; the time the
+ * training thread itself spends inside tracker calls (including the final flush) is reported too,
+ * since it is insensitive to other load on the machine.
+ *
+ * <p>Usage: {@code TrackingOverheadBench [--uri http://127.0.0.1:PORT] [--steps 200] [--step-ms 50]
+ * [--metrics 10] [--runs 5]}; without {@code --uri} it starts a server with
+ * {@code mlflow/bin/mlflow-server} in {@code target/bench-mlflow} and stops it afterwards.
+ */
+public final class TrackingOverheadBench {
+
+  private static final int N = 96;
+  private static double sink;
+  private static long loggingNanos;
+
+  private TrackingOverheadBench() {}
+
+  public static void main(String[] args) throws Exception {
+    URI uri = null;
+    int steps = 200;
+    int stepMs = 50;
+    int metrics = 10;
+    int runs = 5;
+    for (int i = 0; i < args.length; i += 2) {
+      String value = args[i + 1];
+      switch (args[i]) {
+        case "--uri" -> uri = URI.create(value);
+        case "--steps" -> steps = Integer.parseInt(value);
+        case "--step-ms" -> stepMs = Integer.parseInt(value);
+        case "--metrics" -> metrics = Integer.parseInt(value);
+        case "--runs" -> runs = Integer.parseInt(value);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    LocalMlflowServer server = null;
+    if (uri == null) {
+      server = LocalMlflowServer.inRepository(Path.of(""), Path.of("target", "bench-mlflow"));
+      uri = server.start();
+    }
+    try {
+      run(uri, steps, stepMs, metrics, runs);
+    } finally {
+      if (server != null) {
+        server.stop();
+      }
+    }
+  }
+
+  private static void run(URI uri, int steps, int stepMs, int metrics, int runs) throws Exception {
+    int reps = calibrate(stepMs);
+    Path spool = Files.createTempDirectory("slaft-bench-spool");
+    TrackingConfig config = TrackingConfig.builder("slaft-bench", spool).trackingUri(uri).build();
+    String session = UUID.randomUUID().toString();
+    trainingLoop(null, null, steps / 4, reps, metrics);
+    double[] base = new double[runs];
+    double[] tracked = new double[runs];
+    double[] callerMs = new double[runs];
+    long delivered = 0;
+    try (Tracker tracker = Trackers.create(config)) {
+      for (int r = 0; r < runs; r++) {
+        if (r % 2 == 0) {
+          base[r] = trainingLoop(null, null, steps, reps, metrics);
+        }
+        RunRef run = tracker.startRun(RunSpec.root(config.experimentName(), RunKeys.of(session, Integer.toString(r)), "bench-" + r));
+        long t0 = System.nanoTime();
+        loggingNanos = 0;
+        trainingLoop(tracker, run, steps, reps, metrics);
+        long f0 = System.nanoTime();
+        tracker.endRun(run, RunStatus.FINISHED);
+        TrackingStatus status = tracker.flush();
+        long end = System.nanoTime();
+        tracked[r] = (end - t0) / 1e6;
+        callerMs[r] = (loggingNanos + end - f0) / 1e6;
+        if (status.spooled() > 0 || status.rejected() > 0) {
+          throw new IllegalStateException("benchmark records were not all delivered: " + status);
+        }
+        delivered = status.delivered();
+        if (r % 2 == 1) {
+          base[r] = trainingLoop(null, null, steps, reps, metrics);
+        }
+      }
+    }
+    double mb = median(base);
+    double mt = median(tracked);
+    System.out.printf(Locale.ROOT, "server %s, %d steps x %d reps of %dx%d matmul (~%d ms/step), %d metrics/step, %d runs%n",
+        uri, steps, reps, N, N, stepMs, metrics, runs);
+    System.out.printf(Locale.ROOT, "baseline ms: %s%n", Arrays.toString(round(base)));
+    System.out.printf(Locale.ROOT, "tracked  ms: %s%n", Arrays.toString(round(tracked)));
+    System.out.printf(Locale.ROOT, "caller-thread ms in tracker calls incl. final flush: %s%n", Arrays.toString(round(callerMs)));
+    System.out.printf(Locale.ROOT, "median baseline %.1f ms, median tracked %.1f ms, ratio %.4f (overhead %.2f %%), %d records delivered%n",
+        mb, mt, mt / mb, (mt / mb - 1) * 100, delivered);
+    System.out.printf(Locale.ROOT, "median caller-thread time in tracker calls %.1f ms = %.2f %% of the median baseline%n",
+        median(callerMs), median(callerMs) / mb * 100);
+  }
+
+  private static double trainingLoop(Tracker tracker, RunRef run, int steps, int reps, int metrics) {
+    double[] a = new double[N * N];
+    double[] b = new double[N * N];
+    double[] c = new double[N * N];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (i % 17) * 0.01;
+      b[i] = (i % 13) * 0.02;
+    }
+    long t0 = System.nanoTime();
+    List<MetricPoint> points = new ArrayList<>(metrics);
+    for (int step = 0; step < steps; step++) {
+      for (int r = 0; r < reps; r++) {
+        matmul(a, b, c);
+        a[r % a.length] += c[(r * 7) % c.length] * 1e-9;
+      }
+      if (tracker != null) {
+        long now = System.currentTimeMillis();
+        points.clear();
+        for (int m = 0; m < metrics; m++) {
+          points.add(new MetricPoint("m" + m, c[m] + step, step, now));
+        }
+        long l0 = System.nanoTime();
+        tracker.logMetrics(run, points);
+        loggingNanos += System.nanoTime() - l0;
+      }
+    }
+    sink += c[0];
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  private static void matmul(double[] a, double[] b, double[] c) {
+    Arrays.fill(c, 0);
+    for (int i = 0; i < N; i++) {
+      for (int k = 0; k < N; k++) {
+        double aik = a[i * N + k];
+        for (int j = 0; j < N; j++) {
+          c[i * N + j] += aik * b[k * N + j];
+        }
+      }
+    }
+  }
+
+  private static int calibrate(int stepMs) {
+    double[] a = new double[N * N];
+    double[] b = new double[N * N];
+    double[] c = new double[N * N];
+    for (int warm = 0; warm < 200; warm++) {
+      matmul(a, b, c);
+    }
+    long t0 = System.nanoTime();
+    int n = 200;
+    for (int i = 0; i < n; i++) {
+      matmul(a, b, c);
+    }
+    double msPerMatmul = (System.nanoTime() - t0) / 1e6 / n;
+    return Math.max(1, (int) Math.round(stepMs / msPerMatmul));
+  }
+
+  private static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  private static long[] round(double[] values) {
+    return Arrays.stream(values).mapToLong(Math::round).toArray();
+  }
+}
