@@ -146,7 +146,7 @@ public record TrackingConfig(
     private int queueCapacity = 100_000;
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration probeInterval = Duration.ofSeconds(5);
-    private Duration linger = Duration.ofMillis(200);
+    private Duration linger = Duration.ofSeconds(1);
 
     private Builder(String experimentName, Path spoolDir) {
       this.experimentName = experimentName;

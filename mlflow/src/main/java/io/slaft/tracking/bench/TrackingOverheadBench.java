@@ -10,7 +10,12 @@ import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingStatus;
 import io.slaft.tracking.Trackers;
 import io.slaft.tracking.server.LocalMlflowServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,12 +64,14 @@ public final class TrackingOverheadBench {
       }
     }
     LocalMlflowServer server = null;
+    long serverGroup = -1;
     if (uri == null) {
       server = LocalMlflowServer.inRepository(Path.of(""), Path.of("target", "bench-mlflow"));
       uri = server.start();
+      serverGroup = server.pid().orElse(-1);
     }
     try {
-      run(uri, steps, stepMs, metrics, runs);
+      run(uri, serverGroup, steps, stepMs, metrics, runs);
     } finally {
       if (server != null) {
         server.stop();
@@ -72,7 +79,7 @@ public final class TrackingOverheadBench {
     }
   }
 
-  private static void run(URI uri, int steps, int stepMs, int metrics, int runs) throws Exception {
+  private static void run(URI uri, long serverGroup, int steps, int stepMs, int metrics, int runs) throws Exception {
     int reps = calibrate(stepMs);
     Path spool = Files.createTempDirectory("slaft-bench-spool");
     TrackingConfig config = TrackingConfig.builder("slaft-bench", spool).trackingUri(uri).build();
@@ -81,12 +88,22 @@ public final class TrackingOverheadBench {
     double[] base = new double[runs];
     double[] tracked = new double[runs];
     double[] callerMs = new double[runs];
+    double[] baseCpuMs = new double[runs];
+    double[] trackedCpuMs = new double[runs];
+    double[] workerCpuMs = new double[runs];
+    double[] serverCpuMs = new double[runs];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long delivered = 0;
     try (Tracker tracker = Trackers.create(config)) {
       for (int r = 0; r < runs; r++) {
         if (r % 2 == 0) {
+          long c0 = threads.getCurrentThreadCpuTime();
           base[r] = trainingLoop(null, null, steps, reps, metrics);
+          baseCpuMs[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
         }
+        long worker0 = workerCpuNanos(threads);
+        long server0 = groupCpuNanos(serverGroup);
+        long cpu0 = threads.getCurrentThreadCpuTime();
         RunRef run = tracker.startRun(RunSpec.root(config.experimentName(), RunKeys.of(session, Integer.toString(r)), "bench-" + r));
         long t0 = System.nanoTime();
         loggingNanos = 0;
@@ -96,13 +113,18 @@ public final class TrackingOverheadBench {
         TrackingStatus status = tracker.flush();
         long end = System.nanoTime();
         tracked[r] = (end - t0) / 1e6;
+        trackedCpuMs[r] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        workerCpuMs[r] = (workerCpuNanos(threads) - worker0) / 1e6;
+        serverCpuMs[r] = (groupCpuNanos(serverGroup) - server0) / 1e6;
         callerMs[r] = (loggingNanos + end - f0) / 1e6;
         if (status.spooled() > 0 || status.rejected() > 0) {
           throw new IllegalStateException("benchmark records were not all delivered: " + status);
         }
         delivered = status.delivered();
         if (r % 2 == 1) {
+          long c0 = threads.getCurrentThreadCpuTime();
           base[r] = trainingLoop(null, null, steps, reps, metrics);
+          baseCpuMs[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
         }
       }
     }
@@ -117,6 +139,45 @@ public final class TrackingOverheadBench {
         mb, mt, mt / mb, (mt / mb - 1) * 100, delivered);
     System.out.printf(Locale.ROOT, "median caller-thread time in tracker calls %.1f ms = %.2f %% of the median baseline%n",
         median(callerMs), median(callerMs) / mb * 100);
+    double bc = median(baseCpuMs);
+    System.out.printf(Locale.ROOT, "CPU ms, medians: training thread baseline %.1f, tracked %.1f (+%.2f %%); tracker worker thread %.1f (%.2f %%); "
+            + "MLflow server processes %s%n",
+        bc, median(trackedCpuMs), (median(trackedCpuMs) / bc - 1) * 100, median(workerCpuMs), median(workerCpuMs) / bc * 100,
+        serverGroup < 0 ? "not measured (external server)"
+            : String.format(Locale.ROOT, "%.1f (%.2f %%)", median(serverCpuMs), median(serverCpuMs) / bc * 100));
+  }
+
+  private static long workerCpuNanos(ThreadMXBean threads) {
+    long total = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && info.getThreadName().startsWith("slaft-mlflow-tracker")) {
+        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return total;
+  }
+
+  /** utime + stime of every process in process group {@code group}, from /proc (Linux, 100 Hz ticks). */
+  private static long groupCpuNanos(long group) throws IOException {
+    if (group < 0) {
+      return 0;
+    }
+    long ticks = 0;
+    try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+      for (Path proc : procs) {
+        String stat;
+        try {
+          stat = Files.readString(proc.resolve("stat"));
+        } catch (IOException e) {
+          continue;
+        }
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        if (Long.parseLong(f[2]) == group) {
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    }
+    return ticks * 10_000_000L;
   }
 
   private static double trainingLoop(Tracker tracker, RunRef run, int steps, int reps, int metrics) {

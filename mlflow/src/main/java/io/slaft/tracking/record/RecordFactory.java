@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns tracker calls into validated, redacted records: the one place where arguments are checked,
- * secrets are masked, over-long values are truncated and artifact files are copied. Thread-safe.
+ * secrets are masked, over-long values are truncated and artifact files are copied. Record ids are
+ * a random per-factory prefix plus a counter, unique across processes sharing a spool.
+ * Thread-safe.
  */
 public final class RecordFactory {
 
@@ -41,6 +43,8 @@ public final class RecordFactory {
   private final Redactor redactor;
   private final BiFunction<Path, String, Path> snapshotter;
   private final LongSupplier clock;
+  private final String idPrefix = UUID.randomUUID() + "-";
+  private final java.util.concurrent.atomic.AtomicLong idCounter = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param snapshotter copies an artifact file for the record with the given id and returns the copy
@@ -137,7 +141,7 @@ public final class RecordFactory {
     checkArgument(key.length() <= MAX_KEY_LENGTH, "%s key must be at most %s characters: %s", kind, MAX_KEY_LENGTH, key);
   }
 
-  private static String newId() {
-    return UUID.randomUUID().toString();
+  private String newId() {
+    return idPrefix + Long.toString(idCounter.incrementAndGet(), 36);
   }
 }
