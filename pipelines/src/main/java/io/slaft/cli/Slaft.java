@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "slaft", mixinStandardHelpOptions = true, version = "slaft 0.1.0",
     description = "Structure-learnable adapter fine-tuning on a frozen transformer, in Beam pipelines with MLflow tracking.",
-    subcommands = {BackboneCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, BackboneCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Slaft {
   private Slaft() {}
 
@@ -29,6 +29,7 @@ public final class Slaft {
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
       if (t instanceof ModelFileException || t instanceof IllegalArgumentException
+          || t instanceof io.slaft.transforms.data.TaskDataException
           || t instanceof java.nio.file.NoSuchFileException) {
         cmd.getErr().println("slaft: " + t.getMessage());
         return ExitCode.BAD_INPUT;

@@ -1,0 +1,49 @@
+package io.slaft.cli;
+
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.ResultsTable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code slaft train}: one experiment, in this process, without Beam. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Train one experiment (all its tasks over one shared adapter pool) and write DIR/summary.json.",
+        "Re-running with the same --out resumes from the last checkpoint."})
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment YAML (see examples/).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
+    if (global.threads == 0) {
+      global.threads = c.integer("train.threads");
+    }
+    global.apply();
+    System.err.printf("slaft train: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
+        TfRuntime.intraOpThreads(), out.toAbsolutePath());
+    ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, "main", Map.of(),
+        new ConsoleProgress(System.err, c.get("name")));
+    Path summary = ExperimentRunner.writeSummary(c, out, r.records(), r.data().reports(), r.data().deadLetters(), Map.of());
+    System.out.println(ResultsTable.of(r.records()).toMarkdown());
+    System.out.println("summary: " + summary.toAbsolutePath());
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,248 @@
+package io.slaft.pipelines.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * An experiment config: a YAML file flattened to dotted keys, plus {@code --set key=value}
+ * overrides, validated against {@link ConfigKeys} at construction. Immutable.
+ *
+ * <p>Errors name the file, the key, the rule and the allowed values, e.g.
+ * {@code examples/x.yaml: sparsity.gate: 'l1' is not allowed; allowed values: sigmoid, ...}.
+ */
+public final class ExperimentConfig {
+  private final String source;
+  private final Map<String, String> values;
+
+  private ExperimentConfig(String source, Map<String, String> values) {
+    this.source = source;
+    this.values = new TreeMap<>(values);
+    validate();
+  }
+
+  /** Reads {@code file}. */
+  public static ExperimentConfig load(Path file) {
+    Object root;
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": config file not found. Fix: give an existing YAML file to --config "
+          + "(examples/ has commented ones)");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    } catch (YAMLException e) {
+      throw new ConfigException(file + ": not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root != null) {
+      if (!(root instanceof Map<?, ?> m)) {
+        throw new ConfigException(file + ": the top level must be a mapping of keys (name:, tasks:, ...)");
+      }
+      flatten("", m, flat);
+    }
+    return new ExperimentConfig(file.toString(), flat);
+  }
+
+  /** A config from flat dotted keys (tests, sweep points). */
+  public static ExperimentConfig of(String source, Map<String, String> values) {
+    return new ExperimentConfig(source, values);
+  }
+
+  private static void flatten(String prefix, Map<?, ?> m, Map<String, String> out) {
+    for (Map.Entry<?, ?> e : m.entrySet()) {
+      String key = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
+      Object v = e.getValue();
+      if (v instanceof Map<?, ?> sub && !key.startsWith("sweep.random")) {
+        flatten(key, sub, out);
+      } else if (v instanceof List<?> list) {
+        List<String> parts = new ArrayList<>();
+        for (Object o : list) {
+          parts.add(String.valueOf(o));
+        }
+        out.put(key, String.join(",", parts));
+      } else {
+        out.put(key, v == null ? "" : String.valueOf(v));
+      }
+    }
+  }
+
+  /** A copy with {@code key=value} overrides applied (the {@code --set} syntax). */
+  public ExperimentConfig withOverrides(List<String> assignments) {
+    Map<String, String> v = new TreeMap<>(values);
+    for (String a : assignments) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("--set " + a + ": expected key=value, e.g. --set sparsity.lambda=0.5");
+      }
+      v.put(a.substring(0, eq).trim(), stripBrackets(a.substring(eq + 1).trim()));
+    }
+    return new ExperimentConfig(source + " + --set", v);
+  }
+
+  /** A copy with flat overrides (sweep points). */
+  public ExperimentConfig with(Map<String, String> overrides) {
+    Map<String, String> v = new TreeMap<>(values);
+    v.putAll(overrides);
+    return new ExperimentConfig(source, v);
+  }
+
+  private static String stripBrackets(String s) {
+    if (s.startsWith("[") && s.endsWith("]")) {
+      return Arrays.stream(s.substring(1, s.length() - 1).split(",")).map(String::trim)
+          .reduce((a, b) -> a + "," + b).orElse("");
+    }
+    return s;
+  }
+
+  private void validate() {
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String key = e.getKey();
+      String target = key;
+      if (key.startsWith("sweep.grid.") || key.startsWith("sweep.random.")) {
+        target = key.substring(key.startsWith("sweep.grid.") ? 11 : 13);
+        ConfigKey tk = ConfigKeys.find(target);
+        if (tk == null) {
+          throw unknown(key, target);
+        }
+        if (key.startsWith("sweep.grid.")) {
+          for (String v : splitList(e.getValue())) {
+            String err = tk.check(v);
+            if (err != null) {
+              throw new ConfigException(source + ": " + key + ": value " + v + " " + err);
+            }
+          }
+        }
+        continue;
+      }
+      ConfigKey k = ConfigKeys.find(key);
+      if (k == null) {
+        throw unknown(key, key);
+      }
+      String err = k.check(e.getValue());
+      if (err != null && !(k.type() == ConfigKey.Type.LIST && e.getValue().isEmpty())) {
+        throw new ConfigException(source + ": " + key + ": " + err + " (got '" + e.getValue() + "')");
+      }
+    }
+  }
+
+  private ConfigException unknown(String key, String target) {
+    return new ConfigException(source + ": unknown key '" + target + "'" + (key.equals(target) ? "" : " in " + key)
+        + "; did you mean " + String.join(" or ", ConfigKeys.closest(target, 2))
+        + "? (./slaft config keys lists every key)");
+  }
+
+  /** The value of {@code key}, or its default. */
+  public String get(String key) {
+    String v = values.get(key);
+    if (v != null) {
+      return v;
+    }
+    ConfigKey k = ConfigKeys.find(key);
+    if (k == null) {
+      throw new IllegalArgumentException("no such config key: " + key);
+    }
+    if (k.defaultValue() == null) {
+      throw new ConfigException(source + ": required key '" + key + "' is missing (" + k.description() + ")");
+    }
+    return k.defaultValue();
+  }
+
+  public boolean has(String key) {
+    return values.containsKey(key);
+  }
+
+  public int integer(String key) {
+    return (int) Long.parseLong(get(key).trim());
+  }
+
+  public float real(String key) {
+    return (float) Double.parseDouble(get(key).trim());
+  }
+
+  public boolean bool(String key) {
+    return Boolean.parseBoolean(get(key).trim());
+  }
+
+  public List<String> list(String key) {
+    return splitList(get(key));
+  }
+
+  static List<String> splitList(String v) {
+    if (v == null || v.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Keys set explicitly under {@code prefix.} (e.g. {@code sweep.grid.}). */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> m = new TreeMap<>();
+    values.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        m.put(k.substring(prefix.length()), v);
+      }
+    });
+    return m;
+  }
+
+  /** Every known non-pattern key with its effective value, plus explicit pattern keys. */
+  public Map<String, String> resolved() {
+    Map<String, String> m = new TreeMap<>();
+    for (ConfigKey k : ConfigKeys.all()) {
+      if (!k.key().contains("*") && k.defaultValue() != null) {
+        m.put(k.key(), get(k.key()));
+      }
+    }
+    m.putAll(values);
+    return m;
+  }
+
+  /** SHA-256 of the resolved config (first 16 hex digits): the config part of provenance. */
+  public String hash() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> e : resolved().entrySet()) {
+        if (!e.getKey().startsWith("tracking.")) {
+          md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The resolved config as YAML (nested), for the run directory and MLflow. */
+  public String toYaml() {
+    StringBuilder b = new StringBuilder("# resolved slaft config (defaults filled in); hash " + hash() + "\n");
+    for (Map.Entry<String, String> e : resolved().entrySet()) {
+      b.append(e.getKey()).append(": ").append(quote(e.getValue())).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String quote(String v) {
+    return v.isEmpty() || v.matches(".*[:#\\[\\]{},&*!|>'\"%@`].*") || !v.equals(v.trim()) ? "'" + v.replace("'", "''") + "'" : v;
+  }
+
+  public String source() {
+    return source;
+  }
+}

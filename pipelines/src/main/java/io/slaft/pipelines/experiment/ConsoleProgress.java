@@ -1,0 +1,45 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.model.train.TrainListener;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** Human progress lines on a stream: step, loss, task metric, gate mass, active modules, tokens/s, ETA. */
+public final class ConsoleProgress implements TrainListener {
+  private final PrintStream out;
+  private final String label;
+  private String lastMetric = "";
+
+  public ConsoleProgress(PrintStream out, String label) {
+    this.out = out;
+    this.label = label;
+  }
+
+  @Override
+  public void onStep(StepInfo i) {
+    out.printf(Locale.ROOT, "[%s] step %d/%d (%d%%) %s loss %.4f%s λ %.2f gates %.2f active %d/%d %,.0f tok/s ETA %s%n",
+        label, i.step(), i.totalSteps(), 100 * i.step() / i.totalSteps(), i.task(), i.loss(), lastMetric, i.lambda(),
+        i.gateMass(), i.activeModules(), i.totalModules(), i.tokensPerSec(), eta(i.etaSeconds()));
+  }
+
+  @Override
+  public void onEval(EvalInfo e) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, Map<String, Double>> t : e.metrics().entrySet()) {
+      Map.Entry<String, Double> first = t.getValue().entrySet().iterator().next();
+      b.append(String.format(Locale.ROOT, " %s %s %.4f", t.getKey(), first.getKey(), first.getValue()));
+    }
+    lastMetric = " |" + b;
+    out.printf(Locale.ROOT, "[%s] eval @%d:%s%s%n", label, e.step(), b, e.best() ? " (best)" : "");
+  }
+
+  static String eta(double s) {
+    if (!Double.isFinite(s) || s < 0) {
+      return "?";
+    }
+    long secs = Math.round(s);
+    return secs >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", secs / 3600, secs % 3600 / 60)
+        : secs >= 60 ? String.format(Locale.ROOT, "%dm%02ds", secs / 60, secs % 60) : secs + "s";
+  }
+}

@@ -1,0 +1,25 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.report.MarkdownTable;
+import java.util.List;
+import java.util.Map;
+
+/** The results table printed after a run: one row per task and point. */
+public final class ResultsTable {
+  private ResultsTable() {}
+
+  @SuppressWarnings("unchecked")
+  public static MarkdownTable of(List<Map<String, Object>> records) {
+    MarkdownTable.Builder b = MarkdownTable.builder("point", "task", "method", "seed", "metric", "value",
+        "active modules", "trainable %", "compression %", "train tok/s")
+        .decimals(4).decimals("trainable %", 3).decimals("compression %", 3).decimals("train tok/s", 0);
+    for (Map<String, Object> r : records) {
+      Map<String, Double> metrics = (Map<String, Double>) r.get("metrics");
+      String primary = (String) r.get("primary_metric");
+      b.row(r.get("point_id"), r.get("task"), r.get("method"), r.get("seed"), primary, metrics.get(primary),
+          r.get("active_modules") + "/" + r.get("total_modules"), ((Number) r.get("trainable_pct")).doubleValue(),
+          100 * ((Number) r.get("compression")).doubleValue(), ((Number) r.get("train_tokens_per_s")).doubleValue());
+    }
+    return b.build();
+  }
+}

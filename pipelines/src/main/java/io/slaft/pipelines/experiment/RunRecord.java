@@ -1,0 +1,68 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.model.train.ModuleGate;
+import io.slaft.model.train.TaskResult;
+import io.slaft.model.train.TrainResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row of {@code summary.json}'s {@code runs[]}: one task of one training run (sweep point ×
+ * seed). Plain maps and numbers so it serializes to JSON as is and travels through Beam as JSON.
+ */
+public final class RunRecord {
+  private RunRecord() {}
+
+  /** The record of {@code task} in {@code result}. */
+  public static Map<String, Object> of(TrainResult result, TaskResult task, String pointId,
+      Map<String, String> overrides, Provenance provenance) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("task", task.task());
+    r.put("method", result.spec().method());
+    r.put("seed", result.spec().seed());
+    r.put("point_id", pointId);
+    r.put("overrides", overrides);
+    r.put("metrics", task.metrics());
+    r.put("primary_metric", task.metrics().keySet().iterator().next());
+    r.put("trainable_params", result.trainableParams());
+    r.put("active_params", task.activeParams());
+    r.put("backbone_params", result.backboneParams());
+    r.put("compression", result.compression(task));
+    r.put("trainable_pct", 100.0 * result.trainableParams() / result.backboneParams());
+    r.put("active_modules", task.activeModules());
+    r.put("total_modules", task.structure().size());
+    r.put("gates", gates(task.structure()));
+    r.put("structure", task.structure().stream().map(RunRecord::module).toList());
+    r.put("train_tokens_per_s", result.trainTokensPerSec());
+    r.put("train_seconds", result.trainSeconds());
+    r.put("steps", result.stepsRun());
+    r.put("best_step", result.bestStep());
+    r.put("gate_family", result.spec().sparsity().family().id());
+    r.put("lambda", result.spec().sparsity().lambda());
+    r.put("provenance", provenance);
+    return r;
+  }
+
+  /** Gate values as {@code {"l0": {"attn": 0.93, ...}, ...}}. */
+  static Map<String, Map<String, Double>> gates(List<ModuleGate> structure) {
+    Map<String, Map<String, Double>> g = new LinkedHashMap<>();
+    for (ModuleGate m : structure) {
+      g.computeIfAbsent("l" + m.layer(), k -> new LinkedHashMap<>()).put(m.site(), m.gate());
+    }
+    return g;
+  }
+
+  private static Map<String, Object> module(ModuleGate m) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("module", m.module());
+    r.put("gate", m.gate());
+    r.put("active", m.active());
+    if (m.activation() != null) {
+      r.put("activation", m.activation());
+      r.put("activation_weights", m.activationWeights());
+    }
+    r.put("width", m.width());
+    return r;
+  }
+}

@@ -1,0 +1,130 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.eval.MetricKind;
+import io.slaft.model.tokenize.TextTokenizer;
+import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.TrainTask;
+import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.transforms.cache.DataDigest;
+import io.slaft.transforms.data.Column;
+import io.slaft.transforms.data.ColumnMapping;
+import io.slaft.transforms.data.DataFile;
+import io.slaft.transforms.data.DataRoot;
+import io.slaft.transforms.data.DeadLetter;
+import io.slaft.transforms.data.DeadLetterPolicy;
+import io.slaft.transforms.data.Example;
+import io.slaft.transforms.data.GlueTasks;
+import io.slaft.transforms.data.ReadReport;
+import io.slaft.transforms.data.ReadResult;
+import io.slaft.transforms.data.Split;
+import io.slaft.transforms.data.TaskReader;
+import io.slaft.transforms.data.TaskSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads, validates and tokenizes the config's tasks without Beam (the library path used by
+ * {@code slaft train} and inside Beam training stages). Rows that fail validation become dead
+ * letters; more than {@code data.max_dead_letter_fraction} of them fails with a message naming the
+ * file.
+ */
+public final class TaskLoader {
+  private TaskLoader() {}
+
+  /** The task spec for a name: a {@code task_defs.<name>} entry or a built-in GLUE task. */
+  public static TaskSpec spec(ExperimentConfig c, String name) {
+    String p = "task_defs." + name + ".";
+    if (!c.has(p + "train")) {
+      try {
+        return GlueTasks.spec(name);
+      } catch (RuntimeException e) {
+        throw new ConfigException(c.source() + ": tasks: unknown task '" + name + "'; built-in tasks are "
+            + String.join(", ", GlueTasks.names()) + ", or define it under task_defs." + name + " (train, dev, text, label, labels)");
+      }
+    }
+    boolean header = c.bool(p + "header");
+    Column text = column(c.get(p + "text"), header);
+    Column label = column(c.get(p + "label"), header);
+    String pair = c.get(p + "pair");
+    ColumnMapping cols = pair.isEmpty() ? ColumnMapping.of(text, label) : ColumnMapping.pair(text, column(pair, header), label);
+    TaskSpec.Builder b = TaskSpec.builder(name);
+    List<String> reg = c.list(p + "regression");
+    List<String> labels = c.list(p + "labels");
+    if (!reg.isEmpty()) {
+      if (reg.size() != 2) {
+        throw new ConfigException(c.source() + ": " + p + "regression must be [min, max], got " + reg);
+      }
+      b.regression(Double.parseDouble(reg.get(0)), Double.parseDouble(reg.get(1)));
+    } else if (!labels.isEmpty()) {
+      b.labels(labels.toArray(String[]::new));
+    } else {
+      throw new ConfigException(c.source() + ": " + p + "labels (class values) or " + p + "regression [min, max] is required");
+    }
+    for (Split s : new Split[] {Split.TRAIN, Split.DEV}) {
+      String file = c.get(p + s.lowerName());
+      DataFile f = switch (c.get(p + "format")) {
+        case "csv" -> DataFile.csv(file, cols);
+        case "jsonl" -> DataFile.jsonl(file, cols);
+        default -> DataFile.tsv(file, cols);
+      };
+      if (!header && c.integer(p + "columns") <= 0) {
+        throw new ConfigException(c.source() + ": " + p + "columns (the number of columns) is required when " + p + "header is false");
+      }
+      b.file(s, header ? f : f.withoutHeader(c.integer(p + "columns")));
+    }
+    return b.build();
+  }
+
+  private static Column column(String v, boolean header) {
+    if (!header || v.matches("\\d+")) {
+      return Column.at(Integer.parseInt(v));
+    }
+    return Column.named(v);
+  }
+
+  /** Reads and tokenizes every task of {@code c}. */
+  public static LoadedTasks load(ExperimentConfig c, Backbone backbone) {
+    DataRoot root = DataRoot.resolve(c.get("data.dir").isEmpty() ? null : c.get("data.dir"));
+    List<TrainTask> tasks = new ArrayList<>();
+    List<ReadReport> reports = new ArrayList<>();
+    List<DeadLetter> dead = new ArrayList<>();
+    Map<String, String> digests = new LinkedHashMap<>();
+    DeadLetterPolicy policy = DeadLetterPolicy.maxFraction(c.real("data.max_dead_letter_fraction"));
+    for (String name : c.list("tasks")) {
+      TaskSpec spec = spec(c, name);
+      TaskReader reader = TaskReader.of(spec).withDataRoot(root);
+      int trainLimit = c.integer("data.train_limit");
+      int devLimit = c.integer("data.dev_limit");
+      ReadResult train = (trainLimit > 0 ? reader.withLimit(trainLimit) : reader).read(Split.TRAIN);
+      ReadResult dev = (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV);
+      for (ReadResult r : List.of(train, dev)) {
+        reports.add(r.report());
+        dead.addAll(r.deadLetters());
+        policy.check(r.report());
+      }
+      digests.put(name, DataDigest.of(reader.locate(Split.TRAIN), reader.locate(Split.DEV)).shortHex()
+          + (trainLimit > 0 || devLimit > 0 ? "@train" + trainLimit + "/dev" + devLimit : ""));
+      boolean regression = spec.target().isRegression();
+      int labels = regression ? 0 : spec.target().outputs();
+      tasks.add(new TrainTask(spec.name(), labels, MetricKind.forTask(spec.name(), regression),
+          tokenize(train.examples(), backbone.tokenizer()), tokenize(dev.examples(), backbone.tokenizer())));
+    }
+    return new LoadedTasks(tasks, reports, dead, digests);
+  }
+
+  /** Tokenizes examples in order; the example's line number is its id. */
+  public static List<LabeledExample> tokenize(List<Example> examples, TextTokenizer tok) {
+    List<LabeledExample> out = new ArrayList<>(examples.size());
+    for (Example e : examples) {
+      var enc = tok.encode(e.text(), e.textPair().orElse(null));
+      out.add(e.isRegression()
+          ? new LabeledExample(e.line(), enc, -1, e.score())
+          : new LabeledExample(e.line(), enc, e.label(), 0f));
+    }
+    return out;
+  }
+}

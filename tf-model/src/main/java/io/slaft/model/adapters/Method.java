@@ -1,0 +1,72 @@
+package io.slaft.model.adapters;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Training methods. SLA learns the structure; every baseline is a preset of the same engine (same
+ * backbone graph, trainer, head and data), so comparisons are fair.
+ */
+public enum Method {
+  /** Structure-learnable adapters: every configured site, learned gates and activation paths. */
+  SLA("sla"),
+  /** Only the task head is trained. */
+  HEAD_ONLY("head-only"),
+  /** BitFit: deltas on every frozen bias, plus the head. */
+  BITFIT("bitfit"),
+  /** Houlsby: series adapters after attention and FFN, gates fixed open. */
+  HOULSBY("houlsby"),
+  /** Pfeiffer: one series adapter after the FFN, gates fixed open. */
+  PFEIFFER("pfeiffer"),
+  /** Parallel adapter beside the FFN, gates fixed open. */
+  PARALLEL("parallel"),
+  /** LoRA on query and value, gates fixed open. */
+  LORA("lora");
+
+  private final String id;
+
+  Method(String id) {
+    this.id = id;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public static Method byId(String id) {
+    for (Method m : values()) {
+      if (m.id.equals(id.toLowerCase(Locale.ROOT))) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("unknown method '" + id + "'; allowed: "
+        + Arrays.stream(values()).map(Method::id).collect(Collectors.joining(", ")));
+  }
+
+  /** The search space this method trains, derived from the configured one. */
+  public SearchSpace space(SearchSpace configured) {
+    Set<Site> sites = switch (this) {
+      case SLA -> configured.sites();
+      case HEAD_ONLY, BITFIT -> Set.of();
+      case HOULSBY -> EnumSet.of(Site.ATTN, Site.FFN);
+      case PFEIFFER -> EnumSet.of(Site.FFN);
+      case PARALLEL -> EnumSet.of(Site.PARALLEL);
+      case LORA -> EnumSet.of(Site.LORA);
+    };
+    List<Activation> acts = this == SLA ? configured.activations() : List.of(Activation.RELU);
+    return new SearchSpace(sites, configured.layers(), configured.bottleneck(), configured.loraRank(),
+        configured.loraAlpha(), acts, this == SLA && configured.channelGates(), this == BITFIT, configured.initScale());
+  }
+
+  /** The gate setting: SLA keeps the configured family; baselines fix gates open. */
+  public SparsityControl sparsity(SparsityControl configured) {
+    if (this == SLA) {
+      return configured;
+    }
+    return new SparsityControl(GateFamily.FIXED, 0f, 0f, 0, 0, 1f, 1f, configured.initLogit(), configured.threshold());
+  }
+}
