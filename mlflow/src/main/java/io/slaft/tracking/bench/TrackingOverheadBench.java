@@ -88,6 +88,7 @@ public final class TrackingOverheadBench {
     double[] base = new double[runs];
     double[] tracked = new double[runs];
     double[] callerMs = new double[runs];
+    double[] callsMs = new double[runs];
     double[] baseCpuMs = new double[runs];
     double[] trackedCpuMs = new double[runs];
     double[] workerCpuMs = new double[runs];
@@ -117,6 +118,7 @@ public final class TrackingOverheadBench {
         workerCpuMs[r] = (workerCpuNanos(threads) - worker0) / 1e6;
         serverCpuMs[r] = (groupCpuNanos(serverGroup) - server0) / 1e6;
         callerMs[r] = (loggingNanos + end - f0) / 1e6;
+        callsMs[r] = loggingNanos / 1e6;
         if (status.spooled() > 0 || status.rejected() > 0) {
           throw new IllegalStateException("benchmark records were not all delivered: " + status);
         }
@@ -135,6 +137,8 @@ public final class TrackingOverheadBench {
     System.out.printf(Locale.ROOT, "baseline ms: %s%n", Arrays.toString(round(base)));
     System.out.printf(Locale.ROOT, "tracked  ms: %s%n", Arrays.toString(round(tracked)));
     System.out.printf(Locale.ROOT, "caller-thread ms in tracker calls incl. final flush: %s%n", Arrays.toString(round(callerMs)));
+    System.out.printf(Locale.ROOT, "caller-thread ms in logMetrics calls only: %s (median %.3f ms per call)%n",
+        Arrays.toString(round(callsMs)), median(callsMs) / steps);
     System.out.printf(Locale.ROOT, "median baseline %.1f ms, median tracked %.1f ms, ratio %.4f (overhead %.2f %%), %d records delivered%n",
         mb, mt, mt / mb, (mt / mb - 1) * 100, delivered);
     System.out.printf(Locale.ROOT, "median caller-thread time in tracker calls %.1f ms = %.2f %% of the median baseline%n",
@@ -144,7 +148,8 @@ public final class TrackingOverheadBench {
             + "MLflow server processes %s%n",
         bc, median(trackedCpuMs), (median(trackedCpuMs) / bc - 1) * 100, median(workerCpuMs), median(workerCpuMs) / bc * 100,
         serverGroup < 0 ? "not measured (external server)"
-            : String.format(Locale.ROOT, "%.1f (%.2f %%)", median(serverCpuMs), median(serverCpuMs) / bc * 100));
+            : String.format(Locale.ROOT, "%.1f (%.2f %%, %.3f ms per metric point)", median(serverCpuMs),
+                median(serverCpuMs) / bc * 100, median(serverCpuMs) / ((double) steps * metrics)));
   }
 
   private static long workerCpuNanos(ThreadMXBean threads) {

@@ -53,8 +53,8 @@ interface MlflowApi extends AutoCloseable {
   @Override
   void close();
 
-  /** Server-side identity of a run. */
-  record RemoteRun(String runId, String experimentId, String artifactUri, boolean terminated) {}
+  /** Server-side identity of a run; {@code endTimeMillis} is 0 while it runs. */
+  record RemoteRun(String runId, String experimentId, String artifactUri, boolean terminated, long endTimeMillis) {}
 
   /** What a run already holds. */
   record RunContents(Map<String, String> params, Set<String> metricKeys) {}

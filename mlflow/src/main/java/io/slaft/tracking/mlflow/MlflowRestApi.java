@@ -310,7 +310,7 @@ final class MlflowRestApi implements MlflowApi {
 
   private static RemoteRun remote(Service.RunInfo info) {
     boolean terminated = info.getStatus() != Service.RunStatus.RUNNING && info.getStatus() != Service.RunStatus.SCHEDULED;
-    return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri(), terminated);
+    return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri(), terminated, info.getEndTime());
   }
 
   private static JsonNode parse(String json) {

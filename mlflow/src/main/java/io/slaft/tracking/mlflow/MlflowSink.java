@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * keys are read once and a key's history is read the first time that key is logged; after a
  * failed request the histories of its keys are read again. Points whose {@code (key, step)} is
  * already there, and params already set to the same value, are skipped; a param already set to a
- * different value is dropped with a warning (MLflow params are immutable).
+ * different value is dropped with a warning (MLflow params are immutable). Starting a run that has
+ * already ended reopens it only if the start is later than its end, so replaying an old spooled
+ * start does not reopen a finished run.
  *
  * <p>Not thread-safe: one worker thread delivers; {@link #remoteRunId} may be read from any thread.
  */
@@ -111,7 +113,7 @@ final class MlflowSink implements RecordSink {
     } else if (record instanceof EndRun end) {
       RemoteRun run = resolve(end.run());
       api.endRun(run.runId(), end.status(), end.endTimeMillis());
-      runs.put(end.run(), new RemoteRun(run.runId(), run.experimentId(), run.artifactUri(), true));
+      runs.put(end.run(), new RemoteRun(run.runId(), run.experimentId(), run.artifactUri(), true, end.endTimeMillis()));
     } else {
       throw new IllegalStateException("not applied here: " + record.getClass().getSimpleName());
     }
@@ -131,9 +133,9 @@ final class MlflowSink implements RecordSink {
       tags.put(RunSpec.PARENT_RUN_ID_TAG, resolve(start.spec().parent()).runId());
     }
     api.logBatch(run.runId(), List.of(), Map.of(), tags);
-    if (run.terminated()) {
+    if (run.terminated() && start.startTimeMillis() > run.endTimeMillis()) {
       api.reopenRun(run.runId());
-      runs.put(ref, new RemoteRun(run.runId(), run.experimentId(), run.artifactUri(), false));
+      runs.put(ref, new RemoteRun(run.runId(), run.experimentId(), run.artifactUri(), false, 0));
       LOG.info("Continuing MLflow run {} (run key {}) of experiment '{}'", run.runId(), ref.runKey(), ref.experiment());
     }
   }

@@ -40,6 +40,7 @@ final class FakeMlflowApi implements MlflowApi {
     final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     String name;
     RunStatus status;
+    long endTime;
 
     Run(String id, String experimentId) {
       this.id = id;
@@ -105,6 +106,7 @@ final class FakeMlflowApi implements MlflowApi {
   public synchronized void reopenRun(String runId) {
     check("reopenRun");
     runs.get(runId).status = null;
+    runs.get(runId).endTime = 0;
   }
 
   @Override
@@ -169,6 +171,7 @@ final class FakeMlflowApi implements MlflowApi {
   public synchronized void endRun(String runId, RunStatus status, long endTimeMillis) {
     check("endRun");
     runs.get(runId).status = status;
+    runs.get(runId).endTime = endTimeMillis;
   }
 
   @Override
@@ -190,6 +193,7 @@ final class FakeMlflowApi implements MlflowApi {
   }
 
   private RemoteRun remote(Run run) {
-    return new RemoteRun(run.id, run.experimentId, "mlflow-artifacts:/" + run.experimentId + "/" + run.id + "/artifacts", run.status != null);
+    return new RemoteRun(run.id, run.experimentId, "mlflow-artifacts:/" + run.experimentId + "/" + run.id + "/artifacts",
+        run.status != null, run.endTime);
   }
 }

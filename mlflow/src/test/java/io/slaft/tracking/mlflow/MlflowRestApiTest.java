@@ -17,7 +17,7 @@ class MlflowRestApiTest {
 
   @Test
   void artifactUrlFollowsTheServedArtifactsRoute() {
-    var run = new MlflowApi.RemoteRun("abc", "7", "mlflow-artifacts:/7/abc/artifacts", false);
+    var run = new MlflowApi.RemoteRun("abc", "7", "mlflow-artifacts:/7/abc/artifacts", false, 0);
     assertEquals(
         URI.create("http://127.0.0.1:5000/api/2.0/mlflow-artifacts/artifacts/7/abc/artifacts/plots/gate%20heatmap.png"),
         api.artifactUrl(run, "plots/gate heatmap.png"));
@@ -25,7 +25,7 @@ class MlflowRestApiTest {
 
   @Test
   void serverWithoutServedArtifactsIsANonRetryableError() {
-    var run = new MlflowApi.RemoteRun("abc", "7", "file:///tmp/mlruns/7/abc/artifacts", false);
+    var run = new MlflowApi.RemoteRun("abc", "7", "file:///tmp/mlruns/7/abc/artifacts", false, 0);
     TrackingException e = assertThrows(TrackingException.class, () -> api.artifactUrl(run, "a.json"));
     assertFalse(e.retryable());
   }
