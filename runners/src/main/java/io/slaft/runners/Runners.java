@@ -44,6 +44,27 @@ public final class Runners {
   }
 
   /**
+   * What a command line's {@code --runner NAME [--flink-master HOST:PORT]} means: like
+   * {@link #configure(PipelineOptions, RunnerChoice, String, Path)}, with the job jar of the slaft checkout
+   * ({@link JobJar#repoRoot()}) built first if missing or stale. Must not run inside a Maven build holding the
+   * shared lock.
+   *
+   * @param progress receives a line before a job-jar build starts
+   * @throws IllegalArgumentException for an unknown runner name (listing the allowed ones), a bad master, or an
+   *     unreachable one
+   */
+  public static PipelineOptions configureFromCommandLine(PipelineOptions options, String runnerName,
+      String flinkMaster, java.util.function.Consumer<String> progress) {
+    RunnerChoice choice = RunnerChoice.parse(runnerName == null ? RunnerChoice.DIRECT.cliName() : runnerName);
+    if (choice != RunnerChoice.FLINK) {
+      return configure(options, choice, flinkMaster, null);
+    }
+    FlinkMaster master = FlinkMaster.parse(flinkMaster);
+    master.requireReachable(PROBE_TIMEOUT);
+    return configure(options, RunnerConfig.flinkCluster(master, JobJar.ensureBuilt(JobJar.repoRoot(), progress)));
+  }
+
+  /**
    * Sets the runner and its options on {@code options} and returns the same object. For the cluster runner the
    * job jar must exist and the master must accept connections.
    *
