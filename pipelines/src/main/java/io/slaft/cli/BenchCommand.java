@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code slaft bench ...}: benchmarks that print the command, the machine and medians. */
 @Command(name = "bench", description = "Benchmarks (medians over runs, ratios against a reference in the same process).",
-    subcommands = {BenchCommand.BackboneBench.class})
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class})
 public final class BenchCommand {
 
   @Command(name = "backbone", mixinStandardHelpOptions = true,
@@ -63,6 +63,51 @@ public final class BenchCommand {
         m = Math.max(m, x);
       }
       return m;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Training tokens/s with the full search space (all sites, all layers) at batch x length, vs the frozen forward pass.")
+  static final class TrainBench implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+    @Mixin BackboneOptions backbone;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs (median reported). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed warm-up runs. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Training steps per run. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--length", defaultValue = "64", description = "Sequence length. Default: ${DEFAULT-VALUE}.")
+    int length;
+
+    @Override
+    public Integer call() {
+      global.apply();
+      if (runs < 5) {
+        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
+      }
+      Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, length));
+      io.slaft.model.bench.TrainBenchmark.Result r = io.slaft.model.bench.TrainBenchmark.run(b, batch, length, warmup, runs,
+          steps, m -> System.err.println("  " + m));
+      System.out.println("command: ./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
+          + " --runs " + runs + " --steps " + steps);
+      System.out.println("machine: " + BenchStats.machine() + ", TF intra-op threads " + r.threads());
+      System.out.println();
+      System.out.println("| backbone | batch x length | modules | trainable params | train tokens/s | forward tokens/s | train / forward | peak RSS MiB |");
+      System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+      System.out.printf(Locale.ROOT, "| %s | %d x %d | %d | %,d | %,.0f | %,.0f | %.2f | %.0f |%n", r.backbone(), r.batch(),
+          r.length(), r.modules(), r.trainableParams(), r.trainTokensPerSec(), r.forwardTokensPerSec(), r.ratio(), r.peakRssMiB());
+      System.out.println();
+      System.out.println("target >= 3,000 padded tokens/s and <= 4 GB peak: "
+          + (r.trainTokensPerSec() >= 3000 && r.peakRssMiB() <= 4096 ? "met" : "NOT met"));
+      return ExitCode.OK;
     }
   }
 }

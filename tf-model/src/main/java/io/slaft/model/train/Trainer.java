@@ -150,6 +150,18 @@ public final class Trainer implements AutoCloseable {
     return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
   }
 
+  /**
+   * Runs {@code count} training steps starting at {@code firstStep} with no evaluation or
+   * checkpoints, and returns the padded tokens processed (benchmarks).
+   */
+  public long trainSteps(int firstStep, int count) {
+    long tokens = 0;
+    for (int s = firstStep; s < firstStep + count; s++) {
+      tokens += trainStep(s).paddedTokens;
+    }
+    return tokens;
+  }
+
   /** Trains (resuming from a checkpoint if one exists) and returns the best evaluation's results. */
   public TrainResult run() {
     State st = new State();
