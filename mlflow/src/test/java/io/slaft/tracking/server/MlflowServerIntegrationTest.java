@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 
 /** Against a real MLflow server started by mlflow/bin/mlflow-server on a free loopback port. */
 @Tag("integration")
-class MlflowServerIT {
+class MlflowServerIntegrationTest {
 
   private static final Path WORK = Path.of("target", "it-mlflow").toAbsolutePath();
   private final List<LocalMlflowServer> started = new ArrayList<>();
