@@ -27,6 +27,42 @@ final class ClusterTestSupport {
     return Path.of(System.getProperty("slaft.testClasses", "target/test-classes")).toAbsolutePath();
   }
 
+  /**
+   * TensorFlow's own jars (API, natives, ndarray, JavaCPP), to stage with a job as if it shipped TF itself:
+   * with TF parent-first on the TaskManager, the job's copies must be ignored.
+   */
+  static List<Path> tensorFlowJars() {
+    List<Path> jars = new java.util.ArrayList<>();
+    for (Class<?> c : List.of(org.tensorflow.Graph.class, org.tensorflow.ndarray.NdArray.class,
+        org.bytedeco.javacpp.Loader.class, org.tensorflow.internal.c_api.global.tensorflow.class)) {
+      jars.add(jarOf(c.getProtectionDomain().getCodeSource().getLocation()));
+    }
+    java.net.URL natives = ClusterTestSupport.class.getClassLoader()
+        .getResource("org/tensorflow/internal/c_api/linux-x86_64/");
+    if (natives == null || !"jar".equals(natives.getProtocol())) {
+      throw new IllegalStateException("TensorFlow's linux-x86_64 native jar is not on the test class path");
+    }
+    String spec = natives.getPath();
+    jars.add(jarOf(url(spec.substring(0, spec.indexOf("!/")))));
+    return jars;
+  }
+
+  private static java.net.URL url(String s) {
+    try {
+      return new java.net.URL(s);
+    } catch (java.net.MalformedURLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path jarOf(java.net.URL location) {
+    try {
+      return Path.of(location.toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static LocalFlinkCluster startCluster(String name) throws IOException {
     Path stateDir = Path.of("target", "it-flink", name + "-" + System.nanoTime()).toAbsolutePath();
     ClusterOptions options = ClusterOptions.defaults().withRestPort(0).withSlots(2)
@@ -35,8 +71,14 @@ final class ClusterTestSupport {
   }
 
   static PipelineOptions clusterOptions(LocalFlinkCluster cluster, String jobName) {
+    return clusterOptions(cluster, jobName, List.of());
+  }
+
+  static PipelineOptions clusterOptions(LocalFlinkCluster cluster, String jobName, List<Path> alsoStage) {
+    List<Path> staged = new java.util.ArrayList<>(List.of(testClasses()));
+    staged.addAll(alsoStage);
     RunnerConfig config = RunnerConfig.flinkCluster(cluster.master(), jobJar())
-        .withExtraFilesToStage(List.of(testClasses())).withParallelism(2);
+        .withExtraFilesToStage(staged).withParallelism(2);
     PipelineOptions o = Runners.configure(PipelineOptionsFactory.create(), config);
     o.setJobName(jobName + "-" + System.nanoTime());
     return o;

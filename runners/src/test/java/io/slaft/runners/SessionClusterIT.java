@@ -37,14 +37,20 @@ class SessionClusterIT {
     }
   }
 
+  /**
+   * The class-loader trap: both jobs also ship TensorFlow's jars (as a careless job jar would); the TaskManager
+   * must load TF parent-first, once, or the second job's native load aborts it.
+   */
   @Test
   void twoTensorFlowJobsInARowOnTheSameTaskManagerBothSucceed() throws Exception {
+    List<Path> tfJars = ClusterTestSupport.tensorFlowJars();
     try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("twice")) {
       long tm = cluster.taskManagerPid();
       for (int i = 1; i <= 2; i++) {
         Path out = tmp.resolve("job" + i);
         assertEquals(PipelineResult.State.DONE,
-            SmokeJob.runSquaresAndTf(ClusterTestSupport.clusterOptions(cluster, "twice" + i), out), "job " + i);
+            SmokeJob.runSquaresAndTf(ClusterTestSupport.clusterOptions(cluster, "twice" + i, tfJars), out),
+            "job " + i);
         assertEquals(EXPECTED, SmokeJob.resultsWithoutWorker(out), "job " + i);
         assertEquals(List.of("worker pid=" + tm + " tf-loader=system"),
             SmokeJob.results(out).stream().filter(l -> l.startsWith("worker ")).toList(), "job " + i);
