@@ -110,6 +110,18 @@ class RunnersTest {
   }
 
   @Test
+  void commandLineNamesMapToRunnersAndUnknownOnesListTheAllowed() {
+    PipelineOptions o = Runners.configureFromCommandLine(PipelineOptionsFactory.create(), "flink-local", null,
+        m -> { });
+    assertEquals("[local]", o.as(FlinkPipelineOptions.class).getFlinkMaster());
+    assertEquals(DirectRunner.class,
+        Runners.configureFromCommandLine(PipelineOptionsFactory.create(), null, null, m -> { }).getRunner());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Runners.configureFromCommandLine(PipelineOptionsFactory.create(), "dataflow", null, m -> { }));
+    assertEquals("unknown runner 'dataflow'; allowed: direct, flink-local, flink", e.getMessage());
+  }
+
+  @Test
   void configValidatesParallelismAndRestart() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> RunnerConfig.flinkLocal(-1)).getMessage()
         .contains("parallelism must be 0 (runner default) or 1..1024"));
