@@ -15,6 +15,13 @@ public final class GlobalOptions {
       description = "TensorFlow intra-op threads (default: one per core; fixed for the whole run).")
   int threads;
 
+  /** Uses {@code configured} threads unless --threads was given. */
+  public void defaultThreads(int configured) {
+    if (threads == 0) {
+      threads = configured;
+    }
+  }
+
   /** Applies logging levels and thread counts; call before any model is loaded. */
   public void apply() {
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -33,9 +33,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
-    if (global.threads == 0) {
-      global.threads = c.integer("train.threads");
-    }
+    global.defaultThreads(c.integer("train.threads"));
     global.apply();
     System.err.printf("slaft train: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
         TfRuntime.intraOpThreads(), out.toAbsolutePath());

@@ -1,0 +1,159 @@
+package io.slaft.pipelines.run;
+
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.experiment.TaskLoader;
+import io.slaft.transforms.data.DataRoot;
+import io.slaft.transforms.data.DeadLetterPolicy;
+import io.slaft.transforms.data.ReadReport;
+import io.slaft.transforms.data.ReadTask;
+import io.slaft.transforms.data.Split;
+import io.slaft.transforms.data.TaskSpec;
+import io.slaft.transforms.data.WriteDeadLetters;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * The {@code slaft run} pipeline: prepare (read and validate every task split, write dead
+ * letters, enforce the dead-letter limit) → train (one element per sweep point, spread over
+ * workers; each worker loads the backbone once) → report (collect every point's records into
+ * {@code summary.json}). The same pipeline runs on the DirectRunner and on Flink.
+ */
+public final class ExperimentPipeline {
+  private ExperimentPipeline() {}
+
+  /** Adds the experiment's transforms to {@code p}. */
+  public static void build(Pipeline p, ExperimentConfig config, Path out, boolean noCache, PointObserver observer) {
+    Specs.train(config);
+    DataRoot root = DataRoot.resolve(config.get("data.dir").isEmpty() ? null : config.get("data.dir"));
+    List<PCollection<ReadReport>> reports = new ArrayList<>();
+    List<PCollection<io.slaft.transforms.data.DeadLetter>> dead = new ArrayList<>();
+    for (String task : config.list("tasks")) {
+      TaskSpec spec = TaskLoader.spec(config, task);
+      for (Split split : List.of(Split.TRAIN, Split.DEV)) {
+        int limit = config.integer(split == Split.TRAIN ? "data.train_limit" : "data.dev_limit");
+        ReadTask read = ReadTask.of(spec, split).withDataRoot(root);
+        if (limit > 0) {
+          read = read.withLimit(limit);
+        }
+        PCollectionTuple t = p.apply("Read " + task + " " + split.lowerName(), read);
+        reports.add(t.get(ReadTask.REPORT));
+        dead.add(t.get(ReadTask.DEAD_LETTERS));
+      }
+    }
+    PCollection<io.slaft.transforms.data.DeadLetter> allDead = PCollectionList.of(dead).apply("All dead letters", Flatten.pCollections());
+    PCollection<?> written = allDead.apply("Write dead letters", WriteDeadLetters.to(out.resolve("dead_letters.tsv").toString()));
+    PCollection<ReadReport> checked = PCollectionList.of(reports).apply("All read reports", Flatten.pCollections())
+        .apply("Dead-letter limit", DeadLetterPolicy.maxFraction(config.real("data.max_dead_letter_fraction"))
+            .reportingLocation(out.resolve("dead_letters.tsv").toString()).afterWriting(written));
+
+    List<SweepPoint> points = SweepPoints.of(config);
+    Map<String, String> flat = new LinkedHashMap<>(config.resolved());
+    PCollection<String> records = p.apply("Sweep points", Create.of(points))
+        .apply("Spread points over workers", Reshuffle.viaRandomKey())
+        .apply("Train", ParDo.of(new TrainFn(flat, config.source(), out.toString(), noCache, observer)));
+    records.apply("Collect records", Combine.globally(new JoinRecords()).withoutDefaults())
+        .apply("Write summary", ParDo.of(new WriteSummaryFn(flat, config.source(), out.toString())))
+        .setCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of());
+    checked.apply("Report data checks", ParDo.of(new DoFn<ReadReport, Void>() {
+      @ProcessElement
+      public void process(@Element ReadReport r) {
+        System.err.printf("[data] %s %s: %d rows = %d examples + %d dead letters%n", r.task(), r.split().lowerName(),
+            r.rowsRead(), r.examples(), r.deadLetters());
+      }
+    }));
+  }
+
+  /** Trains one sweep point per element; outputs its run records as JSON. */
+  static final class TrainFn extends DoFn<SweepPoint, String> {
+    private final Map<String, String> config;
+    private final String source;
+    private final String out;
+    private final boolean noCache;
+    private final PointObserver observer;
+
+    TrainFn(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer) {
+      this.config = config;
+      this.source = source;
+      this.out = out;
+      this.noCache = noCache;
+      this.observer = observer;
+    }
+
+    @ProcessElement
+    public void process(@Element SweepPoint point, OutputReceiver<String> receiver) {
+      ExperimentConfig c = ExperimentConfig.of(source, config);
+      receiver.output(PointTrainer.train(c, point, Path.of(out), noCache, observer).recordsJson());
+    }
+  }
+
+  /** Joins JSON record arrays. */
+  static final class JoinRecords extends Combine.CombineFn<String, List<String>, String> {
+    @Override
+    public List<String> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<String> addInput(List<String> acc, String input) {
+      acc.add(input);
+      return acc;
+    }
+
+    @Override
+    public List<String> mergeAccumulators(Iterable<List<String>> accs) {
+      List<String> all = new ArrayList<>();
+      accs.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public String extractOutput(List<String> acc) {
+      List<Map<String, Object>> all = new ArrayList<>();
+      for (String json : acc) {
+        all.addAll(PointTrainer.records(json));
+      }
+      all.sort((a, b) -> (a.get("point_id") + "/" + a.get("task")).compareTo(b.get("point_id") + "/" + b.get("task")));
+      try {
+        return io.slaft.pipelines.experiment.ExperimentRunner.json().writeValueAsString(all);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Writes summary.json from all records. */
+  static final class WriteSummaryFn extends DoFn<String, String> {
+    private final Map<String, String> config;
+    private final String source;
+    private final String out;
+
+    WriteSummaryFn(Map<String, String> config, String source, String out) {
+      this.config = config;
+      this.source = source;
+      this.out = out;
+    }
+
+    @ProcessElement
+    public void process(@Element String json, OutputReceiver<String> receiver) {
+      ExperimentConfig c = ExperimentConfig.of(source, config);
+      List<Map<String, Object>> records = PointTrainer.records(json);
+      Path summary = RunSummary.write(c, Path.of(out), records);
+      receiver.output(summary.toString());
+    }
+  }
+}

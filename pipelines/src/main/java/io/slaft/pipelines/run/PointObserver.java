@@ -1,0 +1,23 @@
+package io.slaft.pipelines.run;
+
+import io.slaft.model.train.TrainListener;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.io.Serializable;
+
+/**
+ * Hook around the training of each sweep point (experiment tracking plugs in here). Serializable:
+ * it travels to Beam workers; implementations create their connections lazily on the worker.
+ */
+public interface PointObserver extends Serializable {
+  /** The listener to train with; wraps {@code progress}. */
+  default io.slaft.model.train.TrainListener listener(SweepPoint point, ExperimentConfig config, TrainListener progress) {
+    return progress;
+  }
+
+  /** Called after a point trained (not for cache hits). */
+  default void finished(SweepPoint point, ExperimentConfig config, ExperimentRunner.PointResult result) {}
+
+  PointObserver NONE = new PointObserver() {};
+}

@@ -1,0 +1,67 @@
+package io.slaft.pipelines.run;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.Provenance;
+import io.slaft.transforms.cache.CacheKey;
+import io.slaft.transforms.cache.FileStepCache;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Trains one sweep point, through the step cache: a point whose resolved config, data and code
+ * version were trained before is not trained again (unless forced) and says so.
+ */
+public final class PointTrainer {
+  private PointTrainer() {}
+
+  /** The outcome: JSON run records and whether they came from the cache. */
+  public record Outcome(String recordsJson, boolean cacheHit) {}
+
+  public static Outcome train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer) {
+    ExperimentConfig c = base.with(point.overrides());
+    try {
+      FileStepCache cache = FileStepCache.open(out.resolve("cache"));
+      if (noCache) {
+        cache = cache.forcingRerun();
+      }
+      CacheKey key = CacheKey.builder("train").params(c.resolved()).input(dataKey(c)).codeVersion(Provenance.currentCommit()).build();
+      Optional<String> hit = cache.lookupJson(key);
+      if (hit.isPresent()) {
+        System.err.printf("[%s] cache hit (key %s): reusing the trained result; --no-cache retrains%n", point.label(),
+            key.hex().substring(0, 12));
+        return new Outcome(hit.get(), true);
+      }
+      ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
+          observer.listener(point, c, new ConsoleProgress(System.err, c.get("name") + " " + point.label())));
+      String json = ExperimentRunner.json().writeValueAsString(r.records());
+      observer.finished(point, c, r);
+      if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {
+        cache.storeJson(key, json);
+      }
+      return new Outcome(json, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String dataKey(ExperimentConfig c) {
+    return String.join(",", c.list("tasks")) + "@" + c.get("data.dir") + "/" + c.get("data.train_limit") + "/" + c.get("data.dev_limit");
+  }
+
+  /** Parses the records JSON back. */
+  public static List<Map<String, Object>> records(String json) {
+    try {
+      return ExperimentRunner.json().readValue(json, new TypeReference<>() {});
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.slaft.pipelines.tracking;
+
+import io.slaft.model.train.ModuleGate;
+import io.slaft.model.train.TaskResult;
+import io.slaft.model.train.TrainListener;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.run.PointObserver;
+import io.slaft.report.Heatmap;
+import io.slaft.report.TrainingCurve;
+import io.slaft.tracking.DatasetInput;
+import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.RunRef;
+import io.slaft.tracking.RunSpec;
+import io.slaft.tracking.RunStatus;
+import io.slaft.tracking.Tracker;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Logs every sweep point × task as an MLflow child run of the pipeline's parent run: params (the
+ * point's resolved config), step metrics (loss, λ, learning rate, gate mass, active modules,
+ * tokens/s), dev metrics at every evaluation, final metrics, provenance tags, dataset inputs and
+ * artifacts (resolved config, structure JSON, gate heatmap PNG, training-curve PNG, predictions).
+ * Logging is asynchronous (the tracker batches off the training thread).
+ */
+public final class TrackingObserver implements PointObserver {
+  private static final Map<String, List<double[]>> LOSSES = new java.util.concurrent.ConcurrentHashMap<>();
+  private final TrackingSettings settings;
+  private final String parentKey;
+
+  public TrackingObserver(TrackingSettings settings, String parentKey) {
+    this.settings = settings;
+    this.parentKey = parentKey;
+  }
+
+  private RunRef parent() {
+    return new RunRef(settings.experiment(), parentKey);
+  }
+
+  private RunRef child(SweepPoint point, String task) {
+    return new RunRef(settings.experiment(), parentKey + "/" + point.id() + "/" + task);
+  }
+
+  @Override
+  public TrainListener listener(SweepPoint point, ExperimentConfig config, TrainListener progress) {
+    Tracker t = settings.tracker();
+    Map<String, RunRef> runs = new LinkedHashMap<>();
+    for (String task : config.list("tasks")) {
+      RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), point.label() + " " + task)
+          .withTags(Map.of("slaft.task", task, "slaft.point", point.id())));
+      t.logParams(r, config.resolved());
+      runs.put(task, r);
+    }
+    List<double[]> losses = java.util.Collections.synchronizedList(new ArrayList<>());
+    LOSSES.put(parentKey + "/" + point.id(), losses);
+    return new TrainListener() {
+      @Override
+      public void onStep(StepInfo i) {
+        progress.onStep(i);
+        losses.add(new double[] {i.step(), i.loss()});
+        RunRef r = runFor(runs, i.task());
+        long now = System.currentTimeMillis();
+        t.logMetrics(r, List.of(new MetricPoint("loss", i.loss(), i.step(), now),
+            new MetricPoint("lambda", i.lambda(), i.step(), now), new MetricPoint("lr", i.lr(), i.step(), now),
+            new MetricPoint("gate_mass", i.gateMass(), i.step(), now),
+            new MetricPoint("active_modules", i.activeModules(), i.step(), now),
+            new MetricPoint("sparsity", 1 - i.activeModules() / (double) Math.max(1, i.totalModules()), i.step(), now),
+            new MetricPoint("tokens_per_s", i.tokensPerSec(), i.step(), now)));
+      }
+
+      @Override
+      public void onEval(EvalInfo e) {
+        progress.onEval(e);
+        long now = System.currentTimeMillis();
+        e.metrics().forEach((task, m) -> {
+          List<MetricPoint> pts = new ArrayList<>();
+          m.forEach((k, v) -> pts.add(new MetricPoint("dev_" + k, v, e.step(), now)));
+          t.logMetrics(runFor(runs, task), pts);
+        });
+      }
+    };
+  }
+
+  private static RunRef runFor(Map<String, RunRef> runs, String task) {
+    for (Map.Entry<String, RunRef> e : runs.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(task) || e.getKey().replace("-", "").equalsIgnoreCase(task.replace("-", ""))) {
+        return e.getValue();
+      }
+    }
+    return runs.values().iterator().next();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void finished(SweepPoint point, ExperimentConfig config, ExperimentRunner.PointResult result) {
+    Tracker t = settings.tracker();
+    try {
+      Path dir = Files.createTempDirectory("slaft-artifacts");
+      Path cfg = dir.resolve("config.resolved.yaml");
+      Files.writeString(cfg, config.toYaml());
+      List<String> tasks = config.list("tasks");
+      for (int i = 0; i < result.result().tasks().size(); i++) {
+        TaskResult tr = result.result().tasks().get(i);
+        Map<String, Object> rec = result.records().get(i);
+        RunRef r = child(point, tasks.get(i));
+        long now = System.currentTimeMillis();
+        List<MetricPoint> finals = new ArrayList<>();
+        tr.metrics().forEach((k, v) -> finals.add(new MetricPoint("final_" + k, v, result.result().stepsRun(), now)));
+        finals.add(new MetricPoint("compression", ((Number) rec.get("compression")).doubleValue(), 0, now));
+        finals.add(new MetricPoint("active_params", ((Number) rec.get("active_params")).doubleValue(), 0, now));
+        finals.add(new MetricPoint("trainable_params", ((Number) rec.get("trainable_params")).doubleValue(), 0, now));
+        finals.add(new MetricPoint("train_tokens_per_s", result.result().trainTokensPerSec(), 0, now));
+        t.logMetrics(r, finals);
+        t.setTags(r, result.provenance().asTags());
+        String digest = result.provenance().dataDigests().getOrDefault(tasks.get(i), "unknown");
+        t.logInput(r, new DatasetInput(tasks.get(i), digest.length() > 36 ? digest.substring(0, 36) : digest, "local",
+            "glue/" + tasks.get(i), "{}", "{}", "training"));
+        Path structure = dir.resolve(tr.task() + "-structure.json");
+        Files.writeString(structure, ExperimentRunner.json().writeValueAsString(rec.get("structure")));
+        Path heat = dir.resolve(tr.task() + "-gates.png");
+        heatmap(tr).writePng(heat);
+        Path curve = dir.resolve(tr.task() + "-training.png");
+        curve(result, tr.task(), LOSSES.getOrDefault(parentKey + "/" + point.id(), List.of())).writePng(curve);
+        Path preds = dir.resolve(tr.task() + "-predictions.tsv");
+        StringBuilder b = new StringBuilder("index\tprediction\n");
+        for (int k = 0; k < tr.predictions().length; k++) {
+          b.append(k).append('\t').append(tr.predictions()[k]).append('\n');
+        }
+        Files.writeString(preds, b.toString());
+        t.logArtifact(r, cfg, "config.resolved.yaml");
+        t.logArtifact(r, structure, "structure.json");
+        t.logArtifact(r, heat, "plots/gates.png");
+        t.logArtifact(r, curve, "plots/training.png");
+        t.logArtifact(r, preds, "predictions.tsv");
+        t.endRun(r, RunStatus.FINISHED);
+      }
+      t.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Heatmap heatmap(TaskResult tr) {
+    List<ModuleGate> s = tr.structure();
+    List<String> sites = s.stream().map(ModuleGate::site).distinct().toList();
+    List<Integer> layers = s.stream().map(ModuleGate::layer).distinct().sorted().toList();
+    double[][] v = new double[layers.size()][sites.size()];
+    for (ModuleGate g : s) {
+      v[layers.indexOf(g.layer())][sites.indexOf(g.site())] = g.gate();
+    }
+    return Heatmap.builder().title("Gates — " + tr.task()).rowLabels(layers.stream().map(l -> "layer " + l).toList())
+        .columnLabels(sites).values(v).build();
+  }
+
+  static TrainingCurve curve(ExperimentRunner.PointResult r, String task, List<double[]> losses) {
+    List<Double> steps = new ArrayList<>();
+    List<Double> metric = new ArrayList<>();
+    for (TrainListener.EvalInfo e : r.result().history()) {
+      Map<String, Double> m = e.metrics().get(task);
+      if (m != null) {
+        steps.add((double) e.step());
+        metric.add(m.values().iterator().next());
+      }
+    }
+    long[] x = steps.stream().mapToLong(Double::longValue).toArray();
+    double[] y = metric.stream().mapToDouble(Double::doubleValue).toArray();
+    List<double[]> l = new ArrayList<>(losses);
+    long[] lx = l.stream().mapToLong(p -> (long) p[0]).toArray();
+    double[] ly = l.stream().mapToDouble(p -> p[1]).toArray();
+    TrainingCurve.Builder b = TrainingCurve.builder().title("Training — " + task).metricLabel("dev metric").metric("dev", x, y);
+    if (lx.length > 0) {
+      b.loss("train loss (all tasks)", lx, ly);
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,41 @@
+package io.slaft.pipelines.tracking;
+
+import io.slaft.tracking.Tracker;
+import io.slaft.tracking.TrackingConfig;
+import io.slaft.tracking.Trackers;
+import java.io.Serializable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where records go: an MLflow server URI (or none: spool only) and the spool directory.
+ * Serializable so Beam workers can open their own tracker; credentials are never carried here,
+ * each JVM reads them from its environment (MLFLOW_TRACKING_TOKEN or USERNAME/PASSWORD).
+ */
+public record TrackingSettings(String uri, String experiment, String spoolDir) implements Serializable {
+  private static final Map<TrackingSettings, Tracker> OPEN = new HashMap<>();
+
+  /** The JVM-wide tracker for these settings (one per settings, shared by all threads). */
+  public Tracker tracker() {
+    synchronized (OPEN) {
+      return OPEN.computeIfAbsent(this, s -> {
+        TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv());
+        if (s.uri != null && !s.uri.isBlank()) {
+          c = c.withTrackingUri(URI.create(s.uri));
+        }
+        Tracker t = Trackers.create(c);
+        Runtime.getRuntime().addShutdownHook(new Thread(t::close));
+        return t;
+      });
+    }
+  }
+
+  /** Flushes every tracker of this JVM. */
+  public static void flushAll() {
+    synchronized (OPEN) {
+      OPEN.values().forEach(Tracker::flush);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.slaft.runners.cli;
+
+import io.slaft.cli.ExitCode;
+import io.slaft.cli.GlobalOptions;
+import io.slaft.cli.SubcommandProvider;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.run.ExperimentPipeline;
+import io.slaft.pipelines.run.PointObserver;
+import io.slaft.pipelines.run.SweepPoints;
+import io.slaft.pipelines.tracking.TrackingObserver;
+import io.slaft.pipelines.tracking.TrackingSettings;
+import io.slaft.tracking.server.LocalMlflowServer;
+import io.slaft.runners.Runners;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code slaft run}: an experiment (one config or a sweep) as a Beam pipeline on Direct, embedded Flink or a Flink cluster. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Run an experiment as a Beam pipeline: prepare -> train (one element per sweep point) -> report.",
+        "Writes DIR/summary.json (same format as slaft train), DIR/results.md and DIR/dead_letters.tsv."})
+public final class RunCommand implements Callable<Integer>, SubcommandProvider {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment YAML (see examples/).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--runner", defaultValue = "direct", description = "direct | flink-local | flink. Default: ${DEFAULT-VALUE}.")
+  String runner;
+
+  @Option(names = "--flink-master", paramLabel = "HOST:PORT", description = "Flink REST address for --runner flink (./slaft flink start prints it).")
+  String flinkMaster;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Option(names = "--no-cache", description = "Retrain points even when a cached result with the same inputs exists.")
+  boolean noCache;
+
+  @Override
+  public Object command() {
+    return new RunCommand();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
+    global.defaultThreads(c.integer("train.threads"));
+    global.apply();
+    Path abs = out.toAbsolutePath();
+    TrackingSettings settings = tracking(c, abs);
+    if (settings == null) {
+      return run(c, abs, runner, flinkMaster, noCache, PointObserver.NONE);
+    }
+    String parentKey = "run/" + c.hash() + "/" + Integer.toHexString(abs.toString().hashCode());
+    int code = run(c, abs, runner, flinkMaster, noCache,
+        ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
+    ParentRun.close(settings, parentKey, abs);
+    System.out.println("tracking: " + (settings.uri() != null ? "MLflow " + settings.uri() + " experiment '" + settings.experiment() + "'"
+        : "spooled in " + settings.spoolDir() + " (replay with ./slaft mlflow sync)"));
+    return code;
+  }
+
+  /**
+   * Where tracking goes: {@code tracking.uri} none → nowhere; a URL → that server; auto → the
+   * local server if running, else MLFLOW_TRACKING_URI, else the spool in the output directory.
+   */
+  static TrackingSettings tracking(ExperimentConfig c, Path out) {
+    String uri = c.get("tracking.uri");
+    if (uri.equals("none")) {
+      return null;
+    }
+    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
+    String spool = out.resolve("tracking-spool").toString();
+    if (uri.equals("auto")) {
+      Path home = Path.of(System.getProperty("slaft.home", "."));
+      LocalMlflowServer local = LocalMlflowServer.defaultServer(home);
+      if (local.running() && local.uri().isPresent()) {
+        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
+      }
+      String env = System.getenv("MLFLOW_TRACKING_URI");
+      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
+    }
+    return new TrackingSettings(uri, experiment, spool);
+  }
+
+  /** Runs {@code c} and prints the results table; shared with quickstart. */
+  static int run(ExperimentConfig c, Path out, String runner, String flinkMaster, boolean noCache, PointObserver observer)
+      throws Exception {
+    int points = SweepPoints.of(c).size();
+    System.err.printf("slaft run: %s (config hash %s), %d point(s) x %d task(s) on %s, output %s%n", c.get("name"), c.hash(),
+        points, c.list("tasks").size(), runner, out);
+    PipelineOptions options = PipelineOptionsFactory.create();
+    Runners.configureFromCommandLine(options, runner, flinkMaster, msg -> System.err.println("slaft run: " + msg));
+    Pipeline p = Pipeline.create(options);
+    ExperimentPipeline.build(p, c, out, noCache, observer);
+    long t0 = System.nanoTime();
+    PipelineResult.State state = p.run().waitUntilFinish();
+    System.err.printf("slaft run: pipeline %s in %.1f s%n", state, (System.nanoTime() - t0) / 1e9);
+    if (state != PipelineResult.State.DONE) {
+      return ExitCode.RUNTIME;
+    }
+    Path results = out.resolve("results.md");
+    if (Files.isRegularFile(results)) {
+      System.out.println(Files.readString(results));
+    }
+    System.out.println("summary: " + out.resolve("summary.json"));
+    return ExitCode.OK;
+  }
+}
