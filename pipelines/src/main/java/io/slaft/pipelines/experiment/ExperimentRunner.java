@@ -3,6 +3,7 @@ package io.slaft.pipelines.experiment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.slaft.model.backbone.Backbone;
+import io.slaft.model.export.Exporter;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
@@ -59,6 +60,12 @@ public final class ExperimentRunner {
         t.checkpointDir(out.resolve("checkpoints").resolve(pointId));
       }
       result = t.run();
+      Map<String, List<String>> labels = new LinkedHashMap<>();
+      for (String name : config.list("tasks")) {
+        var target = TaskLoader.spec(config, name).target();
+        labels.put(TaskLoader.spec(config, name).name(), target.isRegression() ? List.of() : target.labels());
+      }
+      Exporter.export(t, labels, prov.asTags(), out.resolve("model").resolve(pointId));
     }
     List<Map<String, Object>> records = new ArrayList<>();
     for (TaskResult tr : result.tasks()) {

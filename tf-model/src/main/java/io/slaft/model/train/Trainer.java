@@ -216,6 +216,10 @@ public final class Trainer implements AutoCloseable {
         return null;
       }
     }
+    if (checkpointDir != null && st.step != step && step == spec.steps()) {
+      st.step = step;
+      saveCheckpoint(st);
+    }
     if (st.best != null) {
       params.restore(st.best);
     }
@@ -283,7 +287,7 @@ public final class Trainer implements AutoCloseable {
       gateTemp = (float) SparsityControl.HC_BETA;
     }
     Controls c = new Controls(noise, gateTemp, shift(task.name(), tau), ones(layout.size()), 0f, null, lambda,
-        spec.trainNoise(), r);
+        spec.trainNoise(), r, null);
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner run = session.runner();
@@ -378,7 +382,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Gate controls fed with a batch. */
   private record Controls(float[] noise, float gateTemp, float shift, float[] gateMask, float actHard,
-      float[] actHardWeights, float lambda, float reprNoise, SplittableRandom random) {}
+      float[] actHardWeights, float lambda, float reprNoise, SplittableRandom random, float[] chanMask) {}
 
   private TokenBatch feedBatch(Session.Runner run, List<Tensor> feeds, TrainTask task, List<LabeledExample> batch,
       Controls c) {
@@ -408,7 +412,7 @@ public final class Trainer implements AutoCloseable {
     float[] hard = c.actHardWeights() != null ? c.actHardWeights() : new float[mb * acts];
     run.feed(g.actHardWeights, track(feeds, TFloat32.tensorOf(Shape.of(mb, acts), DataBuffers.of(hard, true, false))));
     run.feed(g.actHard, track(feeds, TFloat32.scalarOf(c.actHard())));
-    float[] chan = ones(mb * spec.space().bottleneck());
+    float[] chan = c.chanMask() != null ? c.chanMask() : ones(mb * spec.space().bottleneck());
     run.feed(g.chanMask, track(feeds, TFloat32.tensorOf(Shape.of(mb, spec.space().bottleneck()), DataBuffers.of(chan, true, false))));
     run.feed(g.lambda, track(feeds, TFloat32.scalarOf(c.lambda())));
     float[] cb = new float[g.maxOutputs()];
@@ -478,65 +482,19 @@ public final class Trainer implements AutoCloseable {
   /** Evaluates {@code task}'s head and structure on {@code examples}. */
   public TaskResult evaluate(TrainTask task, List<LabeledExample> examples, EvalControls ec) {
     List<ModuleGate> structure = structure(task.name());
-    float[] mask = ones(layout.size());
-    float[] hard = null;
-    if (ec.discrete()) {
-      int acts = spec.space().activations().size();
-      hard = new float[layout.bottleneckCount() * acts];
-      for (Module m : layout.modules()) {
-        ModuleGate mg = structure.get(m.index());
-        mask[m.index()] = mg.active() ? 1f : 0f;
-        if (m.bottleneckIndex() >= 0) {
-          int k = spec.space().activations().indexOf(Activation.byId(mg.activation()));
-          hard[m.bottleneckIndex() * acts + k] = 1f;
-        }
-      }
-    }
-    float tau = spec.sparsity().temperatureAt(spec.steps() - 1, spec.steps());
-    float gateTemp = spec.sparsity().family() == GateFamily.HARD_CONCRETE ? 1f : tau;
-    Controls c = new Controls(new float[layout.size()], gateTemp, shift(task.name(), tau), mask,
-        ec.discrete() ? 1f : 0f, hard, 0f, ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()));
-    if (ec.noiseSigma() > 0 && g.noiseSite() == NoiseSite.NONE) {
-      throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
-    }
-    Integer[] order = new Integer[examples.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Integer.compare(examples.get(a).tokens().length(), examples.get(b).tokens().length()));
+    float[][] out = outputs(task, examples, ec);
     float[] preds = new float[examples.size()];
-    int bs = spec.evalBatchSize();
-    for (int start = 0; start < order.length; start += bs) {
-      List<LabeledExample> batch = new ArrayList<>();
-      for (int i = start; i < Math.min(order.length, start + bs); i++) {
-        batch.add(examples.get(order[i]));
-      }
-      List<Tensor> feeds = new ArrayList<>();
-      try {
-        Session.Runner run = session.runner();
-        feedBatch(run, feeds, task, batch, c);
-        run.fetch(task.isRegression() ? g.prediction : g.logits);
-        try (Result res = run.run()) {
-          float[] out = read((TFloat32) res.get(0));
-          int width = task.isRegression() ? 1 : g.maxOutputs();
-          for (int i = 0; i < batch.size(); i++) {
-            float p;
-            if (task.isRegression()) {
-              p = out[i];
-            } else {
-              int arg = 0;
-              for (int k = 1; k < task.numLabels(); k++) {
-                if (out[i * width + k] > out[i * width + arg]) {
-                  arg = k;
-                }
-              }
-              p = arg;
-            }
-            preds[order[start + i]] = p;
+    for (int i = 0; i < preds.length; i++) {
+      if (task.isRegression()) {
+        preds[i] = out[i][0];
+      } else {
+        int arg = 0;
+        for (int k = 1; k < task.numLabels(); k++) {
+          if (out[i][k] > out[i][arg]) {
+            arg = k;
           }
         }
-      } finally {
-        feeds.forEach(Tensor::close);
+        preds[i] = arg;
       }
     }
     Map<String, Double> metrics;
@@ -556,6 +514,74 @@ public final class Trainer implements AutoCloseable {
       metrics = GlueMetrics.classification(task.metric(), p, gold);
     }
     return new TaskResult(task.name(), metrics, structure, activeParams(task, structure), preds);
+  }
+
+  /**
+   * Raw head outputs for {@code examples} (one row per example, in order): the task's logits, or
+   * the regression score in column 0.
+   */
+  public float[][] outputs(TrainTask task, List<LabeledExample> examples, EvalControls ec) {
+    List<ModuleGate> structure = structure(task.name());
+    float[] mask = ones(layout.size());
+    float[] hard = null;
+    if (ec.discrete()) {
+      int acts = spec.space().activations().size();
+      hard = new float[layout.bottleneckCount() * acts];
+      for (Module m : layout.modules()) {
+        ModuleGate mg = structure.get(m.index());
+        mask[m.index()] = mg.active() ? 1f : 0f;
+        if (m.bottleneckIndex() >= 0) {
+          int k = spec.space().activations().indexOf(Activation.byId(mg.activation()));
+          hard[m.bottleneckIndex() * acts + k] = 1f;
+        }
+      }
+    }
+    float tau = evalTemperature();
+    float gateTemp = spec.sparsity().family() == GateFamily.HARD_CONCRETE ? 1f : tau;
+    float[] chanMask = null;
+    if (ec.discrete()) {
+      float[][] cg = channelGates(task.name());
+      chanMask = new float[layout.bottleneckCount() * spec.space().bottleneck()];
+      for (int b = 0; b < cg.length; b++) {
+        for (int k = 0; k < cg[b].length; k++) {
+          chanMask[b * cg[b].length + k] = cg[b][k] > 0 ? 1f : 0f;
+        }
+      }
+    }
+    Controls c = new Controls(new float[layout.size()], gateTemp, shift(task.name(), tau), mask,
+        ec.discrete() ? 1f : 0f, hard, 0f, ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()), chanMask);
+    if (ec.noiseSigma() > 0 && g.noiseSite() == NoiseSite.NONE) {
+      throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
+    }
+    Integer[] order = new Integer[examples.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(examples.get(a).tokens().length(), examples.get(b).tokens().length()));
+    float[][] rows = new float[examples.size()][];
+    int bs = spec.evalBatchSize();
+    int width = g.maxOutputs();
+    for (int start = 0; start < order.length; start += bs) {
+      List<LabeledExample> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(order.length, start + bs); i++) {
+        batch.add(examples.get(order[i]));
+      }
+      List<Tensor> feeds = new ArrayList<>();
+      try {
+        Session.Runner run = session.runner();
+        feedBatch(run, feeds, task, batch, c);
+        run.fetch(g.logits);
+        try (Result res = run.run()) {
+          float[] out = read((TFloat32) res.get(0));
+          for (int i = 0; i < batch.size(); i++) {
+            rows[order[start + i]] = Arrays.copyOfRange(out, i * width, i * width + task.outputs());
+          }
+        }
+      } finally {
+        feeds.forEach(Tensor::close);
+      }
+    }
+    return rows;
   }
 
   /** The current structure of {@code task}: gate values at evaluation, activations, widths. */
@@ -614,6 +640,53 @@ public final class Trainer implements AutoCloseable {
       out.add(new ModuleGate(m.id(), m.layer(), m.site().id(), z, active && width > 0, act, weights, width));
     }
     return out;
+  }
+
+  /**
+   * Channel gate values per bottleneck module for {@code task} at evaluation: the soft value
+   * {@code sigmoid(c / tau)} for kept channels (at or above the threshold) and 0 for removed ones;
+   * all 1 when channel gates are off.
+   */
+  public float[][] channelGates(String task) {
+    int r = spec.space().bottleneck();
+    float[][] out = new float[layout.bottleneckCount()][r];
+    Slot cs = slot("chans");
+    float tau = evalTemperature();
+    for (int b = 0; b < out.length; b++) {
+      for (int k = 0; k < r; k++) {
+        if (cs == null) {
+          out[b][k] = 1f;
+        } else {
+          double v = GateMath.sigmoidGate(params.value(cs, task)[b * r + k], tau);
+          out[b][k] = v >= spec.sparsity().threshold() ? (float) v : 0f;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The gate temperature used at evaluation (the end of the annealing schedule). */
+  public float evalTemperature() {
+    return spec.sparsity().temperatureAt(spec.steps() - 1, spec.steps());
+  }
+
+  /** The live value of a trainable tensor: per-task slots by task, shared slots ignore {@code task}. */
+  public float[] value(String slotName, String task) {
+    Slot s = slot(slotName);
+    if (s == null) {
+      throw new IllegalArgumentException("no trainable tensor " + slotName);
+    }
+    return params.value(s, task);
+  }
+
+  /** The backbone this trainer adapts. */
+  public Backbone backbone() {
+    return backbone;
+  }
+
+  /** The tasks, in order. */
+  public List<TrainTask> tasks() {
+    return tasks;
   }
 
   private long activeParams(TrainTask task, List<ModuleGate> structure) {

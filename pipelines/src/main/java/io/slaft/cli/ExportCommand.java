@@ -1,0 +1,90 @@
+package io.slaft.cli;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.export.CompactModel;
+import io.slaft.model.export.Exporter;
+import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.Trainer;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.LoadedTasks;
+import io.slaft.pipelines.experiment.Provenance;
+import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.experiment.TaskLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code slaft export}: discretize a trained run's best structure into a compact export, and check parity. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = {"Rebuild a trained run (its config and final checkpoint), discretize the structure and write an export:",
+        "export.json, structure.json, weights.bin (kept adapters and heads only; LoRA merged at load).",
+        "Checks that the compact model equals the hard-gated model on dev (max |diff| <= 1e-4)."})
+public final class ExportCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Output directory of slaft train.")
+  Path run;
+
+  @Option(names = "--point", defaultValue = "main", description = "Sweep point id (default: ${DEFAULT-VALUE}).")
+  String point;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Export directory.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Path cfg = run.resolve("config.resolved.yaml");
+    Path ckpt = run.resolve("checkpoints").resolve(point);
+    if (!Files.isRegularFile(ckpt.resolve("checkpoint.bin"))) {
+      throw new IllegalArgumentException(ckpt.resolve("checkpoint.bin") + " not found: export needs a run trained with "
+          + "train.checkpoint_every > 0 (slaft train writes the export to RUN_DIR/model/ itself)");
+    }
+    ExperimentConfig c = ExperimentConfig.load(cfg);
+    global.defaultThreads(c.integer("train.threads"));
+    global.apply();
+    Backbone backbone = Backbone.shared(Specs.backbone(c), c.integer("backbone.max_length"));
+    LoadedTasks data = TaskLoader.load(c, backbone);
+    Provenance prov = new Provenance(c.hash(), data.digests(), c.integer("seed"), Provenance.currentCommit(), backbone.name(),
+        backbone.weights().digest().substring(0, 16), Provenance.VERSION);
+    try (Trainer t = Trainer.create(backbone, Specs.train(c), data.tasks()).checkpointDir(ckpt)) {
+      t.run();
+      Map<String, List<String>> labels = new LinkedHashMap<>();
+      for (String name : c.list("tasks")) {
+        var spec = TaskLoader.spec(c, name);
+        labels.put(spec.name(), spec.target().isRegression() ? List.of() : spec.target().labels());
+      }
+      Exporter.export(t, labels, prov.asTags(), out);
+      boolean ok = true;
+      for (TrainTask task : data.tasks()) {
+        List<LabeledExample> dev = task.dev().subList(0, Math.min(256, task.dev().size()));
+        float[][] gated = t.outputs(task, dev, Trainer.EvalControls.discretized());
+        List<Encoded> enc = new ArrayList<>();
+        dev.forEach(e -> enc.add(e.tokens()));
+        double diff = 0;
+        try (CompactModel m = CompactModel.load(out, task.name(), backbone)) {
+          float[][] compact = m.outputs(enc);
+          for (int i = 0; i < gated.length; i++) {
+            for (int k = 0; k < gated[i].length; k++) {
+              diff = Math.max(diff, Math.abs(gated[i][k] - compact[i][k]));
+            }
+          }
+          System.out.printf(Locale.ROOT, "%s: %d active modules, %,d active params, parity max_abs_diff=%.2e on %d dev rows%n",
+              task.name(), m.task().modules().size(), m.task().activeParams(), diff, dev.size());
+        }
+        ok &= diff <= 1e-4;
+      }
+      System.out.println("export: " + out.toAbsolutePath());
+      return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
+    }
+  }
+}

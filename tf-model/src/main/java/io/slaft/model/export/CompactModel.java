@@ -1,0 +1,285 @@
+package io.slaft.model.export;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.LayerWeights;
+import io.slaft.model.backbone.ModelFileException;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.graph.BertEncoderGraph;
+import io.slaft.model.graph.EncoderHooks;
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.tokenize.TokenBatch;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The compact inference model of one exported task: the frozen backbone with LoRA updates and
+ * BitFit deltas merged into its weights, only the kept bottleneck adapters (fixed activation,
+ * pruned width, gates folded in), and the task head. No gates, no closed modules, no structure
+ * logits. Thread-safe for concurrent {@link #outputs} calls; close to release the graph.
+ */
+public final class CompactModel implements AutoCloseable {
+  private final ExportManifest.TaskEntry task;
+  private final Backbone backbone;
+  private final Graph graph;
+  private final Session session;
+  private final BertEncoderGraph encoder;
+  private final Operand<TFloat32> logits;
+
+  private CompactModel(ExportManifest manifest, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w,
+      Backbone backbone) {
+    this.task = task;
+    this.backbone = backbone;
+    if (!backbone.weights().digest().equals(manifest.backbone().digest())) {
+      throw new IllegalArgumentException("the export was trained on backbone digest " + manifest.backbone().digest()
+          + " but " + backbone.name() + " has " + backbone.weights().digest());
+    }
+    String t = task.name();
+    BackboneWeights merged = merge(backbone.weights(), task, w);
+    graph = new Graph();
+    Ops tf = Ops.create(graph);
+    Pooling pooling = Pooling.valueOf(manifest.backbone().pooling());
+    encoder = BertEncoderGraph.build(tf, merged, new Hooks(tf, task, w));
+    WeightFile.Tensor hw = w.get(t + "/head_w");
+    WeightFile.Tensor hb = w.get(t + "/head_b");
+    logits = tf.math.add(tf.linalg.matMul(encoder.pooled(pooling),
+        tf.constant(Shape.of(hw.shape()[0], hw.shape()[1]), DataBuffers.of(hw.values(), true, false))),
+        tf.constant(Shape.of(hb.shape()[0]), DataBuffers.of(hb.values(), true, false)));
+    session = TfRuntime.newSession(graph);
+  }
+
+  /** Loads {@code task} from an export directory, loading its backbone (shared per JVM). */
+  public static CompactModel load(Path dir, String task) {
+    ExportManifest m = manifest(dir);
+    ExportManifest.BackboneRef ref = m.backbone();
+    if (ref.builtin() == null && ref.onnx() == null) {
+      throw new IllegalArgumentException(dir + " was exported from an in-memory backbone; load it with the same Backbone object");
+    }
+    BackboneSource src = ref.builtin() != null
+        ? new BackboneSource(ref.builtin(), null, null, Pooling.valueOf(ref.pooling()))
+        : BackboneSource.files(Path.of(ref.onnx()), Path.of(ref.tokenizer()), Pooling.valueOf(ref.pooling()));
+    return load(dir, task, Backbone.shared(src, ref.maxLength()));
+  }
+
+  /** Loads {@code task} on an already loaded backbone. */
+  public static CompactModel load(Path dir, String task, Backbone backbone) {
+    ExportManifest m = manifest(dir);
+    ExportManifest.TaskEntry entry = m.tasks().stream().filter(e -> e.name().equalsIgnoreCase(task)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + dir + "; it has "
+            + m.tasks().stream().map(ExportManifest.TaskEntry::name).toList()));
+    try {
+      return new CompactModel(m, entry, WeightFile.read(dir.resolve("weights.bin")), backbone);
+    } catch (IOException e) {
+      throw new ModelFileException(dir.resolve("weights.bin"), "cannot read: " + e.getMessage(), "re-export the model", e);
+    }
+  }
+
+  /** Reads {@code export.json}. */
+  public static ExportManifest manifest(Path dir) {
+    Path f = dir.resolve("export.json");
+    if (!Files.isRegularFile(f)) {
+      throw new ModelFileException(f, "no export.json: not a slaft export directory",
+          "point --model at a directory written by slaft export (or slaft train --export)");
+    }
+    try {
+      ExportManifest m = Exporter.JSON.readValue(f.toFile(), ExportManifest.class);
+      if (!ExportManifest.FORMAT.equals(m.format()) || m.version() > ExportManifest.VERSION) {
+        throw new ModelFileException(f, "format " + m.format() + " v" + m.version() + " is not readable by this slaft (reads "
+            + ExportManifest.FORMAT + " v" + ExportManifest.VERSION + ")", "use a newer slaft");
+      }
+      return m;
+    } catch (IOException e) {
+      throw new ModelFileException(f, "cannot parse: " + e.getMessage(), "re-export the model", e);
+    }
+  }
+
+  private static BackboneWeights merge(BackboneWeights base, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w) {
+    int h = base.config().hidden();
+    List<LayerWeights> layers = new ArrayList<>();
+    for (int l = 0; l < base.config().layers(); l++) {
+      LayerWeights lw = base.layers().get(l);
+      String lora = task.name() + "/l" + l + ".lora/";
+      String bf = task.name() + "/bitfit/l" + l + ".";
+      float[] q = lw.query();
+      float[] v = lw.value();
+      if (w.containsKey(lora + "aq")) {
+        q = addLowRank(q, w.get(lora + "aq"), w.get(lora + "bq"), h);
+        v = addLowRank(v, w.get(lora + "av"), w.get(lora + "bv"), h);
+      }
+      layers.add(new LayerWeights(q, plus(lw.queryBias(), w.get(bf + "query")), lw.key(), plus(lw.keyBias(), w.get(bf + "key")),
+          v, plus(lw.valueBias(), w.get(bf + "value")), lw.attnOut(), plus(lw.attnOutBias(), w.get(bf + "attention_output")),
+          lw.attnNormGamma(), lw.attnNormBeta(), lw.ffnIn(), plus(lw.ffnInBias(), w.get(bf + "intermediate")),
+          lw.ffnOut(), plus(lw.ffnOutBias(), w.get(bf + "output")), lw.ffnNormGamma(), lw.ffnNormBeta()));
+    }
+    return new BackboneWeights(base.config(), base.wordEmbeddings(), base.positionEmbeddings(), base.typeEmbeddings(),
+        base.embNormGamma(), base.embNormBeta(), layers);
+  }
+
+  /** {@code W + A B} for {@code W [h, h]}, {@code A [h, r]}, {@code B [r, h]} (B carries the scale). */
+  static float[] addLowRank(float[] weight, WeightFile.Tensor a, WeightFile.Tensor b, int h) {
+    int r = a.shape()[1];
+    float[] out = weight.clone();
+    for (int i = 0; i < h; i++) {
+      for (int k = 0; k < r; k++) {
+        float aik = a.values()[i * r + k];
+        for (int j = 0; j < h; j++) {
+          out[i * h + j] += aik * b.values()[k * h + j];
+        }
+      }
+    }
+    return out;
+  }
+
+  private static float[] plus(float[] bias, WeightFile.Tensor delta) {
+    if (delta == null) {
+      return bias;
+    }
+    float[] out = bias.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] += delta.values()[i];
+    }
+    return out;
+  }
+
+  private static final class Hooks implements EncoderHooks {
+    private final Ops tf;
+    private final ExportManifest.TaskEntry task;
+    private final Map<String, WeightFile.Tensor> w;
+
+    Hooks(Ops tf, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w) {
+      this.tf = tf;
+      this.task = task;
+      this.w = w;
+    }
+
+    private ExportManifest.ModuleEntry module(int layer, Site site) {
+      for (ExportManifest.ModuleEntry m : task.modules()) {
+        if (m.layer() == layer && m.site().equals(site.id())) {
+          return m;
+        }
+      }
+      return null;
+    }
+
+    private Operand<TFloat32> adapter(ExportManifest.ModuleEntry m, Operand<TFloat32> x) {
+      String p = task.name() + "/" + m.module() + "/";
+      Operand<TFloat32> d = tf.math.add(tf.linalg.matMul(x, matrix(w.get(p + "down_w"))), vector(w.get(p + "down_b")));
+      Operand<TFloat32> a = switch (Activation.byId(m.activation())) {
+        case RELU -> tf.nn.relu(d);
+        case GELU -> BertEncoderGraph.gelu(tf, d);
+        case SILU -> tf.math.mul(d, tf.math.sigmoid(d));
+        case IDENTITY -> d;
+      };
+      return tf.math.add(tf.linalg.matMul(a, matrix(w.get(p + "up_w"))), vector(w.get(p + "up_b")));
+    }
+
+    private Operand<TFloat32> matrix(WeightFile.Tensor t) {
+      return tf.constant(Shape.of(t.shape()[0], t.shape()[1]), DataBuffers.of(t.values(), true, false));
+    }
+
+    private Operand<TFloat32> vector(WeightFile.Tensor t) {
+      return tf.constant(Shape.of(t.shape()[0]), DataBuffers.of(t.values(), true, false));
+    }
+
+    @Override
+    public Operand<TFloat32> afterAttention(Ops ops, int layer, Operand<TFloat32> attnOut) {
+      ExportManifest.ModuleEntry m = module(layer, Site.ATTN);
+      return m == null ? attnOut : tf.math.add(attnOut, adapter(m, attnOut));
+    }
+
+    @Override
+    public Operand<TFloat32> afterFfn(Ops ops, int layer, Operand<TFloat32> ffnInput, Operand<TFloat32> ffnOut) {
+      Operand<TFloat32> out = ffnOut;
+      ExportManifest.ModuleEntry ser = module(layer, Site.FFN);
+      ExportManifest.ModuleEntry par = module(layer, Site.PARALLEL);
+      if (ser != null) {
+        out = tf.math.add(out, adapter(ser, ffnOut));
+      }
+      if (par != null) {
+        out = tf.math.add(out, adapter(par, ffnInput));
+      }
+      return out;
+    }
+  }
+
+  /** Head outputs (logits, or the score in column 0) for already encoded rows. */
+  public float[][] outputs(List<Encoded> rows) {
+    TokenBatch b = TokenBatch.pad(rows, backbone.padId());
+    Shape s = Shape.of(b.batch(), b.length());
+    try (TInt32 ids = TInt32.tensorOf(s, DataBuffers.of(b.ids(), true, false));
+         TInt32 types = TInt32.tensorOf(s, DataBuffers.of(b.typeIds(), true, false));
+         TInt32 mask = TInt32.tensorOf(s, DataBuffers.of(b.mask(), true, false));
+         Result r = session.runner().feed(encoder.ids(), ids).feed(encoder.typeIds(), types)
+             .feed(encoder.mask(), mask).fetch(logits).run()) {
+      TFloat32 t = (TFloat32) r.get(0);
+      int outs = (int) t.shape().get(1);
+      float[] flat = new float[rows.size() * outs];
+      t.copyTo(DataBuffers.of(flat, false, false));
+      float[][] out = new float[rows.size()][];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = java.util.Arrays.copyOfRange(flat, i * outs, (i + 1) * outs);
+      }
+      return out;
+    }
+  }
+
+  /** A prediction: the label (or the score as text for regression) and its score. */
+  public record Prediction(String label, double score) {}
+
+  /** Tokenizes and predicts texts; each row is {text} or {text, pair}. */
+  public List<Prediction> predict(List<String[]> texts) {
+    List<Encoded> enc = new ArrayList<>();
+    for (String[] t : texts) {
+      enc.add(backbone.tokenizer().encode(t[0], t.length > 1 ? t[1] : null));
+    }
+    List<Prediction> out = new ArrayList<>();
+    for (float[] row : outputs(enc)) {
+      if (task.regression()) {
+        out.add(new Prediction(String.format(java.util.Locale.ROOT, "%.4f", row[0]), row[0]));
+        continue;
+      }
+      int arg = 0;
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < row.length; k++) {
+        if (row[k] > max) {
+          max = row[k];
+          arg = k;
+        }
+      }
+      double sum = 0;
+      for (float v : row) {
+        sum += Math.exp(v - max);
+      }
+      String label = arg < task.labels().size() ? task.labels().get(arg) : Integer.toString(arg);
+      out.add(new Prediction(label, 1.0 / sum));
+    }
+    return out;
+  }
+
+  public ExportManifest.TaskEntry task() {
+    return task;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}

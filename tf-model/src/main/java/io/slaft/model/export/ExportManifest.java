@@ -1,0 +1,40 @@
+package io.slaft.model.export;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code export.json}: what an export needs besides its weights — the backbone to load (by
+ * built-in id or file path, with its digest, never a copy), tasks with their label names, the
+ * discretized structure per task, and provenance.
+ *
+ * @param format always {@code slaft-export}
+ * @param version format version
+ * @param backbone backbone reference
+ * @param tasks tasks in the export
+ * @param provenance config hash, data digest, seed, git commit, ...
+ */
+public record ExportManifest(String format, int version, BackboneRef backbone, List<TaskEntry> tasks,
+    Map<String, String> provenance) {
+  public static final String FORMAT = "slaft-export";
+  public static final int VERSION = 1;
+
+  /** The frozen backbone an export was trained on. */
+  public record BackboneRef(String builtin, String onnx, String tokenizer, String pooling, int maxLength, String digest) {}
+
+  /** One task: its head and its discretized structure. */
+  public record TaskEntry(String name, List<String> labels, boolean regression, List<ModuleEntry> modules,
+      long activeParams) {}
+
+  /**
+   * One active module after discretization.
+   *
+   * @param module id ({@code l3.ffn})
+   * @param layer layer
+   * @param site site id
+   * @param gate the gate value folded into the weights
+   * @param activation kept activation (bottleneck modules)
+   * @param width kept channels (bottleneck) or LoRA rank
+   */
+  public record ModuleEntry(String module, int layer, String site, double gate, String activation, int width) {}
+}

@@ -1,0 +1,160 @@
+package io.slaft.model.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.train.ModuleGate;
+import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.Trainer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Discretizes a trained structure and writes an export directory: {@code export.json} (backbone
+ * reference, tasks, per-task structure, provenance), {@code structure.json} (the same structure
+ * with every module's gate and activation weights, for people) and {@code weights.bin} with only
+ * the kept adapter and head weights — closed modules and removed channels are gone, each gate
+ * value and channel gate is folded into the up-projection (or LoRA B), and no backbone weight is
+ * copied.
+ */
+public final class Exporter {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private Exporter() {}
+
+  /**
+   * @param labels class names per task (empty list for regression tasks)
+   * @param provenance config hash, data digest, seed, git commit, ...
+   */
+  public static Path export(Trainer trainer, Map<String, List<String>> labels, Map<String, String> provenance, Path dir) {
+    Backbone backbone = trainer.backbone();
+    BackboneSource src = backbone.source();
+    int h = backbone.config().hidden();
+    var space = trainer.spec().space();
+    Map<String, WeightFile.Tensor> tensors = new LinkedHashMap<>();
+    List<ExportManifest.TaskEntry> entries = new ArrayList<>();
+    Map<String, Object> human = new LinkedHashMap<>();
+    for (TrainTask task : trainer.tasks()) {
+      String t = task.name();
+      List<ModuleGate> structure = trainer.structure(t);
+      float[][] channels = trainer.channelGates(t);
+      List<ExportManifest.ModuleEntry> modules = new ArrayList<>();
+      for (Module m : trainer.layout().modules()) {
+        ModuleGate g = structure.get(m.index());
+        if (!g.active()) {
+          continue;
+        }
+        String p = "m" + m.index() + "_";
+        String name = t + "/" + m.id() + "/";
+        float z = (float) g.gate();
+        if (m.site().isBottleneck()) {
+          float[] c = channels[m.bottleneckIndex()];
+          List<Integer> kept = new ArrayList<>();
+          for (int k = 0; k < c.length; k++) {
+            if (c[k] > 0) {
+              kept.add(k);
+            }
+          }
+          int r = space.bottleneck();
+          int w = kept.size();
+          float[] dw = trainer.value(p + "dw", t);
+          float[] db = trainer.value(p + "db", t);
+          float[] uw = trainer.value(p + "uw", t);
+          float[] ub = trainer.value(p + "ub", t);
+          float[] dw2 = new float[h * w];
+          float[] db2 = new float[w];
+          float[] uw2 = new float[w * h];
+          for (int j = 0; j < w; j++) {
+            int k = kept.get(j);
+            for (int i = 0; i < h; i++) {
+              dw2[i * w + j] = dw[i * r + k];
+              uw2[j * h + i] = uw[k * h + i] * c[k] * z;
+            }
+            db2[j] = db[k];
+          }
+          float[] ub2 = new float[h];
+          for (int i = 0; i < h; i++) {
+            ub2[i] = ub[i] * z;
+          }
+          tensors.put(name + "down_w", new WeightFile.Tensor(new int[] {h, w}, dw2));
+          tensors.put(name + "down_b", new WeightFile.Tensor(new int[] {w}, db2));
+          tensors.put(name + "up_w", new WeightFile.Tensor(new int[] {w, h}, uw2));
+          tensors.put(name + "up_b", new WeightFile.Tensor(new int[] {h}, ub2));
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), g.activation(), w));
+        } else {
+          int r = space.loraRank();
+          float scale = z * space.loraAlpha() / r;
+          for (String ab : new String[] {"q", "v"}) {
+            float[] a = trainer.value(p + "a" + ab, t);
+            float[] b = trainer.value(p + "b" + ab, t).clone();
+            for (int i = 0; i < b.length; i++) {
+              b[i] *= scale;
+            }
+            tensors.put(name + "a" + ab, new WeightFile.Tensor(new int[] {h, r}, a.clone()));
+            tensors.put(name + "b" + ab, new WeightFile.Tensor(new int[] {r, h}, b));
+          }
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, r));
+        }
+      }
+      if (space.bitfit()) {
+        for (int l = 0; l < backbone.config().layers(); l++) {
+          for (String role : BITFIT_ROLES) {
+            float[] v = trainer.value("bf" + l + "_" + role, t);
+            tensors.put(t + "/bitfit/l" + l + "." + role, new WeightFile.Tensor(new int[] {v.length}, v.clone()));
+          }
+        }
+      }
+      int outs = task.outputs();
+      float[] hw = trainer.value("head_w", t);
+      float[] hb = trainer.value("head_b", t);
+      int maxOut = hb.length;
+      float[] w2 = new float[h * outs];
+      for (int i = 0; i < h; i++) {
+        System.arraycopy(hw, i * maxOut, w2, i * outs, outs);
+      }
+      tensors.put(t + "/head_w", new WeightFile.Tensor(new int[] {h, outs}, w2));
+      tensors.put(t + "/head_b", new WeightFile.Tensor(new int[] {outs}, java.util.Arrays.copyOf(hb, outs)));
+      long activeParams = 0;
+      for (Map.Entry<String, WeightFile.Tensor> e : tensors.entrySet()) {
+        if (e.getKey().startsWith(t + "/")) {
+          activeParams += e.getValue().values().length;
+        }
+      }
+      entries.add(new ExportManifest.TaskEntry(t, labels.getOrDefault(t, List.of()), task.isRegression(), modules, activeParams));
+      Map<String, Object> tHuman = new LinkedHashMap<>();
+      tHuman.put("active_modules", modules);
+      tHuman.put("all_modules", structure);
+      tHuman.put("active_params", activeParams);
+      human.put(t, tHuman);
+    }
+    ExportManifest.BackboneRef ref = src == null
+        ? new ExportManifest.BackboneRef(null, null, null, backbone.pooling().name(), 0, backbone.weights().digest())
+        : new ExportManifest.BackboneRef(src.builtin(),
+            src.onnx() == null ? null : src.onnx().toAbsolutePath().toString(),
+            src.tokenizer() == null ? null : src.tokenizer().toAbsolutePath().toString(),
+            src.pooling().name(), backbone.tokenizer().maxLength(), backbone.weights().digest());
+    ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, ExportManifest.VERSION, ref, entries, provenance);
+    try {
+      Files.createDirectories(dir);
+      JSON.writeValue(dir.resolve("export.json").toFile(), manifest);
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("tasks", human);
+      s.put("provenance", provenance);
+      JSON.writeValue(dir.resolve("structure.json").toFile(), s);
+      WeightFile.write(dir.resolve("weights.bin"), tensors);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the export to " + dir, e);
+    }
+    return dir;
+  }
+
+  static final String[] BITFIT_ROLES = {"query", "key", "value", "attention_output", "intermediate", "output"};
+}

@@ -1,0 +1,98 @@
+package io.slaft.model.export;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.SearchSpace;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.adapters.SparsityControl;
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneConfig;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.eval.MetricKind;
+import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.NoiseSite;
+import io.slaft.model.train.OptimizerConfig;
+import io.slaft.model.train.TrainSpec;
+import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pruned, merged export computes what the gated model computes with hard gates. */
+class ExportParityTest {
+  @Test
+  void prunedAndMergedEqualsHardGatedModel(@TempDir Path dir) throws Exception {
+    Backbone backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(3, 16, 2, 40), 11), null);
+    SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 6, 2, 4f, List.of(Activation.values()),
+        true, true, 0.3f);
+    SparsityControl sp = new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f);
+    TrainSpec spec = new TrainSpec("sla", space, sp, new OptimizerConfig(2e-2f, 0.1f, 0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
+        40, 16, 0, 16, 0, 0, 3, 1f, 2, 100, NoiseSite.NONE, 0f);
+    TrainTask cls = new TrainTask("cls", 3, MetricKind.ACCURACY, examples(120, 1, 3), examples(40, 2, 3));
+    TrainTask reg = new TrainTask("reg", 0, MetricKind.PEARSON_SPEARMAN, examples(120, 3, 0), examples(40, 4, 0));
+    try (Trainer t = Trainer.create(backbone, spec, List.of(cls, reg))) {
+      t.run();
+      long pruned = 0;
+      Exporter.export(t, Map.of("cls", List.of("a", "b", "c")), Map.of("seed", "3"), dir);
+      assertTrue(Files.size(dir.resolve("weights.bin")) > 0);
+      for (TrainTask task : List.of(cls, reg)) {
+        long closed = t.structure(task.name()).stream().filter(g -> !g.active()).count();
+        long active = t.structure(task.name()).size() - closed;
+        assertTrue(active > 0, task.name() + ": the test needs some active modules");
+        int removedChannels = 0;
+        for (float[] c : t.channelGates(task.name())) {
+          for (float v : c) {
+            removedChannels += v == 0f ? 1 : 0;
+          }
+        }
+        System.out.printf("%s: %d active, %d closed modules, %d removed channels%n", task.name(), active, closed, removedChannels);
+        pruned += closed + removedChannels;
+        float[][] gated = t.outputs(task, task.dev(), Trainer.EvalControls.discretized());
+        List<Encoded> enc = new ArrayList<>();
+        task.dev().forEach(e -> enc.add(e.tokens()));
+        try (CompactModel m = CompactModel.load(dir, task.name(), backbone)) {
+          assertEquals(active, m.task().modules().size());
+          float[][] compact = m.outputs(enc);
+          double maxDiff = 0;
+          for (int i = 0; i < gated.length; i++) {
+            for (int k = 0; k < gated[i].length; k++) {
+              maxDiff = Math.max(maxDiff, Math.abs(gated[i][k] - compact[i][k]));
+            }
+          }
+          assertTrue(maxDiff < 1e-4, task.name() + " max diff " + maxDiff);
+        }
+      }
+      assertTrue(pruned > 0, "the test needs something pruned");
+      assertFalse(Files.readString(dir.resolve("export.json")).contains("word_embeddings"), "no backbone copy");
+    }
+  }
+
+  private static List<LabeledExample> examples(int n, long seed, int classes) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<LabeledExample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int len = 3 + r.nextInt(8);
+      int[] ids = new int[len];
+      int[] types = new int[len];
+      for (int k = 0; k < len; k++) {
+        ids[k] = 5 + r.nextInt(35);
+        types[k] = k > len / 2 ? 1 : 0;
+      }
+      out.add(classes == 0 ? new LabeledExample(i, new Encoded(ids, types), -1, (float) r.nextDouble())
+          : new LabeledExample(i, new Encoded(ids, types), r.nextInt(classes), 0f));
+    }
+    return out;
+  }
+}
