@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code slaft bench ...}: benchmarks that print the command, the machine and medians. */
 @Command(name = "bench", description = "Benchmarks (medians over runs, ratios against a reference in the same process).",
-    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class})
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class})
 public final class BenchCommand {
 
   @Command(name = "backbone", mixinStandardHelpOptions = true,
@@ -107,6 +107,61 @@ public final class BenchCommand {
       System.out.println();
       System.out.println("target >= 3,000 padded tokens/s and <= 4 GB peak: "
           + (r.trainTokensPerSec() >= 3000 && r.peakRssMiB() <= 4096 ? "met" : "NOT met"));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "inference", mixinStandardHelpOptions = true,
+      description = "Inference tokens/s: frozen backbone vs the pruned+merged export of a task vs the unpruned gated model.")
+  static final class InferenceBench implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Export directory.")
+    java.nio.file.Path model;
+
+    @Option(names = "--task", required = true, description = "Task in the export.")
+    String task;
+
+    @Option(names = "--bottleneck", defaultValue = "64", description = "Bottleneck of the gated full search space. Default: ${DEFAULT-VALUE}.")
+    int bottleneck;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs (median). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Option(names = "--batches", defaultValue = "3", description = "Batches per run. Default: ${DEFAULT-VALUE}.")
+    int batches;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--length", defaultValue = "64", description = "Sequence length. Default: ${DEFAULT-VALUE}.")
+    int length;
+
+    @Override
+    public Integer call() {
+      global.apply();
+      if (runs < 5) {
+        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
+      }
+      var m = io.slaft.model.export.CompactModel.manifest(model);
+      var ref = m.backbone();
+      var src = new io.slaft.model.backbone.BackboneSource(ref.builtin(), ref.onnx() == null ? null : java.nio.file.Path.of(ref.onnx()),
+          ref.tokenizer() == null ? null : java.nio.file.Path.of(ref.tokenizer()), io.slaft.model.backbone.Pooling.valueOf(ref.pooling()));
+      Backbone b = Backbone.load(src, Math.max(ref.maxLength(), length));
+      var r = io.slaft.model.bench.InferenceBenchmark.run(b, model, task, io.slaft.model.adapters.SearchSpace.full(bottleneck, 8),
+          batch, length, 1, runs, batches, s -> System.err.println("  " + s));
+      System.out.println("command: ./slaft bench inference --model " + model + " --task " + task + " --runs " + runs);
+      System.out.println("machine: " + BenchStats.machine());
+      System.out.println();
+      System.out.println("| engine | modules | tokens/s | vs frozen |");
+      System.out.println("|---|---:|---:|---:|");
+      System.out.printf(Locale.ROOT, "| frozen backbone | 0 | %,.0f | 1.00 |%n", r.frozenTokensPerSec());
+      System.out.printf(Locale.ROOT, "| pruned + merged (%s) | %d | %,.0f | %.2f |%n", r.task(), r.activeModules(), r.compactTokensPerSec(), r.compactVsFrozen());
+      System.out.printf(Locale.ROOT, "| unpruned gated | %d | %,.0f | %.2f |%n", r.gatedModules(), r.gatedTokensPerSec(),
+          r.gatedTokensPerSec() / r.frozenTokensPerSec());
+      System.out.println();
+      System.out.printf(Locale.ROOT, "targets: compact >= 0.95x frozen: %s; compact faster than gated: %s (%.2fx)%n",
+          r.compactVsFrozen() >= 0.95 ? "met" : "NOT met", r.compactVsGated() > 1 ? "met" : "NOT met", r.compactVsGated());
       return ExitCode.OK;
     }
   }
