@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code slaft bench ...}: benchmarks that print the command, the machine and medians. */
 @Command(name = "bench", description = "Benchmarks (medians over runs, ratios against a reference in the same process).",
-    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class})
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class})
 public final class BenchCommand {
 
   @Command(name = "backbone", mixinStandardHelpOptions = true,
@@ -162,6 +162,53 @@ public final class BenchCommand {
       System.out.println();
       System.out.printf(Locale.ROOT, "targets: compact >= 0.95x frozen: %s; compact faster than gated: %s (%.2fx)%n",
           r.compactVsFrozen() >= 0.95 ? "met" : "NOT met", r.compactVsGated() > 1 ? "met" : "NOT met", r.compactVsGated());
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "glue", mixinStandardHelpOptions = true,
+      description = {"SLA and every baseline on GLUE tasks (several seeds for the small tasks), same engine and caps;",
+          "resumable (finished cells are cached in OUT/cells). Writes OUT/glue-bench.md and OUT/glue-bench.json."})
+  static final class GlueBenchCommand implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--config", defaultValue = "examples/bench-glue.yaml", description = "Base config. Default: ${DEFAULT-VALUE}.")
+    java.nio.file.Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
+    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora")
+    java.util.List<String> methods;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "sst2,mrpc,rte,cola,stsb,qnli")
+    java.util.List<String> tasks;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds for the small tasks (mrpc, rte, cola, stsb).")
+    java.util.List<Long> seeds;
+
+    @Option(names = "--out", defaultValue = "runs/bench-glue", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    java.nio.file.Path out;
+
+    @Override
+    public Integer call() {
+      var c = io.slaft.pipelines.config.ExperimentConfig.load(config).withOverrides(overrides);
+      global.defaultThreads(c.integer("train.threads"));
+      global.apply();
+      java.util.Map<String, java.util.List<Long>> perTask = new java.util.LinkedHashMap<>();
+      for (String t : tasks) {
+        boolean small = java.util.Set.of("mrpc", "rte", "cola", "stsb").contains(t);
+        perTask.put(t, small ? seeds : java.util.List.of(seeds.get(0)));
+      }
+      String md = io.slaft.pipelines.bench.GlueBench.run(c, methods, tasks, perTask, out.toAbsolutePath(),
+          s -> System.err.println("bench glue: " + s));
+      System.out.println("command: ./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
+          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides));
+      System.out.println("machine: " + BenchStats.machine());
+      System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
+          + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));
+      System.out.println();
+      System.out.println(md);
       return ExitCode.OK;
     }
   }
