@@ -1,0 +1,51 @@
+package io.slaft.cli;
+
+import io.slaft.pipelines.config.ConfigKey;
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.run.SweepPoints;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code slaft config keys|check}. */
+@Command(name = "config", description = "Experiment config keys and validation.",
+    subcommands = {ConfigCommand.Keys.class, ConfigCommand.Check.class})
+public final class ConfigCommand {
+
+  @Command(name = "keys", mixinStandardHelpOptions = true, description = "List every config key with type, default and allowed values.")
+  static final class Keys implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      for (ConfigKey k : ConfigKeys.all()) {
+        System.out.printf("%-34s %-6s default=%-28s %s%s%n", k.key(), k.type().name().toLowerCase(java.util.Locale.ROOT),
+            k.defaultValue() == null ? "(none)" : "'" + k.defaultValue() + "'", k.description(),
+            k.allowed().isEmpty() ? "" : " Allowed: " + String.join(", ", k.allowed()) + ".");
+      }
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a config (with overrides) and print it resolved.")
+  static final class Check implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "FILE")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
+      Specs.train(c);
+      Specs.backbone(c);
+      System.out.print(c.toYaml());
+      System.out.println("# valid; " + SweepPoints.of(c).size() + " sweep point(s)");
+      return ExitCode.OK;
+    }
+  }
+}
