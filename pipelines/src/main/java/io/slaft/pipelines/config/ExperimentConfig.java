@@ -220,7 +220,7 @@ public final class ExperimentConfig {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, String> e : resolved().entrySet()) {
         if (!e.getKey().startsWith("tracking.")) {
-          md.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+          md.update((e.getKey() + "=" + canonical(e.getKey(), e.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }
       return HexFormat.of().formatHex(md.digest()).substring(0, 16);
@@ -229,7 +229,24 @@ public final class ExperimentConfig {
     }
   }
 
-  /** The resolved config as YAML (nested), for the run directory and MLflow. */
+  /** Numbers in one spelling ({@code 1e-3} and {@code 0.001} hash alike). */
+  private static String canonical(String key, String value) {
+    ConfigKey k = ConfigKeys.find(key);
+    if (k == null || value.isBlank()) {
+      return value;
+    }
+    try {
+      return switch (k.type()) {
+        case FLOAT -> Double.toString(Double.parseDouble(value.trim()));
+        case INT -> Long.toString(Long.parseLong(value.trim()));
+        default -> value;
+      };
+    } catch (NumberFormatException e) {
+      return value;
+    }
+  }
+
+  /** The resolved config as YAML, every value quoted so it reads back exactly. */
   public String toYaml() {
     StringBuilder b = new StringBuilder("# resolved slaft config (defaults filled in); hash " + hash() + "\n");
     for (Map.Entry<String, String> e : resolved().entrySet()) {
@@ -239,7 +256,7 @@ public final class ExperimentConfig {
   }
 
   private static String quote(String v) {
-    return v.isEmpty() || v.matches(".*[:#\\[\\]{},&*!|>'\"%@`].*") || !v.equals(v.trim()) ? "'" + v.replace("'", "''") + "'" : v;
+    return "'" + v.replace("'", "''") + "'";
   }
 
   public String source() {
