@@ -23,6 +23,10 @@ public final class ConfigKeys {
     add("data.dir", Type.STRING, "", "Data root (default: $SLAFT_DATA or ../shared/datasets).");
     add("data.train_limit", Type.INT, "0", "Use the first N training rows of each task (0 = all).");
     add("data.dev_limit", Type.INT, "0", "Use the first N dev rows of each task (0 = all).");
+    add("data.label_noise", Type.FLOAT, "0", "Fraction of training labels flipped (regression: score σ = ratio × range).");
+    add("data.perturb_family", Type.STRING, "none", "Perturbation applied to every training example (data-perturbation study).",
+        perturbFamilies());
+    add("data.perturb_ratio", Type.FLOAT, "0", "Fraction of units (characters, words or tokens) changed by data.perturb_family.");
     add("data.max_dead_letter_fraction", Type.FLOAT, "0.01", "Fail when more than this fraction of rows are malformed.");
     add("task_defs.*.format", Type.STRING, "tsv", "Custom task file format.", "tsv", "csv", "jsonl");
     add("task_defs.*.train", Type.STRING, null, "Custom task training file (relative to data.dir or absolute).");
@@ -77,9 +81,16 @@ public final class ConfigKeys {
     add("robustness.families", Type.LIST, "char-swap,char-delete,char-insert,char-keyboard,word-dropout,word-swap,word-duplicate,token-random,token-unk,token-mask,embedding-noise", "Perturbation families evaluated.");
     add("robustness.severities", Type.LIST, "0,0.05,0.10,0.15,0.20", "Severities (ratios) evaluated.");
     add("robustness.seed", Type.INT, "13", "Seed of the perturbations.");
+    add("robustness.discrete", Type.BOOL, "false", "Evaluate the discretized structure (gates below threshold closed).");
   }
 
   private ConfigKeys() {}
+
+  private static String[] perturbFamilies() {
+    List<String> f = new ArrayList<>(List.of("none"));
+    f.addAll(io.slaft.transforms.perturb.Perturbations.names());
+    return f.toArray(String[]::new);
+  }
 
   private static void add(String key, Type type, String def, String description, String... allowed) {
     KEYS.add(new ConfigKey(key, type, def, List.of(allowed), description));

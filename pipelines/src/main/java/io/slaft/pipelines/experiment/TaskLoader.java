@@ -7,6 +7,7 @@ import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigException;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.robustness.TrainingDataNoise;
 import io.slaft.transforms.cache.DataDigest;
 import io.slaft.transforms.data.Column;
 import io.slaft.transforms.data.ColumnMapping;
@@ -111,9 +112,21 @@ public final class TaskLoader {
       boolean regression = spec.target().isRegression();
       int labels = regression ? 0 : spec.target().outputs();
       tasks.add(new TrainTask(spec.name(), labels, MetricKind.forTask(spec.name(), regression),
-          tokenize(train.examples(), backbone.tokenizer()), tokenize(dev.examples(), backbone.tokenizer())));
+          TrainingDataNoise.apply(c, spec, train.examples(), backbone.tokenizer()),
+          tokenize(dev.examples(), backbone.tokenizer())));
     }
     return new LoadedTasks(tasks, reports, dead, digests);
+  }
+
+  /**
+   * The raw dev examples of task {@code name}, read exactly as {@link #load} reads them (same data
+   * root and {@code data.dev_limit}), so element i is the source of the task's i-th dev example.
+   */
+  public static List<Example> readDev(ExperimentConfig c, String name) {
+    DataRoot root = DataRoot.resolve(c.get("data.dir").isEmpty() ? null : c.get("data.dir"));
+    TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(root);
+    int devLimit = c.integer("data.dev_limit");
+    return (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV).examples();
   }
 
   /** Tokenizes examples in order; the example's line number is its id. */

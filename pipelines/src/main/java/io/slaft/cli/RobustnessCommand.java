@@ -1,0 +1,79 @@
+package io.slaft.cli;
+
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.ResultsTable;
+import io.slaft.pipelines.robustness.RobustnessRun;
+import io.slaft.pipelines.tracking.TrackingSettings;
+import io.slaft.tracking.server.LocalMlflowServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slaft robustness}: trains the config in this process, then evaluates the trained model
+ * under every {@code robustness.families} × {@code robustness.severities} (there is no saved-model
+ * format to load yet, so it always trains first; a rerun with the same {@code --out} resumes from
+ * the checkpoint).
+ */
+@Command(name = "robustness", mixinStandardHelpOptions = true,
+    description = {"Train the config, then evaluate it under input perturbations and representation noise.",
+        "Writes DIR/robustness.json, DIR/robustness.md, DIR/robustness-<task>.png and DIR/summary.json;",
+        "logs to MLflow unless tracking.uri is none (auto: the local server if running, else MLFLOW_TRACKING_URI, else a spool in DIR)."})
+public final class RobustnessCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment YAML (see examples/robustness.yaml).")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
+    global.defaultThreads(c.integer("train.threads"));
+    global.apply();
+    Path abs = out.toAbsolutePath();
+    System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
+        TfRuntime.intraOpThreads(), abs);
+    TrackingSettings tracking = tracking(c, abs);
+    RobustnessRun.Outcome o = RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get("name")), tracking,
+        System.err::println);
+    System.out.println(ResultsTable.of(o.records()).toMarkdown());
+    System.out.println();
+    System.out.println(o.table().toMarkdown());
+    System.out.println("robustness: " + abs.resolve("robustness.md"));
+    if (tracking != null) {
+      System.out.println("tracking: " + (tracking.uri() != null ? "MLflow " + tracking.uri() + " experiment '"
+          + tracking.experiment() + "'" : "spooled in " + tracking.spoolDir()));
+    }
+    return ExitCode.OK;
+  }
+
+  static TrackingSettings tracking(ExperimentConfig c, Path out) {
+    String uri = c.get("tracking.uri");
+    if (uri.equals("none")) {
+      return null;
+    }
+    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
+    String spool = out.resolve("tracking-spool").toString();
+    if (uri.equals("auto")) {
+      LocalMlflowServer local = LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
+      if (local.running() && local.uri().isPresent()) {
+        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
+      }
+      String env = System.getenv("MLFLOW_TRACKING_URI");
+      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
+    }
+    return new TrackingSettings(uri, experiment, spool);
+  }
+}

@@ -1,0 +1,156 @@
+package io.slaft.pipelines.robustness;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.train.NoiseSite;
+import io.slaft.model.train.TaskResult;
+import io.slaft.model.train.TrainListener;
+import io.slaft.model.train.TrainResult;
+import io.slaft.model.train.TrainSpec;
+import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.Trainer;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.LoadedTasks;
+import io.slaft.pipelines.experiment.Provenance;
+import io.slaft.pipelines.experiment.RunRecord;
+import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.experiment.TaskLoader;
+import io.slaft.pipelines.tracking.TrackingSettings;
+import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.RunRef;
+import io.slaft.tracking.RunSpec;
+import io.slaft.tracking.RunStatus;
+import io.slaft.tracking.Tracker;
+import io.slaft.transforms.data.Example;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The robustness stage end to end without Beam: train the config (as {@code slaft train} does,
+ * resuming from {@code out/checkpoints/main}), keep the trained model open, evaluate it with
+ * {@link RobustnessEvaluator}, and write {@code summary.json} (with a {@code robustness} table),
+ * {@code robustness.json}, {@code robustness.md} and one {@code robustness-<task>.png} per task.
+ * With tracking settings, logs one MLflow run per task: the final metrics, {@code
+ * robust_<family>_<severity %>}, {@code flip_<family>_<severity %>}, {@code auc_<family>}, and
+ * the PNGs and tables as artifacts.
+ */
+public final class RobustnessRun {
+  private RobustnessRun() {}
+
+  /** What the stage produced. */
+  public record Outcome(RobustnessTable table, List<Map<String, Object>> records, Path summary, List<Path> plots) {}
+
+  /**
+   * Trains and evaluates {@code config} into {@code out}.
+   *
+   * @param tracking where to log, or null for nowhere
+   * @param log progress lines
+   */
+  public static Outcome run(ExperimentConfig config, Path out, TrainListener listener, TrackingSettings tracking,
+      Consumer<String> log) {
+    RobustnessSettings settings = RobustnessSettings.from(config);
+    Backbone backbone = Backbone.shared(Specs.backbone(config), config.integer("backbone.max_length"));
+    TrainSpec spec = Specs.train(config);
+    LoadedTasks data = TaskLoader.load(config, backbone);
+    Map<String, List<Example>> rawDev = new LinkedHashMap<>();
+    for (TrainTask t : data.tasks()) {
+      rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
+    }
+    Provenance prov = new Provenance(config.hash(), data.digests(), spec.seed(), Provenance.currentCommit(),
+        backbone.name(), backbone.weights().digest().substring(0, 16), Provenance.VERSION);
+    NoiseSite site = EvalModels.siteOf(spec, settings.families().contains(RobustnessSettings.HIDDEN_NOISE)
+        && !settings.families().contains(RobustnessSettings.EMBEDDING_NOISE) ? NoiseSite.HIDDEN : NoiseSite.EMBEDDINGS);
+    TrainResult result;
+    RobustnessTable table;
+    try (Trainer t = Trainer.createWithNoise(backbone, spec, data.tasks(), site);
+        EvalModels models = EvalModels.of(t, site, backbone, data.tasks())) {
+      t.listener(listener);
+      if (spec.checkpointEvery() > 0) {
+        t.checkpointDir(out.resolve("checkpoints").resolve("main"));
+      }
+      result = t.run();
+      log.accept("robustness: trained " + result.stepsRun() + " steps; evaluating " + settings.families().size()
+          + " families x " + settings.severities().size() + " severities");
+      table = RobustnessEvaluator.of(settings).progress(log)
+          .evaluate(models, data.tasks(), rawDev, backbone.tokenizer(), RobustnessEvaluator.vocabulary(backbone.tokenizer()));
+    }
+    List<Map<String, Object>> records = new ArrayList<>();
+    for (TaskResult tr : result.tasks()) {
+      records.add(RunRecord.of(result, tr, "main", Map.of(), prov));
+    }
+    try {
+      Files.createDirectories(out);
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("robustness", table.toJson());
+      Path summary = ExperimentRunner.writeSummary(config, out, records, data.reports(), data.deadLetters(), extra);
+      Files.writeString(out.resolve("robustness.json"), ExperimentRunner.json().writeValueAsString(table.toJson()));
+      List<Path> plots = table.writePngs(out);
+      StringBuilder md = new StringBuilder("# Robustness — ").append(config.get("name")).append("\n\n")
+          .append("Metric under each perturbation family and severity (ratio of perturbed units; σ/std for noise), ")
+          .append("drop from clean, prediction-flip rate against the clean predictions, and the normalised area under ")
+          .append("the severity curve. Seed ").append(settings.seed()).append(", config hash ").append(config.hash())
+          .append(".\n\n").append(table.toMarkdown());
+      for (Path p : plots) {
+        md.append("![").append(p.getFileName()).append("](").append(p.getFileName()).append(")\n\n");
+      }
+      Files.writeString(out.resolve("robustness.md"), md.toString());
+      if (tracking != null) {
+        track(tracking, config, result, records, table, prov, out, plots);
+      }
+      return new Outcome(table, records, summary, plots);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write robustness results into " + out, e);
+    }
+  }
+
+  private static void track(TrackingSettings settings, ExperimentConfig config, TrainResult result,
+      List<Map<String, Object>> records, RobustnessTable table, Provenance prov, Path out, List<Path> plots) {
+    Tracker t = settings.tracker();
+    String parentKey = "robustness/" + config.hash() + "/" + Integer.toHexString(out.toAbsolutePath().toString().hashCode());
+    RunRef parent = t.startRun(RunSpec.root(settings.experiment(), parentKey, "robustness " + config.get("name"))
+        .withTags(Map.of("slaft.stage", "robustness")));
+    t.logParams(parent, config.resolved());
+    t.setTags(parent, prov.asTags());
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < result.tasks().size(); i++) {
+      TaskResult tr = result.tasks().get(i);
+      RunRef r = t.startRun(RunSpec.child(parent, parentKey + "/" + tr.task(), "robustness " + tr.task())
+          .withTags(Map.of("slaft.task", tr.task(), "slaft.stage", "robustness")));
+      t.logParams(r, config.resolved());
+      t.setTags(r, prov.asTags());
+      List<MetricPoint> pts = new ArrayList<>();
+      tr.metrics().forEach((k, v) -> pts.add(new MetricPoint("final_" + k, v, result.stepsRun(), now)));
+      pts.add(new MetricPoint("compression", ((Number) records.get(i).get("compression")).doubleValue(), 0, now));
+      for (RobustnessTable.Row row : table.rows()) {
+        if (row.task().equals(tr.task())) {
+          String sev = RobustnessTable.label(row.severity()).replace("%", "");
+          pts.add(new MetricPoint("robust_" + row.family() + "_" + sev, row.value(), 0, now));
+          pts.add(new MetricPoint("flip_" + row.family() + "_" + sev, row.flipRate(), 0, now));
+        }
+      }
+      for (RobustnessTable.Curve c : table.curves()) {
+        if (c.task().equals(tr.task()) && !Double.isNaN(c.auc())) {
+          pts.add(new MetricPoint("auc_" + c.family(), c.auc(), 0, now));
+        }
+      }
+      t.logMetrics(r, pts);
+      for (Path p : plots) {
+        if (p.getFileName().toString().equals("robustness-" + tr.task() + ".png")) {
+          t.logArtifact(r, p, "plots/" + p.getFileName());
+        }
+      }
+      t.logArtifact(r, out.resolve("robustness.json"), "robustness.json");
+      t.logArtifact(r, out.resolve("robustness.md"), "robustness.md");
+      t.endRun(r, RunStatus.FINISHED);
+    }
+    t.endRun(parent, RunStatus.FINISHED);
+    t.flush();
+  }
+}
