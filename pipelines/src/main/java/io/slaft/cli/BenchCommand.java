@@ -14,6 +14,20 @@ import picocli.CommandLine.Option;
     subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class})
 public final class BenchCommand {
 
+  /** Medians need enough runs; fewer is a usage error. */
+  static void requireRuns(int runs) {
+    if (runs < 5) {
+      throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
+    }
+  }
+
+  /** The two lines every benchmark prints first: the exact command and the machine. */
+  static void printHeader(String command, String machineDetail) {
+    System.out.println("command: " + command);
+    System.out.println("machine: " + BenchStats.machine() + machineDetail);
+    System.out.println();
+  }
+
   @Command(name = "backbone", mixinStandardHelpOptions = true,
       description = "Forward tokens/s of slaft's TF encoder vs ONNX Runtime, batch 32 at lengths 64 and 128.")
   static final class BackboneBench implements Callable<Integer> {
@@ -35,14 +49,11 @@ public final class BenchCommand {
     @Override
     public Integer call() {
       global.apply();
-      if (runs < 5) {
-        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
-      }
+      requireRuns(runs);
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, max(lengths)));
       BackboneBenchmark.Result r = BackboneBenchmark.run(b, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
-      System.out.println("command: ./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup);
-      System.out.println("machine: " + BenchStats.machine() + ", TF intra-op threads " + r.threads());
-      System.out.println();
+      printHeader("./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup,
+          ", TF intra-op threads " + r.threads());
       System.out.println("| backbone | batch x length | slaft TF tokens/s | ONNX Runtime tokens/s | TF / ORT |");
       System.out.println("|---|---|---:|---:|---:|");
       boolean ok = true;
@@ -90,16 +101,12 @@ public final class BenchCommand {
     @Override
     public Integer call() {
       global.apply();
-      if (runs < 5) {
-        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
-      }
+      requireRuns(runs);
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, length));
       io.slaft.model.bench.TrainBenchmark.Result r = io.slaft.model.bench.TrainBenchmark.run(b, batch, length, warmup, runs,
           steps, m -> System.err.println("  " + m));
-      System.out.println("command: ./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
-          + " --runs " + runs + " --steps " + steps);
-      System.out.println("machine: " + BenchStats.machine() + ", TF intra-op threads " + r.threads());
-      System.out.println();
+      printHeader("./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
+          + " --runs " + runs + " --steps " + steps, ", TF intra-op threads " + r.threads());
       System.out.println("| backbone | batch x length | modules | trainable params | train tokens/s | forward tokens/s | train / forward | peak RSS MiB |");
       System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
       System.out.printf(Locale.ROOT, "| %s | %d x %d | %d | %,d | %,.0f | %,.0f | %.2f | %.0f |%n", r.backbone(), r.batch(),
@@ -140,9 +147,7 @@ public final class BenchCommand {
     @Override
     public Integer call() {
       global.apply();
-      if (runs < 5) {
-        throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
-      }
+      requireRuns(runs);
       var m = io.slaft.model.export.CompactModel.manifest(model);
       var ref = m.backbone();
       var src = new io.slaft.model.backbone.BackboneSource(ref.builtin(), ref.onnx() == null ? null : java.nio.file.Path.of(ref.onnx()),
@@ -150,9 +155,7 @@ public final class BenchCommand {
       Backbone b = Backbone.load(src, Math.max(ref.maxLength(), length));
       var r = io.slaft.model.bench.InferenceBenchmark.run(b, model, task, io.slaft.model.adapters.SearchSpace.full(bottleneck, 8),
           batch, length, 1, runs, batches, s -> System.err.println("  " + s));
-      System.out.println("command: ./slaft bench inference --model " + model + " --task " + task + " --runs " + runs);
-      System.out.println("machine: " + BenchStats.machine());
-      System.out.println();
+      printHeader("./slaft bench inference --model " + model + " --task " + task + " --runs " + runs, "");
       System.out.println("| engine | modules | tokens/s | vs frozen |");
       System.out.println("|---|---:|---:|---:|");
       System.out.printf(Locale.ROOT, "| frozen backbone | 0 | %,.0f | 1.00 |%n", r.frozenTokensPerSec());
@@ -202,9 +205,8 @@ public final class BenchCommand {
       }
       String md = io.slaft.pipelines.bench.GlueBench.run(c, methods, tasks, perTask, out.toAbsolutePath(),
           s -> System.err.println("bench glue: " + s));
-      System.out.println("command: ./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
-          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides));
-      System.out.println("machine: " + BenchStats.machine());
+      printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
+          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides), "");
       System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
           + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));
       System.out.println();
