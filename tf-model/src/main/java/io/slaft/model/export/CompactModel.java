@@ -54,7 +54,7 @@ public final class CompactModel implements AutoCloseable {
     String t = task.name();
     BackboneWeights merged = merge(backbone.weights(), task, w);
     graph = new Graph();
-    Ops tf = Ops.create(graph);
+    Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     Pooling pooling = Pooling.valueOf(manifest.backbone().pooling());
     encoder = BertEncoderGraph.build(tf, merged, new Hooks(tf, task, w));
     WeightFile.Tensor hw = w.get(t + "/head_w");

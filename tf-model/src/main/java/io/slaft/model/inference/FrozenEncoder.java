@@ -30,7 +30,7 @@ public final class FrozenEncoder implements AutoCloseable {
 
   public FrozenEncoder(BackboneWeights weights, Pooling pooling) {
     graph = new Graph();
-    Ops tf = Ops.create(graph);
+    Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     encoder = BertEncoderGraph.build(tf, weights, EncoderHooks.NONE);
     pooled = encoder.pooled(pooling);
     hidden = weights.config().hidden();

@@ -54,6 +54,17 @@ public final class TfRuntime {
     return new Session(graph, config);
   }
 
+  /**
+   * An op builder on {@code graph}, placed on {@link #device()} when SLAFT_DEVICE=gpu (the GPU
+   * build, Maven profile {@code gpu}); otherwise TensorFlow's default placement (the CPU).
+   */
+  public static org.tensorflow.op.Ops ops(Graph graph) {
+    org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(graph);
+    String d = System.getenv("SLAFT_DEVICE");
+    return d != null && d.equalsIgnoreCase("gpu") ? tf.withDevice(org.tensorflow.DeviceSpec.newBuilder()
+        .deviceType(org.tensorflow.DeviceSpec.DeviceType.GPU).deviceIndex(0).build()) : tf;
+  }
+
   /** The device ops are placed on: {@code /GPU:0} when SLAFT_DEVICE=gpu, else the CPU. */
   public static String device() {
     String d = System.getenv("SLAFT_DEVICE");

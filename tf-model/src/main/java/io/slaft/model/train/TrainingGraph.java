@@ -78,7 +78,7 @@ public final class TrainingGraph {
   TrainingGraph(BackboneWeights weights, ModuleLayout layout, SparsityControl sparsity, int maxOutputs,
       Pooling pooling, NoiseSite noiseSite) {
     this.graph = new Graph();
-    this.tf = Ops.create(graph);
+    this.tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     this.layout = layout;
     this.sparsity = sparsity;
     this.maxOutputs = maxOutputs;
