@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code slaft robustness}: trains the config in this process, then evaluates the trained model
- * under every {@code robustness.families} × {@code robustness.severities} (there is no saved-model
- * format to load yet, so it always trains first; a rerun with the same {@code --out} resumes from
- * the checkpoint).
+ * under every {@code robustness.families} × {@code robustness.severities}; or, with
+ * {@code --model DIR}, evaluates an export written by {@code slaft export} on the config's dev data
+ * without training (input perturbations only: an export has no noise inputs).
  */
 @Command(name = "robustness", mixinStandardHelpOptions = true,
-    description = {"Train the config, then evaluate it under input perturbations and representation noise.",
+    description = {"Train the config, then evaluate it under input perturbations and representation noise",
+        "(or evaluate an export with --model DIR: input perturbations only, no training).",
         "Writes DIR/robustness.json, DIR/robustness.md, DIR/robustness-<task>.png and DIR/summary.json;",
         "logs to MLflow unless tracking.uri is none (auto: the local server if running, else MLFLOW_TRACKING_URI, else a spool in DIR)."})
 public final class RobustnessCommand implements Callable<Integer> {
@@ -33,6 +34,10 @@ public final class RobustnessCommand implements Callable<Integer> {
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
   List<String> overrides = new ArrayList<>();
+
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Evaluate this export (slaft export) instead of training: text/token families only, discretized structure.")
+  Path model;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
@@ -46,10 +51,13 @@ public final class RobustnessCommand implements Callable<Integer> {
     System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
         TfRuntime.intraOpThreads(), abs);
     TrackingSettings tracking = tracking(c, abs);
-    RobustnessRun.Outcome o = RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get("name")), tracking,
-        System.err::println);
-    System.out.println(ResultsTable.of(o.records()).toMarkdown());
-    System.out.println();
+    RobustnessRun.Outcome o = model != null
+        ? RobustnessRun.runExport(c, model, abs, tracking, System.err::println)
+        : RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get("name")), tracking, System.err::println);
+    if (!o.records().isEmpty()) {
+      System.out.println(ResultsTable.of(o.records()).toMarkdown());
+      System.out.println();
+    }
     System.out.println(o.table().toMarkdown());
     System.out.println("robustness: " + abs.resolve("robustness.md"));
     if (tracking != null) {

@@ -4,10 +4,7 @@ import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.tokenize.TextTokenizer;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.NoiseSite;
-import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainTask;
-import io.slaft.model.train.Trainer;
-import io.slaft.model.train.Trainer.EvalControls;
 import io.slaft.pipelines.experiment.TaskLoader;
 import io.slaft.transforms.data.Example;
 import io.slaft.transforms.perturb.ExampleRandom;
@@ -33,7 +30,8 @@ import java.util.function.Consumer;
  *
  * <p>Text families perturb the raw dev texts and re-tokenize them with the backbone tokenizer;
  * token families perturb the encoded ids ([CLS]/[SEP]/[PAD] kept); noise families feed Gaussian
- * noise with σ = severity × std through {@link EvalControls#noiseSigma()}. Every draw derives from
+ * noise with σ = severity × std through {@code Trainer.EvalControls.noiseSigma} (skipped for
+ * exported models, which have no noise inputs). Every draw derives from
  * {@link RobustnessSettings#seed()}, the family and the example id, so results are deterministic
  * per seed (at a fixed TensorFlow thread count), and severity 0 reproduces the clean predictions.
  *
@@ -73,17 +71,20 @@ public final class RobustnessEvaluator {
     double[] sev = settings.severities().toArray();
     List<RobustnessTable.Row> rows = new ArrayList<>();
     List<RobustnessTable.Curve> curves = new ArrayList<>();
-    Trainer primary = models.primary();
     for (TrainTask task : tasks) {
-      TaskResult clean = primary.evaluate(task, task.dev(), new EvalControls(settings.discrete(), 0f, 0L));
+      EvalModels.Scored clean = models.score(task, task.dev(), NoiseSite.NONE, 0f, 0L, settings.discrete());
       String metric = clean.metrics().keySet().iterator().next();
       double cleanValue = clean.metrics().get(metric);
       double tolerance = task.isRegression() ? 0.1 * range(task.dev()) : 0;
       for (String family : settings.families()) {
+        if (RobustnessSettings.isNoise(family) && !models.supportsNoise()) {
+          log.accept("robustness " + task.name() + " " + family + ": skipped (an exported model has no noise inputs)");
+          continue;
+        }
         long t0 = System.nanoTime();
         double[] values = new double[sev.length];
         for (int i = 0; i < sev.length; i++) {
-          TaskResult r = evaluateOne(models, task, family, sev[i], rawDev, tokenizer, vocabulary);
+          EvalModels.Scored r = evaluateOne(models, task, family, sev[i], rawDev, tokenizer, vocabulary);
           values[i] = r.metrics().get(metric);
           rows.add(new RobustnessTable.Row(task.name(), metric, family, sev[i], values[i],
               RobustnessMetrics.dropFromClean(cleanValue, values[i]),
@@ -98,18 +99,17 @@ public final class RobustnessEvaluator {
     return new RobustnessTable(settings.severities().levels(), rows, curves);
   }
 
-  private TaskResult evaluateOne(EvalModels models, TrainTask task, String family, double severity,
+  private EvalModels.Scored evaluateOne(EvalModels models, TrainTask task, String family, double severity,
       Map<String, List<Example>> rawDev, TextTokenizer tokenizer, TokenVocabulary vocabulary) {
     long seed = ExampleRandom.seed(settings.seed(), family, task.name(), 0);
     if (RobustnessSettings.isNoise(family)) {
       NoiseSite site = family.equals(RobustnessSettings.EMBEDDING_NOISE) ? NoiseSite.EMBEDDINGS : NoiseSite.HIDDEN;
-      return models.forSite(site).evaluate(task, task.dev(),
-          new EvalControls(settings.discrete(), (float) severity, seed));
+      return models.score(task, task.dev(), site, (float) severity, seed, settings.discrete());
     }
     List<LabeledExample> perturbed = Perturbations.level(family) == PerturbationLevel.TOKEN
         ? perturbTokens(task, family, severity, vocabulary)
         : perturbText(task, family, severity, rawDev, tokenizer);
-    return models.primary().evaluate(task, perturbed, new EvalControls(settings.discrete(), 0f, 0L));
+    return models.score(task, perturbed, NoiseSite.NONE, 0f, 0L, settings.discrete());
   }
 
   private List<LabeledExample> perturbTokens(TrainTask task, String family, double severity, TokenVocabulary vocab) {

@@ -1,6 +1,10 @@
 package io.slaft.pipelines.robustness;
 
 import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.export.CompactModel;
+import io.slaft.model.export.ExportManifest;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
@@ -44,7 +48,7 @@ import java.util.function.Consumer;
 public final class RobustnessRun {
   private RobustnessRun() {}
 
-  /** What the stage produced. */
+  /** What the stage produced; {@code summary} is null and {@code records} empty for an exported model. */
   public record Outcome(RobustnessTable table, List<Map<String, Object>> records, Path summary, List<Path> plots) {}
 
   /**
@@ -85,26 +89,73 @@ public final class RobustnessRun {
     for (TaskResult tr : result.tasks()) {
       records.add(RunRecord.of(result, tr, "main", Map.of(), prov));
     }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("robustness", table.toJson());
+    Path summary = ExperimentRunner.writeSummary(config, out, records, data.reports(), data.deadLetters(), extra);
+    List<Path> plots = writeOutputs(config, out, table, settings, "trained in this run");
+    if (tracking != null) {
+      track(tracking, config, result, records, table, prov, out, plots);
+    }
+    return new Outcome(table, records, summary, plots);
+  }
+
+  /**
+   * Evaluates the exported model in {@code modelDir} (written by {@code slaft export}) on the dev
+   * data of {@code config}'s tasks, without training: input perturbations only (an export has no
+   * noise inputs, so noise families are skipped), on the discretized structure. Writes
+   * {@code robustness.json}, {@code robustness.md} and the PNGs (no {@code summary.json}).
+   */
+  public static Outcome runExport(ExperimentConfig config, Path modelDir, Path out, TrackingSettings tracking,
+      Consumer<String> log) {
+    RobustnessSettings settings = RobustnessSettings.from(config);
+    ExportManifest manifest = CompactModel.manifest(modelDir);
+    ExportManifest.BackboneRef ref = manifest.backbone();
+    if (ref.builtin() == null && ref.onnx() == null) {
+      throw new IllegalArgumentException(modelDir + " was exported from an in-memory backbone and cannot be reloaded");
+    }
+    Backbone backbone = Backbone.shared(ref.builtin() != null
+        ? new BackboneSource(ref.builtin(), null, null, Pooling.valueOf(ref.pooling()))
+        : BackboneSource.files(Path.of(ref.onnx()), Path.of(ref.tokenizer()), Pooling.valueOf(ref.pooling())),
+        ref.maxLength());
+    LoadedTasks data = TaskLoader.load(config, backbone);
+    Map<String, CompactModel> byTask = new LinkedHashMap<>();
+    try {
+      Map<String, List<Example>> rawDev = new LinkedHashMap<>();
+      for (TrainTask t : data.tasks()) {
+        rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
+        byTask.put(t.name(), CompactModel.load(modelDir, t.name(), backbone));
+      }
+      RobustnessTable table;
+      try (EvalModels models = EvalModels.ofExports(byTask, config.integer("train.eval_batch_size"))) {
+        table = RobustnessEvaluator.of(settings).progress(log).evaluate(models, data.tasks(), rawDev,
+            backbone.tokenizer(), RobustnessEvaluator.vocabulary(backbone.tokenizer()));
+      }
+      List<Path> plots = writeOutputs(config, out, table, settings, "exported model " + modelDir.toAbsolutePath());
+      if (tracking != null) {
+        track(tracking, config, null, List.of(), table, null, out, plots);
+      }
+      return new Outcome(table, List.of(), null, plots);
+    } finally {
+      byTask.values().forEach(CompactModel::close);
+    }
+  }
+
+  private static List<Path> writeOutputs(ExperimentConfig config, Path out, RobustnessTable table,
+      RobustnessSettings settings, String model) {
     try {
       Files.createDirectories(out);
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("robustness", table.toJson());
-      Path summary = ExperimentRunner.writeSummary(config, out, records, data.reports(), data.deadLetters(), extra);
       Files.writeString(out.resolve("robustness.json"), ExperimentRunner.json().writeValueAsString(table.toJson()));
       List<Path> plots = table.writePngs(out);
       StringBuilder md = new StringBuilder("# Robustness — ").append(config.get("name")).append("\n\n")
           .append("Metric under each perturbation family and severity (ratio of perturbed units; σ/std for noise), ")
           .append("drop from clean, prediction-flip rate against the clean predictions, and the normalised area under ")
-          .append("the severity curve. Seed ").append(settings.seed()).append(", config hash ").append(config.hash())
-          .append(".\n\n").append(table.toMarkdown());
+          .append("the severity curve. Model: ").append(model).append("; seed ").append(settings.seed())
+          .append(", config hash ").append(config.hash()).append(".\n\n").append(table.toMarkdown());
       for (Path p : plots) {
         md.append("![").append(p.getFileName()).append("](").append(p.getFileName()).append(")\n\n");
       }
       Files.writeString(out.resolve("robustness.md"), md.toString());
-      if (tracking != null) {
-        track(tracking, config, result, records, table, prov, out, plots);
-      }
-      return new Outcome(table, records, summary, plots);
+      return plots;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write robustness results into " + out, e);
     }
@@ -117,32 +168,38 @@ public final class RobustnessRun {
     RunRef parent = t.startRun(RunSpec.root(settings.experiment(), parentKey, "robustness " + config.get("name"))
         .withTags(Map.of("slaft.stage", "robustness")));
     t.logParams(parent, config.resolved());
-    t.setTags(parent, prov.asTags());
+    if (prov != null) {
+      t.setTags(parent, prov.asTags());
+    }
     long now = System.currentTimeMillis();
-    for (int i = 0; i < result.tasks().size(); i++) {
-      TaskResult tr = result.tasks().get(i);
-      RunRef r = t.startRun(RunSpec.child(parent, parentKey + "/" + tr.task(), "robustness " + tr.task())
-          .withTags(Map.of("slaft.task", tr.task(), "slaft.stage", "robustness")));
+    List<String> tasks = table.tasks();
+    for (int i = 0; i < tasks.size(); i++) {
+      String task = tasks.get(i);
+      RunRef r = t.startRun(RunSpec.child(parent, parentKey + "/" + task, "robustness " + task)
+          .withTags(Map.of("slaft.task", task, "slaft.stage", "robustness")));
       t.logParams(r, config.resolved());
-      t.setTags(r, prov.asTags());
       List<MetricPoint> pts = new ArrayList<>();
-      tr.metrics().forEach((k, v) -> pts.add(new MetricPoint("final_" + k, v, result.stepsRun(), now)));
-      pts.add(new MetricPoint("compression", ((Number) records.get(i).get("compression")).doubleValue(), 0, now));
+      if (result != null) {
+        t.setTags(r, prov.asTags());
+        TaskResult tr = result.tasks().get(i);
+        tr.metrics().forEach((k, v) -> pts.add(new MetricPoint("final_" + k, v, result.stepsRun(), now)));
+        pts.add(new MetricPoint("compression", ((Number) records.get(i).get("compression")).doubleValue(), 0, now));
+      }
       for (RobustnessTable.Row row : table.rows()) {
-        if (row.task().equals(tr.task())) {
+        if (row.task().equals(task)) {
           String sev = RobustnessTable.label(row.severity()).replace("%", "");
           pts.add(new MetricPoint("robust_" + row.family() + "_" + sev, row.value(), 0, now));
           pts.add(new MetricPoint("flip_" + row.family() + "_" + sev, row.flipRate(), 0, now));
         }
       }
       for (RobustnessTable.Curve c : table.curves()) {
-        if (c.task().equals(tr.task()) && !Double.isNaN(c.auc())) {
+        if (c.task().equals(task) && !Double.isNaN(c.auc())) {
           pts.add(new MetricPoint("auc_" + c.family(), c.auc(), 0, now));
         }
       }
       t.logMetrics(r, pts);
       for (Path p : plots) {
-        if (p.getFileName().toString().equals("robustness-" + tr.task() + ".png")) {
+        if (p.getFileName().toString().equals("robustness-" + task + ".png")) {
           t.logArtifact(r, p, "plots/" + p.getFileName());
         }
       }
