@@ -3,6 +3,7 @@ package io.slaft.pipelines.tracking;
 import io.slaft.tracking.Tracker;
 import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.Trackers;
+import io.slaft.tracking.TrackingStatus;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,6 +31,25 @@ public record TrackingSettings(String uri, String experiment, String spoolDir) i
         return t;
       });
     }
+  }
+
+  /**
+   * Flushes and closes this JVM's tracker for these settings, if one is open, and returns its final
+   * status ({@code null} when none was open); a later {@link #tracker()} opens a new one. A launcher
+   * calls this when its pipeline is done, so that a tracker still waiting for an unreachable server
+   * does not replay the spool concurrently with {@code slaft mlflow sync}.
+   */
+  public TrackingStatus close() {
+    Tracker t;
+    synchronized (OPEN) {
+      t = OPEN.remove(this);
+    }
+    if (t == null) {
+      return null;
+    }
+    TrackingStatus s = t.flush();
+    t.close();
+    return s;
   }
 
   /** Flushes every tracker of this JVM. */

@@ -61,10 +61,9 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
     int code = RunCommand.run(c, abs, "direct", null, noCache,
         ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
     ParentRun.close(settings, parentKey, abs);
+    System.out.println(ParentRun.finish(settings));
     if (uri != null) {
       System.out.println("tracking: MLflow UI at " + uri + " (experiment '" + c.get("name") + "'; stop with ./slaft mlflow server stop)");
-    } else {
-      System.out.println("tracking: records spooled in " + spool + "; replay with MLFLOW_TRACKING_URI=... ./slaft mlflow sync --spool " + spool);
     }
     return code == ExitCode.OK ? ExitCode.OK : code;
   }

@@ -65,11 +65,17 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
       return run(c, abs, runner, flinkMaster, noCache, PointObserver.NONE);
     }
     String parentKey = "run/" + c.hash() + "/" + Integer.toHexString(abs.toString().hashCode());
-    int code = run(c, abs, runner, flinkMaster, noCache,
-        ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
-    ParentRun.close(settings, parentKey, abs);
-    System.out.println("tracking: " + (settings.uri() != null ? "MLflow " + settings.uri() + " experiment '" + settings.experiment() + "'"
-        : "spooled in " + settings.spoolDir() + " (replay with ./slaft mlflow sync)"));
+    int code;
+    try {
+      code = run(c, abs, runner, flinkMaster, noCache,
+          ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
+    } catch (Exception | Error e) {
+      ParentRun.close(settings, parentKey, abs, false);
+      System.out.println(ParentRun.finish(settings));
+      throw e;
+    }
+    ParentRun.close(settings, parentKey, abs, code == ExitCode.OK);
+    System.out.println(ParentRun.finish(settings));
     return code;
   }
 
