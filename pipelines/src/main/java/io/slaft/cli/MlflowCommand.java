@@ -200,6 +200,8 @@ public final class MlflowCommand implements Callable<Integer> {
       }
       URI uri = serverUri(err);
       int code = ExitCode.OK;
+      long remaining = 0;
+      long rejected = 0;
       for (Path dir : dirs) {
         long pending = SpoolReplayer.pending(dir);
         if (pending == 0) {
@@ -221,12 +223,20 @@ public final class MlflowCommand implements Callable<Integer> {
         }
         out.printf("%s: replayed %d, already replayed %d, rejected %d, remaining %d%s%n", dir, r.replayed(), r.alreadyReplayed(),
             r.rejected(), r.remaining(), r.failure().map(f -> " (" + f + ")").orElse(""));
+        remaining += r.remaining();
+        rejected += r.rejected();
         if (!r.complete() || r.rejected() > 0) {
           code = ExitCode.CHECK_FAILED;
         }
       }
-      out.println("synced to " + uri + (code == ExitCode.OK ? "" : "; some records were not delivered: run slaft mlflow sync again"
-          + " when the server answers"));
+      StringBuilder summary = new StringBuilder(code == ExitCode.OK ? "synced to " + uri : "sync to " + uri + " incomplete");
+      if (remaining > 0 || code != ExitCode.OK && rejected == 0) {
+        summary.append("; ").append(remaining).append(" record(s) still pending: run slaft mlflow sync again when the server answers");
+      }
+      if (rejected > 0) {
+        summary.append("; ").append(rejected).append(" record(s) rejected by the server (see the warnings above; they are not retried)");
+      }
+      out.println(summary);
       return code;
     }
 
