@@ -30,8 +30,9 @@ public record SearchSpace(
     boolean bitfit,
     float initScale) {
 
+  /** Sites iterate in enum order in every JVM (so {@link #toString()} and fingerprints are stable). */
   public SearchSpace {
-    sites = sites.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(sites));
+    sites = java.util.Collections.unmodifiableSet(sites.isEmpty() ? EnumSet.noneOf(Site.class) : EnumSet.copyOf(sites));
     layers = List.copyOf(layers);
     activations = List.copyOf(activations);
     Preconditions.checkArgument(bottleneck > 0, "adapters.bottleneck must be > 0, got %s", bottleneck);
@@ -54,7 +55,7 @@ public record SearchSpace(
 
   /** The sites in a fixed order (enum order), for stable layouts. */
   public List<Site> orderedSites() {
-    return EnumSet.copyOf(sites.isEmpty() ? EnumSet.noneOf(Site.class) : EnumSet.copyOf(sites)).stream().toList();
+    return List.copyOf(sites);
   }
 
   /** The chosen layers for a backbone of {@code total} layers; fails on an out-of-range layer. */

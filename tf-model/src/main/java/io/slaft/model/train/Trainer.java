@@ -723,7 +723,12 @@ public final class Trainer implements AutoCloseable {
     for (TrainTask t : tasks) {
       b.append(t.name()).append(t.train().size()).append(t.dev().size());
     }
-    return Integer.toHexString(b.toString().hashCode());
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void saveCheckpoint(State st) {
