@@ -34,6 +34,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -46,7 +49,9 @@ import picocli.CommandLine;
  * parent run, one child run per point × task nested under it, every resolved-config param, the full history of
  * {@code loss} and {@code dev_accuracy}, provenance tags, dataset inputs and artifacts. The fault test runs the
  * same pipeline while the server is down, restarts it and replays the spool with {@code slaft mlflow sync}:
- * everything arrives exactly once.
+ * everything arrives exactly once. The mid-run test kills the server (SIGKILL) once the first steps of a child run
+ * have arrived and restarts it while training goes on: the tracker flushes its spool by itself when the server
+ * answers again, {@code slaft mlflow sync} replays whatever is left, and again everything is there exactly once.
  *
  * <p>Step metrics are logged at the trainer's progress cadence ({@code train.log_every}, and step 1); the config
  * sets it to 1 so that every step is in the history.
@@ -55,6 +60,8 @@ import picocli.CommandLine;
 class PipelineTrackingIT {
   private static final Path WORK = Path.of("target", "it-tracking").toAbsolutePath();
   private static final int STEPS = 8;
+  /** How long the mid-run outage lasts before the restart begins: longer than the tracker's retries (≈ 6 s). */
+  private static final long OUTAGE_MS = 12_000;
   private final List<LocalMlflowServer> started = new ArrayList<>();
 
   @AfterEach
@@ -110,6 +117,79 @@ class PipelineTrackingIT {
     assertTrue(second.out.contains("nothing pending"), second.out);
 
     verify(new Rest(uri), experiment, cfg, out);
+  }
+
+  @Test
+  void serverKilledInTheMiddleOfTheRunAndRestartedLosesAndDuplicatesNothing() throws Exception {
+    LocalMlflowServer server = freshServer("midrun");
+    URI uri = server.start();
+    int port = uri.getPort();
+    String experiment = "slaft-it-midrun";
+    Path cfg = writeConfig("midrun", uri.toString(), experiment);
+    Path out = WORK.resolve("midrun-out");
+    Path spool = out.resolve("tracking-spool");
+    Rest rest = new Rest(uri);
+
+    // Kills the server as soon as the first training steps of a child run have arrived, keeps it down longer
+    // than the tracker retries (records go to the spool), then restarts it on the same port while the pipeline
+    // keeps training (the tracker delivers its spool by itself once the server answers).
+    AtomicBoolean runDone = new AtomicBoolean();
+    AtomicBoolean killedMidRun = new AtomicBoolean();
+    AtomicReference<Throwable> killerFailure = new AtomicReference<>();
+    Thread killer = new Thread(() -> {
+      try {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (!runDone.get() && System.nanoTime() < deadline) {
+          if (childHasSteps(rest, experiment, 2)) {
+            server.kill();
+            killedMidRun.set(!runDone.get());
+            Thread.sleep(OUTAGE_MS);
+            server.start(new LocalMlflowServer.StartOptions(port, false));
+            return;
+          }
+          Thread.sleep(100);
+        }
+      } catch (Throwable t) {
+        killerFailure.set(t);
+      }
+    }, "mlflow-killer");
+    killer.start();
+    Run run = runSlaft(cfg, out);
+    runDone.set(true);
+    killer.join(TimeUnit.MINUTES.toMillis(5));
+    assertEquals(null, killerFailure.get());
+    assertEquals(ExitCode.OK, run.code, run.stdout);
+    assertTrue(killedMidRun.get(), "the server was killed while the pipeline ran");
+    assertTrue(server.running(), "restarted");
+
+    try (Stream<Path> files = Files.list(spool)) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("records-.*\\.jsonl")),
+          "records logged during the outage went through the spool");
+    }
+    long pending = SpoolReplayer.pending(spool);
+    System.err.println("midrun: " + pending + " record(s) left in the spool after the run (the rest flushed automatically)");
+    if (pending > 0) {
+      assertTrue(run.stdout.contains("slaft mlflow sync --spool " + spool), run.stdout);
+      Cli sync = mlflowCli("sync", "--spool", spool.toString(), "--tracking-uri", uri.toString());
+      assertEquals(ExitCode.OK, sync.code, sync.out + sync.err);
+    }
+    assertEquals(0, SpoolReplayer.pending(spool));
+    verify(rest, experiment, cfg, out);
+  }
+
+  /** Whether some child run of {@code experiment} already has {@code n} loss points on the server. */
+  private static boolean childHasSteps(Rest rest, String experiment, int n) {
+    try {
+      String exp = rest.experimentId(experiment);
+      for (JsonNode r : rest.runs(exp)) {
+        if (tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && rest.history(r.path("info").path("run_id").asText(), "loss").size() >= n) {
+          return true;
+        }
+      }
+    } catch (IllegalStateException e) {
+      // experiment not created yet
+    }
+    return false;
   }
 
   /** Everything the pipeline logged, read back: exactly one parent, one child per point × task, complete. */
