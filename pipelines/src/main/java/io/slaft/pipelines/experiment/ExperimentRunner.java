@@ -36,12 +36,13 @@ public final class ExperimentRunner {
 
   /** The outcome of one point: records plus the trained model's results. */
   public record PointResult(List<Map<String, Object>> records, TrainResult result, LoadedTasks data,
-      Provenance provenance) {}
+      Provenance provenance, Path exportDir) {}
 
   /**
    * Trains {@code config}.
    *
-   * @param out run directory (checkpoints under {@code out/checkpoints/<pointId>})
+   * @param out run directory (checkpoints under {@code out/checkpoints/<pointId>}, the discretized
+   *     export under {@code out/model/<pointId>})
    * @param pointId sweep point id ("main" for a single run)
    * @param overrides the point's overrides (recorded)
    * @param listener progress
@@ -54,6 +55,7 @@ public final class ExperimentRunner {
     Provenance prov = new Provenance(config.hash(), data.digests(), spec.seed(), Provenance.currentCommit(), backbone.name(),
         backbone.weights().digest().substring(0, 16), Provenance.VERSION);
     TrainResult result;
+    Path exportDir = out.resolve("model").resolve(pointId);
     try (Trainer t = Trainer.create(backbone, spec, data.tasks())) {
       t.listener(listener);
       if (spec.checkpointEvery() > 0) {
@@ -65,13 +67,13 @@ public final class ExperimentRunner {
         var target = TaskLoader.spec(config, name).target();
         labels.put(TaskLoader.spec(config, name).name(), target.isRegression() ? List.of() : target.labels());
       }
-      Exporter.export(t, labels, prov.asTags(), out.resolve("model").resolve(pointId));
+      Exporter.export(t, labels, prov.asTags(), exportDir);
     }
     List<Map<String, Object>> records = new ArrayList<>();
     for (TaskResult tr : result.tasks()) {
       records.add(RunRecord.of(result, tr, pointId, overrides, prov));
     }
-    return new PointResult(records, result, data, prov);
+    return new PointResult(records, result, data, prov, exportDir);
   }
 
   /** Writes {@code summary.json}, the resolved config and the dead letters into {@code out}. */

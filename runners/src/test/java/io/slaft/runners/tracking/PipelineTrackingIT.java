@@ -262,8 +262,10 @@ class PipelineTrackingIT {
         assertTrue(digest.startsWith(inputs.get(0).path("dataset").path("digest").asText()), where);
 
         List<String> artifacts = rest.artifacts(id, "").stream().sorted().toList();
-        assertEquals(List.of("config.resolved.yaml", "plots/gates.png", "plots/training.png", "predictions.tsv", "structure.json"),
-            artifacts, where);
+        assertEquals(List.of("config.resolved.yaml", "model/export.json", "model/structure.json", "model/weights.bin",
+            "plots/gates.png", "plots/training.png", "predictions.tsv", "structure.json"), artifacts, where);
+        JsonNode export = Rest.JSON.readTree(rest.download(exp, id, "model/export.json"));
+        assertEquals("slaft-export", export.path("format").asText(), "exported adapter, " + where);
         for (String png : List.of("plots/gates.png", "plots/training.png")) {
           byte[] b = rest.download(exp, id, png);
           assertTrue(b.length > 8 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G', png + " is a PNG");
