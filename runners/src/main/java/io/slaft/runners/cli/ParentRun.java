@@ -33,7 +33,7 @@ final class ParentRun {
   static void close(TrackingSettings s, String key, Path out, boolean ok) {
     Tracker t = s.tracker();
     RunRef r = new RunRef(s.experiment(), key);
-    for (String f : new String[] {"summary.json", "results.md", "config.resolved.yaml", "dead_letters.tsv"}) {
+    for (String f : new String[] {"summary.json", "results.md", "config.resolved.yaml", "dead_letters.tsv", "report.md", "report.html"}) {
       Path p = out.resolve(f);
       if (Files.isRegularFile(p)) {
         t.logArtifact(r, p, f);

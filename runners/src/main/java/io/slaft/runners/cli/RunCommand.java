@@ -122,6 +122,9 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     if (Files.isRegularFile(results)) {
       System.out.println(Files.readString(results));
     }
+    if (io.slaft.pipelines.sensitivity.SensitivityReport.writeIfSweep(c, out).isPresent()) {
+      System.out.println("sensitivity report: " + out.resolve("report.md") + " (plots in " + out.resolve("plots") + ")");
+    }
     System.out.println("summary: " + out.resolve("summary.json"));
     return ExitCode.OK;
   }

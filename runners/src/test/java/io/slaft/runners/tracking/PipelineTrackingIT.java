@@ -222,7 +222,7 @@ class PipelineTrackingIT {
     assertEquals(config.hash(), tag(p, "slaft.config_hash"));
     assertEquals(config.resolved(), params(p), "the parent carries the resolved config");
     List<String> parentArtifacts = rest.artifacts(parentId, "");
-    for (String a : List.of("summary.json", "results.md")) {
+    for (String a : List.of("summary.json", "results.md", "report.md")) {
       assertTrue(parentArtifacts.contains(a), a + " in " + parentArtifacts);
       assertArrayEquals(Files.readAllBytes(out.resolve(a)), rest.download(exp, parentId, a), a);
     }
