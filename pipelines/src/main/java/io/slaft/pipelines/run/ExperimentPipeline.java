@@ -94,6 +94,15 @@ public final class ExperimentPipeline {
       this.observer = observer;
     }
 
+    /** Workers (e.g. Flink TaskManagers) use the config's TensorFlow thread count, like the driver. */
+    @Setup
+    public void setup() {
+      int threads = ExperimentConfig.of(source, config).integer("train.threads");
+      if (threads > 0) {
+        io.slaft.model.runtime.TfRuntime.configure(threads, 1);
+      }
+    }
+
     @ProcessElement
     public void process(@Element SweepPoint point, OutputReceiver<String> receiver) {
       ExperimentConfig c = ExperimentConfig.of(source, config);
