@@ -63,7 +63,7 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
     ParentRun.close(settings, parentKey, abs);
     System.out.println(ParentRun.finish(settings));
     if (uri != null) {
-      System.out.println("tracking: MLflow UI at " + uri + " (experiment '" + c.get("name") + "'; stop with ./slaft mlflow server stop)");
+      System.out.println("the local MLflow server keeps running; stop it with ./slaft mlflow server stop");
     }
     return code == ExitCode.OK ? ExitCode.OK : code;
   }
