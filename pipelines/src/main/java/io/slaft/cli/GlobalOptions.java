@@ -15,6 +15,11 @@ public final class GlobalOptions {
       description = "TensorFlow intra-op threads (default: one per core; fixed for the whole run).")
   int threads;
 
+  /** The --threads value (0 = not given). */
+  public int threads() {
+    return threads;
+  }
+
   /** Uses {@code configured} threads unless --threads was given. */
   public void defaultThreads(int configured) {
     if (threads == 0) {

@@ -58,6 +58,9 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
   public Integer call() throws Exception {
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
     global.defaultThreads(c.integer("train.threads"));
+    if (global.threads() > 0 && global.threads() != c.integer("train.threads")) {
+      c = c.withOverrides(List.of("train.threads=" + global.threads()));
+    }
     global.apply();
     Path abs = out.toAbsolutePath();
     TrackingSettings settings = tracking(c, abs);
