@@ -15,10 +15,8 @@ import io.slaft.pipelines.experiment.TaskLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,16 +52,10 @@ public final class ExportCommand implements Callable<Integer> {
     global.apply();
     Backbone backbone = Backbone.shared(Specs.backbone(c), c.integer("backbone.max_length"));
     LoadedTasks data = TaskLoader.load(c, backbone);
-    Provenance prov = new Provenance(c.hash(), data.digests(), c.integer("seed"), Provenance.currentCommit(), backbone.name(),
-        backbone.weights().digest().substring(0, 16), Provenance.VERSION);
+    Provenance prov = Provenance.of(c, data, backbone);
     try (Trainer t = Trainer.create(backbone, Specs.train(c), data.tasks()).checkpointDir(ckpt)) {
       t.run();
-      Map<String, List<String>> labels = new LinkedHashMap<>();
-      for (String name : c.list("tasks")) {
-        var spec = TaskLoader.spec(c, name);
-        labels.put(spec.name(), spec.target().isRegression() ? List.of() : spec.target().labels());
-      }
-      Exporter.export(t, labels, prov.asTags(), out);
+      Exporter.export(t, TaskLoader.labelNames(c), prov.asTags(), out);
       boolean ok = true;
       for (TrainTask task : data.tasks()) {
         List<LabeledExample> dev = task.dev().subList(0, Math.min(256, task.dev().size()));

@@ -52,8 +52,7 @@ public final class ExperimentRunner {
     Backbone backbone = Backbone.shared(Specs.backbone(config), config.integer("backbone.max_length"));
     TrainSpec spec = Specs.train(config);
     LoadedTasks data = TaskLoader.load(config, backbone);
-    Provenance prov = new Provenance(config.hash(), data.digests(), spec.seed(), Provenance.currentCommit(), backbone.name(),
-        backbone.weights().digest().substring(0, 16), Provenance.VERSION);
+    Provenance prov = Provenance.of(config, data, backbone);
     TrainResult result;
     Path exportDir = out.resolve("model").resolve(pointId);
     try (Trainer t = Trainer.create(backbone, spec, data.tasks())) {
@@ -62,12 +61,7 @@ public final class ExperimentRunner {
         t.checkpointDir(out.resolve("checkpoints").resolve(pointId));
       }
       result = t.run();
-      Map<String, List<String>> labels = new LinkedHashMap<>();
-      for (String name : config.list("tasks")) {
-        var target = TaskLoader.spec(config, name).target();
-        labels.put(TaskLoader.spec(config, name).name(), target.isRegression() ? List.of() : target.labels());
-      }
-      Exporter.export(t, labels, prov.asTags(), exportDir);
+      Exporter.export(t, TaskLoader.labelNames(config), prov.asTags(), exportDir);
     }
     List<Map<String, Object>> records = new ArrayList<>();
     for (TaskResult tr : result.tasks()) {

@@ -16,6 +16,13 @@ public record Provenance(String configHash, Map<String, String> dataDigests, lon
 
   public static final String VERSION = "0.1.0";
 
+  /** The provenance of training {@code config} on {@code data} with {@code backbone}. */
+  public static Provenance of(io.slaft.pipelines.config.ExperimentConfig config, LoadedTasks data,
+      io.slaft.model.backbone.Backbone backbone) {
+    return new Provenance(config.hash(), data.digests(), config.integer("seed"), currentCommit(), backbone.name(),
+        backbone.weights().digest().substring(0, 16), VERSION);
+  }
+
   /** As flat tags/params ({@code slaft.config_hash}, ...). */
   public Map<String, String> asTags() {
     Map<String, String> m = new LinkedHashMap<>();

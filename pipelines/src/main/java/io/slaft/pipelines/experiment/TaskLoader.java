@@ -87,6 +87,16 @@ public final class TaskLoader {
     return Column.named(v);
   }
 
+  /** Class names per task (spec name → labels in class-index order; empty for regression). */
+  public static Map<String, List<String>> labelNames(ExperimentConfig c) {
+    Map<String, List<String>> labels = new LinkedHashMap<>();
+    for (String name : c.list("tasks")) {
+      TaskSpec spec = spec(c, name);
+      labels.put(spec.name(), spec.target().isRegression() ? List.of() : spec.target().labels());
+    }
+    return labels;
+  }
+
   /** Reads and tokenizes every task of {@code c}. */
   public static LoadedTasks load(ExperimentConfig c, Backbone backbone) {
     DataRoot root = DataRoot.resolve(c.get("data.dir").isEmpty() ? null : c.get("data.dir"));

@@ -67,8 +67,7 @@ public final class RobustnessRun {
     for (TrainTask t : data.tasks()) {
       rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
     }
-    Provenance prov = new Provenance(config.hash(), data.digests(), spec.seed(), Provenance.currentCommit(),
-        backbone.name(), backbone.weights().digest().substring(0, 16), Provenance.VERSION);
+    Provenance prov = Provenance.of(config, data, backbone);
     NoiseSite site = EvalModels.siteOf(spec, settings.families().contains(RobustnessSettings.HIDDEN_NOISE)
         && !settings.families().contains(RobustnessSettings.EMBEDDING_NOISE) ? NoiseSite.HIDDEN : NoiseSite.EMBEDDINGS);
     TrainResult result;

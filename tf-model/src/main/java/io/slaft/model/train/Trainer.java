@@ -521,10 +521,10 @@ public final class Trainer implements AutoCloseable {
    * the regression score in column 0.
    */
   public float[][] outputs(TrainTask task, List<LabeledExample> examples, EvalControls ec) {
-    List<ModuleGate> structure = structure(task.name());
     float[] mask = ones(layout.size());
     float[] hard = null;
     if (ec.discrete()) {
+      List<ModuleGate> structure = structure(task.name());
       int acts = spec.space().activations().size();
       hard = new float[layout.bottleneckCount() * acts];
       for (Module m : layout.modules()) {
