@@ -13,7 +13,8 @@ public final class ConfigKeys {
     add("name", Type.STRING, "experiment", "Experiment name (MLflow experiment, output labels).");
     add("description", Type.STRING, "", "Free text.");
     add("seed", Type.INT, "42", "Seed of initialization, data order, task sampling and gate noise.");
-    add("method", Type.STRING, "sla", "Training method.", "sla", "head-only", "bitfit", "houlsby", "pfeiffer", "parallel", "lora");
+    add("method", Type.STRING, "sla", "Training method.", "sla", "head-only", "bitfit", "houlsby", "pfeiffer", "parallel", "lora", "unipelt",
+        "full-ft");
     add("backbone.name", Type.STRING, "minilm-l6", "Built-in backbone.", "minilm-l6", "bge-small");
     add("backbone.onnx", Type.STRING, "", "Any BERT-family ONNX export (overrides backbone.name).");
     add("backbone.tokenizer", Type.STRING, "", "tokenizer.json of backbone.onnx.");
@@ -38,7 +39,8 @@ public final class ConfigKeys {
     add("task_defs.*.label", Type.STRING, "label", "Label (or score) column.");
     add("task_defs.*.labels", Type.LIST, "", "Label values in class-index order (classification).");
     add("task_defs.*.regression", Type.LIST, "", "min,max of a regression score (instead of labels).");
-    add("adapters.sites", Type.LIST, "attn,ffn,parallel,lora", "Insertion points of the search space.", "attn", "ffn", "parallel", "lora");
+    add("adapters.sites", Type.LIST, "attn,ffn,parallel,lora", "Insertion points of the search space.", "attn", "ffn", "parallel", "lora", "unipelt",
+        "full-ft");
     add("adapters.layers", Type.LIST, "all", "Layers with adapters: all, or a list of indices.");
     add("adapters.bottleneck", Type.INT, "64", "Bottleneck width of series/parallel adapters.");
     add("adapters.lora_rank", Type.INT, "8", "LoRA rank.");
@@ -56,6 +58,7 @@ public final class ConfigKeys {
     add("sparsity.init_logit", Type.FLOAT, "2.0", "Initial gate logit.");
     add("sparsity.threshold", Type.FLOAT, "0.5", "Gate value below which a module is removed.");
     add("optimizer.lr", Type.FLOAT, "1e-3", "Learning rate of adapter and head weights.");
+    add("optimizer.backbone_lr", Type.FLOAT, "5e-5", "Learning rate of backbone tensors (method full-ft only).");
     add("optimizer.structure_lr", Type.FLOAT, "5e-2", "Learning rate of gate/activation/channel logits.");
     add("optimizer.weight_decay", Type.FLOAT, "0.01", "Decoupled weight decay (AdamW) of weight matrices.");
     add("optimizer.warmup_ratio", Type.FLOAT, "0.06", "Fraction of steps with linear learning-rate warm-up.");

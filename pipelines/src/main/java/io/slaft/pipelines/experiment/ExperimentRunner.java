@@ -42,7 +42,8 @@ public final class ExperimentRunner {
    * Trains {@code config}.
    *
    * @param out run directory (checkpoints under {@code out/checkpoints/<pointId>}, the discretized
-   *     export under {@code out/model/<pointId>})
+   *     export under {@code out/model/<pointId>}; {@link PointResult#exportDir()} is null for
+   *     methods without a compact export, see {@link io.slaft.model.adapters.SearchSpace#exportable()})
    * @param pointId sweep point id ("main" for a single run)
    * @param overrides the point's overrides (recorded)
    * @param listener progress
@@ -61,7 +62,11 @@ public final class ExperimentRunner {
         t.checkpointDir(out.resolve("checkpoints").resolve(pointId));
       }
       result = t.run();
-      Exporter.export(t, TaskLoader.labelNames(config), prov.asTags(), exportDir);
+      if (spec.space().exportable()) {
+        Exporter.export(t, TaskLoader.labelNames(config), prov.asTags(), exportDir);
+      } else {
+        exportDir = null;
+      }
     }
     List<Map<String, Object>> records = new ArrayList<>();
     for (TaskResult tr : result.tasks()) {

@@ -36,6 +36,7 @@ public final class RunRecord {
     r.put("structure", task.structure().stream().map(RunRecord::module).toList());
     r.put("train_tokens_per_s", result.trainTokensPerSec());
     r.put("train_seconds", result.trainSeconds());
+    r.put("eval_tokens_per_s", result.evalTokensPerSec());
     r.put("steps", result.stepsRun());
     r.put("best_step", result.bestStep());
     r.put("gate_family", result.spec().sparsity().family().id());

@@ -49,13 +49,15 @@ public final class Specs {
           ? List.of() : layerList.stream().map(Integer::parseInt).toList();
       List<Activation> acts = c.list("adapters.activations").stream().map(Activation::byId).toList();
       SearchSpace space = new SearchSpace(sites, layers, c.integer("adapters.bottleneck"), c.integer("adapters.lora_rank"),
-          c.real("adapters.lora_alpha"), acts, c.bool("adapters.channel_gates"), false, c.real("adapters.init_scale"));
+          c.real("adapters.lora_alpha"), acts, c.bool("adapters.channel_gates"), false, false, false,
+          c.real("adapters.init_scale"));
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get("sparsity.gate")), c.real("sparsity.lambda"),
           c.real("sparsity.budget"), c.integer("sparsity.warmup_steps"), c.integer("sparsity.ramp_steps"),
           c.real("sparsity.temperature_start"), c.real("sparsity.temperature_end"), c.real("sparsity.init_logit"),
           c.real("sparsity.threshold"));
       Method method = Method.byId(c.get("method"));
       OptimizerConfig opt = new OptimizerConfig(c.real("optimizer.lr"), c.real("optimizer.structure_lr"),
+          c.real("optimizer.backbone_lr"),
           c.real("optimizer.weight_decay"), c.real("optimizer.warmup_ratio"), c.real("optimizer.clip_norm"),
           0.9f, 0.999f, 1e-8f);
       return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, c.integer("train.steps"),

@@ -140,7 +140,8 @@ public final class TrackingObserver implements PointObserver {
         t.logArtifact(r, heat, "plots/gates.png");
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
-        for (String f : new String[] {"export.json", "structure.json", "weights.bin"}) {
+        for (String f : result.exportDir() == null ? new String[0] : new String[] {"export.json", "structure.json",
+            "weights.bin"}) {
           Path p = result.exportDir().resolve(f);
           if (Files.isRegularFile(p)) {
             t.logArtifact(r, p, "model/" + f);

@@ -91,9 +91,9 @@ final class TinyModels {
 
   static TrainSpec spec(int steps, long seed) {
     SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 4, 2, 4f,
-        List.of(Activation.values()), true, false, 0.05f);
+        List.of(Activation.values()), true, false, false, false, 0.05f);
     SparsityControl sp = new SparsityControl(GateFamily.HARD_CONCRETE, 0.1f, 0f, steps / 3, steps / 3, 1f, 1f, 2f, 0.5f);
-    return new TrainSpec("sla", space, sp, new OptimizerConfig(1e-2f, 5e-2f, 0.0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
+    return new TrainSpec("sla", space, sp, new OptimizerConfig(1e-2f, 5e-2f, 1e-3f, 0.0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
         steps, 16, 0, 32, 0, 0, seed, 1f, 4, 10, NoiseSite.NONE, 0f);
   }
 }

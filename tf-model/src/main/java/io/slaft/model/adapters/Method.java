@@ -25,7 +25,15 @@ public enum Method {
   /** Parallel adapter beside the FFN, gates fixed open. */
   PARALLEL("parallel"),
   /** LoRA on query and value, gates fixed open. */
-  LORA("lora");
+  LORA("lora"),
+  /**
+   * UniPELT-style: a Pfeiffer adapter after the FFN and LoRA on query+value in every layer, each
+   * module scaled by a learned per-example gate {@code sigmoid(w · mean(input) + b)} (the
+   * prefix-tuning branch of UniPELT is not part of this engine).
+   */
+  UNIPELT("unipelt"),
+  /** Full fine-tuning: every backbone tensor (embeddings, attention, FFN, LayerNorms) plus the head. */
+  FULL_FT("full-ft");
 
   private final String id;
 
@@ -51,15 +59,17 @@ public enum Method {
   public SearchSpace space(SearchSpace configured) {
     Set<Site> sites = switch (this) {
       case SLA -> configured.sites();
-      case HEAD_ONLY, BITFIT -> Set.of();
+      case HEAD_ONLY, BITFIT, FULL_FT -> Set.of();
       case HOULSBY -> EnumSet.of(Site.ATTN, Site.FFN);
       case PFEIFFER -> EnumSet.of(Site.FFN);
       case PARALLEL -> EnumSet.of(Site.PARALLEL);
       case LORA -> EnumSet.of(Site.LORA);
+      case UNIPELT -> EnumSet.of(Site.FFN, Site.LORA);
     };
     List<Activation> acts = this == SLA ? configured.activations() : List.of(Activation.RELU);
     return new SearchSpace(sites, configured.layers(), configured.bottleneck(), configured.loraRank(),
-        configured.loraAlpha(), acts, this == SLA && configured.channelGates(), this == BITFIT, configured.initScale());
+        configured.loraAlpha(), acts, this == SLA && configured.channelGates(), this == BITFIT, this == UNIPELT,
+        this == FULL_FT, configured.initScale());
   }
 
   /** The gate setting: SLA keeps the configured family; baselines fix gates open. */

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param activations candidate activations mixed by softmax; one entry = fixed activation
  * @param channelGates learn per-channel gates on adapter bottlenecks
  * @param bitfit train deltas on every frozen bias (BitFit)
+ * @param exampleGates UniPELT-style per-example gates: each module's output is scaled by
+ *     {@code sigmoid(w · mean(input) + b)}, the mean over the example's unmasked tokens
+ * @param fullModel every backbone tensor is trainable too (full fine-tuning)
  * @param initScale standard deviation of down-projection and LoRA A initialization
  */
 public record SearchSpace(
@@ -28,6 +31,8 @@ public record SearchSpace(
     List<Activation> activations,
     boolean channelGates,
     boolean bitfit,
+    boolean exampleGates,
+    boolean fullModel,
     float initScale) {
 
   /** Sites iterate in enum order in every JVM (so {@link #toString()} and fingerprints are stable). */
@@ -50,7 +55,16 @@ public record SearchSpace(
   /** The full search space of the paper: every site in every layer, all four activations. */
   public static SearchSpace full(int bottleneck, int loraRank) {
     return new SearchSpace(EnumSet.allOf(Site.class), List.of(), bottleneck, loraRank, 2f * loraRank,
-        List.of(Activation.values()), false, false, 0.02f);
+        List.of(Activation.values()), false, false, false, false, 0.02f);
+  }
+
+  /**
+   * Whether a trained model of this space can be discretized into a compact export: not with
+   * input-dependent gates (nothing to merge) nor with a fine-tuned backbone (the export holds no
+   * backbone copy).
+   */
+  public boolean exportable() {
+    return !exampleGates && !fullModel;
   }
 
   /** The sites in a fixed order (enum order), for stable layouts. */

@@ -33,8 +33,15 @@ public final class Exporter {
   /**
    * @param labels class names per task (empty list for regression tasks)
    * @param provenance config hash, data digest, seed, git commit, ...
+   * @throws IllegalArgumentException for a method whose result has no compact form (see
+   *     {@link io.slaft.model.adapters.SearchSpace#exportable()})
    */
   public static Path export(Trainer trainer, Map<String, List<String>> labels, Map<String, String> provenance, Path dir) {
+    if (!trainer.spec().space().exportable()) {
+      throw new IllegalArgumentException("method '" + trainer.spec().method() + "' cannot be exported as a compact"
+          + " adapter model: its gates depend on the input or it changes the backbone itself; evaluate it with"
+          + " slaft train (summary.json) instead");
+    }
     Backbone backbone = trainer.backbone();
     BackboneSource src = backbone.source();
     int h = backbone.config().hidden();

@@ -34,6 +34,7 @@ public final class BertEncoderGraph {
   private final Operand<TFloat32> hidden2d;
   private final Operand<TFloat32> hidden3d;
   private final Operand<TFloat32> maskFloat;
+  private final EncoderHooks hooks;
 
   private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks) {
     this.tf = tf;
@@ -45,16 +46,19 @@ public final class BertEncoderGraph {
     Operand<TInt32> shape = tf.shape(ids);
     Operand<TInt32> len = tf.gather(shape, tf.constant(1), tf.constant(0));
 
-    Operand<TFloat32> word = tf.gather(matrix(w.wordEmbeddings(), config.vocabSize(), h), ids, tf.constant(0));
-    Operand<TFloat32> type = tf.gather(matrix(w.typeEmbeddings(), config.typeVocabSize(), h), typeIds, tf.constant(0));
-    Operand<TFloat32> positions = tf.gather(matrix(w.positionEmbeddings(), config.maxPositions(), h),
+    this.hooks = hooks;
+    Operand<TFloat32> word = tf.gather(matrix("emb.word", w.wordEmbeddings(), config.vocabSize(), h), ids, tf.constant(0));
+    Operand<TFloat32> type = tf.gather(matrix("emb.type", w.typeEmbeddings(), config.typeVocabSize(), h), typeIds,
+        tf.constant(0));
+    Operand<TFloat32> positions = tf.gather(matrix("emb.position", w.positionEmbeddings(), config.maxPositions(), h),
         tf.range(tf.constant(0), len, tf.constant(1)), tf.constant(0));
     Operand<TFloat32> emb = tf.math.add(tf.math.add(word, type), positions);
     Operand<TFloat32> x = tf.reshape(emb, tf.constant(new int[] {-1, h}));
-    x = layerNorm(x, w.embNormGamma(), w.embNormBeta());
+    x = layerNorm("emb.norm", x, w.embNormGamma(), w.embNormBeta());
     x = hooks.afterEmbeddings(tf, x);
 
     maskFloat = tf.dtypes.cast(mask, TFloat32.class);
+    hooks.onMask(tf, maskFloat);
     Operand<TFloat32> maskBias = tf.math.mul(
         tf.math.sub(tf.constant(1f), tf.reshape(maskFloat, tf.stack(List.of(tf.constant(-1), tf.constant(1),
             tf.constant(1), len)))),
@@ -77,13 +81,13 @@ public final class BertEncoderGraph {
   private Operand<TFloat32> layer(int i, LayerWeights l, Operand<TFloat32> x, Operand<TFloat32> maskBias,
       Operand<TInt32> headShape, EncoderHooks hooks) {
     int h = config.hidden();
-    Operand<TFloat32> q = dense(x, l.query(), l.queryBias(), h, h, hooks.biasDelta(tf, i, "query"));
+    Operand<TFloat32> q = dense(i, "query", x, l.query(), l.queryBias(), h, h);
     Operand<TFloat32> qd = hooks.queryDelta(tf, i, x);
     if (qd != null) {
       q = tf.math.add(q, qd);
     }
-    Operand<TFloat32> k = dense(x, l.key(), l.keyBias(), h, h, hooks.biasDelta(tf, i, "key"));
-    Operand<TFloat32> v = dense(x, l.value(), l.valueBias(), h, h, hooks.biasDelta(tf, i, "value"));
+    Operand<TFloat32> k = dense(i, "key", x, l.key(), l.keyBias(), h, h);
+    Operand<TFloat32> v = dense(i, "value", x, l.value(), l.valueBias(), h, h);
     Operand<TFloat32> vd = hooks.valueDelta(tf, i, x);
     if (vd != null) {
       v = tf.math.add(v, vd);
@@ -98,22 +102,25 @@ public final class BertEncoderGraph {
     Operand<TFloat32> probs = tf.nn.softmax(scores);
     Operand<TFloat32> ctx = tf.train.batchMatMul(probs, v4, TFloat32.class);
     ctx = tf.reshape(tf.linalg.transpose(ctx, perm), tf.constant(new int[] {-1, h}));
-    Operand<TFloat32> attn = dense(ctx, l.attnOut(), l.attnOutBias(), h, h, hooks.biasDelta(tf, i, "attention_output"));
+    Operand<TFloat32> attn = dense(i, "attention_output", ctx, l.attnOut(), l.attnOutBias(), h, h);
     attn = hooks.afterAttention(tf, i, attn);
-    Operand<TFloat32> x1 = layerNorm(tf.math.add(attn, x), l.attnNormGamma(), l.attnNormBeta());
+    Operand<TFloat32> x1 = layerNorm("l" + i + ".attn_norm", tf.math.add(attn, x), l.attnNormGamma(), l.attnNormBeta());
     int f = config.intermediate();
-    Operand<TFloat32> inner = gelu(dense(x1, l.ffnIn(), l.ffnInBias(), h, f, hooks.biasDelta(tf, i, "intermediate")));
-    Operand<TFloat32> out = dense(inner, l.ffnOut(), l.ffnOutBias(), f, h, hooks.biasDelta(tf, i, "output"));
+    Operand<TFloat32> inner = gelu(dense(i, "intermediate", x1, l.ffnIn(), l.ffnInBias(), h, f));
+    Operand<TFloat32> out = dense(i, "output", inner, l.ffnOut(), l.ffnOutBias(), f, h);
     out = hooks.afterFfn(tf, i, x1, out);
-    return layerNorm(tf.math.add(out, x1), l.ffnNormGamma(), l.ffnNormBeta());
+    return layerNorm("l" + i + ".ffn_norm", tf.math.add(out, x1), l.ffnNormGamma(), l.ffnNormBeta());
   }
 
-  private Operand<TFloat32> dense(Operand<TFloat32> x, float[] w, float[] b, int in, int out, Operand<TFloat32> biasDelta) {
-    Operand<TFloat32> bias = vector(b);
+  /** {@code x · W + b} for the projection {@code role} of {@code layer} (weights {@code l<layer>.<role>.w/.b}). */
+  private Operand<TFloat32> dense(int layer, String role, Operand<TFloat32> x, float[] w, float[] b, int in, int out) {
+    String name = "l" + layer + "." + role;
+    Operand<TFloat32> bias = vector(name + ".b", b);
+    Operand<TFloat32> biasDelta = hooks.biasDelta(tf, layer, role);
     if (biasDelta != null) {
       bias = tf.math.add(bias, biasDelta);
     }
-    return tf.math.add(tf.linalg.matMul(x, matrix(w, in, out)), bias);
+    return tf.math.add(tf.linalg.matMul(x, matrix(name + ".w", w, in, out)), bias);
   }
 
   /** Exact GELU as exported: {@code x * (1 + erf(x / sqrt 2)) * 0.5}. */
@@ -126,21 +133,27 @@ public final class BertEncoderGraph {
     return gelu(tf, x);
   }
 
-  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, float[] gamma, float[] beta) {
+  private Operand<TFloat32> layerNorm(String name, Operand<TFloat32> x, float[] gamma, float[] beta) {
     Operand<TInt32> last = tf.constant(-1);
     Operand<TFloat32> mean = tf.math.mean(x, last, Mean.keepDims(true));
     Operand<TFloat32> d = tf.math.sub(x, mean);
     Operand<TFloat32> var = tf.math.mean(tf.math.square(d), last, Mean.keepDims(true));
     Operand<TFloat32> norm = tf.math.div(d, tf.math.sqrt(tf.math.add(var, tf.constant(config.layerNormEps()))));
-    return tf.math.add(tf.math.mul(norm, vector(gamma)), vector(beta));
+    return tf.math.add(tf.math.mul(norm, vector(name + ".gamma", gamma)), vector(name + ".beta", beta));
   }
 
-  private Operand<TFloat32> matrix(float[] values, int rows, int cols) {
-    return tf.constant(Shape.of(rows, cols), DataBuffers.of(values, true, false));
+  private Operand<TFloat32> matrix(String name, float[] values, int rows, int cols) {
+    return weight(name, Shape.of(rows, cols), values);
   }
 
-  private Operand<TFloat32> vector(float[] values) {
-    return tf.constant(Shape.of(values.length), DataBuffers.of(values, true, false));
+  private Operand<TFloat32> vector(String name, float[] values) {
+    return weight(name, Shape.of(values.length), values);
+  }
+
+  /** The hook's tensor for weight {@code name}, or the frozen constant. */
+  private Operand<TFloat32> weight(String name, Shape shape, float[] values) {
+    Operand<TFloat32> w = hooks.weight(tf, name, shape, values);
+    return w != null ? w : tf.constant(shape, DataBuffers.of(values, true, false));
   }
 
   /** Pooled sentence vectors {@code [batch, hidden]}. */

@@ -1,6 +1,7 @@
 package io.slaft.model.graph;
 
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
@@ -44,6 +45,21 @@ public interface EncoderHooks {
   default Operand<TFloat32> afterLayer(Ops tf, int layer, Operand<TFloat32> hidden) {
     return hidden;
   }
+
+  /**
+   * The tensor used for the frozen backbone weight {@code name} (e.g. {@code emb.word},
+   * {@code l3.query.w}, {@code l3.ffn_norm.gamma}); {@code null} keeps the constant. Full
+   * fine-tuning returns a trainable input here.
+   */
+  default Operand<TFloat32> weight(Ops tf, String name, Shape shape, float[] values) {
+    return null;
+  }
+
+  /**
+   * Called once before the first layer with the attention mask as float {@code [batch, length]}
+   * (1 = token, 0 = padding), for hooks that pool per example.
+   */
+  default void onMask(Ops tf, Operand<TFloat32> mask) {}
 
   /** Bias-only tuning (BitFit): a trainable delta added to a frozen bias, or {@code null}. */
   default Operand<TFloat32> biasDelta(Ops tf, int layer, String role) {

@@ -4,15 +4,17 @@ import com.google.common.base.Preconditions;
 
 /**
  * AdamW with decoupled weight decay, linear warm-up then linear decay, global-norm clipping.
- * Structure parameters (gate, activation, channel logits) use {@code structureLr} and no decay.
+ * Structure parameters (gate, activation, channel logits) use {@code structureLr} and no decay;
+ * backbone tensors (full fine-tuning only) use {@code backboneLr}.
  */
 public record OptimizerConfig(
-    float lr, float structureLr, float weightDecay, float warmupRatio, float clipNorm,
+    float lr, float structureLr, float backboneLr, float weightDecay, float warmupRatio, float clipNorm,
     float beta1, float beta2, float eps) {
 
   public OptimizerConfig {
     Preconditions.checkArgument(lr > 0, "optimizer.lr must be > 0, got %s", lr);
     Preconditions.checkArgument(structureLr >= 0, "optimizer.structure_lr must be >= 0, got %s", structureLr);
+    Preconditions.checkArgument(backboneLr > 0, "optimizer.backbone_lr must be > 0, got %s", backboneLr);
     Preconditions.checkArgument(weightDecay >= 0, "optimizer.weight_decay must be >= 0");
     Preconditions.checkArgument(warmupRatio >= 0 && warmupRatio < 1, "optimizer.warmup_ratio must be in [0, 1)");
     Preconditions.checkArgument(clipNorm > 0, "optimizer.clip_norm must be > 0");
@@ -20,7 +22,7 @@ public record OptimizerConfig(
   }
 
   public static OptimizerConfig defaults() {
-    return new OptimizerConfig(1e-3f, 5e-2f, 0.01f, 0.06f, 1.0f, 0.9f, 0.999f, 1e-8f);
+    return new OptimizerConfig(1e-3f, 5e-2f, 5e-5f, 0.01f, 0.06f, 1.0f, 0.9f, 0.999f, 1e-8f);
   }
 
   /** Learning-rate multiplier at {@code step} of {@code total}: warm-up then linear decay to 0. */

@@ -12,8 +12,23 @@ import java.util.Arrays;
  * @param perTask whether each task has its own copy
  */
 public record Slot(String name, int[] shape, Group group, boolean perTask) {
-  /** Optimizer groups: adapter weights decay, structure logits get their own learning rate. */
-  public enum Group { ADAPTER, ADAPTER_BIAS, STRUCTURE, HEAD, HEAD_BIAS }
+  /**
+   * Optimizer groups: weight matrices decay, biases and LayerNorm scales do not; structure logits
+   * and backbone tensors (full fine-tuning) get their own learning rates.
+   */
+  public enum Group {
+    ADAPTER, ADAPTER_BIAS, STRUCTURE, HEAD, HEAD_BIAS, BACKBONE, BACKBONE_BIAS;
+
+    /** Whether AdamW's decoupled weight decay applies. */
+    public boolean decays() {
+      return this == ADAPTER || this == HEAD || this == BACKBONE;
+    }
+
+    /** Whether this group holds backbone tensors. */
+    public boolean backbone() {
+      return this == BACKBONE || this == BACKBONE_BIAS;
+    }
+  }
 
   public Slot {
     shape = shape.clone();

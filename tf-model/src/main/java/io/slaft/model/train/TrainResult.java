@@ -14,11 +14,13 @@ import java.util.List;
  * @param bestStep the step whose parameters were kept
  * @param trainTokensPerSec padded tokens per second over training steps
  * @param trainSeconds wall time spent in training steps
+ * @param evalTokensPerSec padded tokens per second of the final dev evaluation through the
+ *     training graph (gated, unmerged: an upper bound on the cost of the compact export)
  * @param history every evaluation
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
     long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainSeconds,
-    List<TrainListener.EvalInfo> history) {
+    double evalTokensPerSec, List<TrainListener.EvalInfo> history) {
 
   /** Compression of a task: active parameters ÷ backbone parameters. */
   public double compression(TaskResult t) {

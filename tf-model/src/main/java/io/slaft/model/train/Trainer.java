@@ -65,6 +65,7 @@ public final class Trainer implements AutoCloseable {
   private Path checkpointDir;
   private TrainListener listener = TrainListener.NONE;
   private int haltAfter = -1;
+  private long evalTokens;
 
   private Trainer(Backbone backbone, TrainSpec spec, List<TrainTask> tasks, NoiseSite evalNoise) {
     this.backbone = backbone;
@@ -125,8 +126,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   private float[] initial(Slot s, String task, SplittableRandom r) {
-    float[] a = new float[s.size()];
     String n = s.name();
+    float[] pretrained = g.backboneInit().get(n);
+    if (pretrained != null) {
+      return pretrained.clone();
+    }
+    float[] a = new float[s.size()];
     float std = spec.space().initScale();
     if (n.endsWith("_dw") || n.endsWith("_aq") || n.endsWith("_av")) {
       for (int i = 0; i < a.length; i++) {
@@ -224,12 +229,15 @@ public final class Trainer implements AutoCloseable {
       params.restore(st.best);
     }
     List<TaskResult> results = new ArrayList<>();
+    long evalTokens0 = evalTokens;
+    long e0 = System.nanoTime();
     for (TrainTask t : tasks) {
       results.add(evaluate(t, t.dev(), EvalControls.search()));
     }
+    double evalTps = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
-        step, st.bestStep, tps, st.trainSeconds, List.copyOf(st.history));
+        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history));
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
@@ -350,8 +358,8 @@ public final class Trainer implements AutoCloseable {
           gr[k] = (float) (gr[k] * scale);
         }
       }
-      double lr = (struct ? o.structureLr() : o.lr()) * lrMul;
-      double wd = s.group() == Slot.Group.ADAPTER || s.group() == Slot.Group.HEAD ? o.weightDecay() : 0;
+      double lr = (struct ? o.structureLr() : s.group().backbone() ? o.backboneLr() : o.lr()) * lrMul;
+      double wd = s.group().decays() ? o.weightDecay() : 0;
       ParamStore.adamw(params.get(ParamStore.key(s, task)), gr, lr, wd, o);
     }
   }
@@ -569,7 +577,7 @@ public final class Trainer implements AutoCloseable {
       List<Tensor> feeds = new ArrayList<>();
       try {
         Session.Runner run = session.runner();
-        feedBatch(run, feeds, task, batch, c);
+        evalTokens += feedBatch(run, feeds, task, batch, c).paddedTokens();
         run.fetch(g.logits);
         try (Result res = run.run()) {
           float[] out = read((TFloat32) res.get(0));
@@ -698,8 +706,9 @@ public final class Trainer implements AutoCloseable {
         continue;
       }
       n += m.site().isBottleneck() ? (long) mg.width() * (2L * h + 1) + h : m.params();
+      n += spec.space().exampleGates() ? h + 1 : 0;
     }
-    return n;
+    return n + (spec.space().fullModel() ? backbone.config().parameterCount() : 0);
   }
 
   public ModuleLayout layout() {

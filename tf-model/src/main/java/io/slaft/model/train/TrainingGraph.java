@@ -44,6 +44,7 @@ public final class TrainingGraph {
   private final List<Slot> slots = new ArrayList<>();
   private final Map<String, Placeholder<TFloat32>> slotInputs = new LinkedHashMap<>();
   private final BertEncoderGraph encoder;
+  private final Map<String, float[]> backboneInit = new LinkedHashMap<>();
 
   final Placeholder<TFloat32> gateNoise;
   final Placeholder<TFloat32> gateTemp;
@@ -120,6 +121,10 @@ public final class TrainingGraph {
         slot(p + "bq", Slot.Group.ADAPTER, false, space.loraRank(), h);
         slot(p + "av", Slot.Group.ADAPTER, false, h, space.loraRank());
         slot(p + "bv", Slot.Group.ADAPTER, false, space.loraRank(), h);
+      }
+      if (space.exampleGates()) {
+        slot(p + "gw", Slot.Group.ADAPTER, false, h, 1);
+        slot(p + "gb", Slot.Group.ADAPTER_BIAS, false, 1);
       }
     }
     if (space.bitfit()) {
@@ -233,6 +238,10 @@ public final class TrainingGraph {
   /** Adapters of the pool, wired into the encoder's insertion points. */
   private final class AdapterHooks implements EncoderHooks {
     private final SearchSpace space;
+    private final Map<Integer, Operand<TFloat32>> loraExampleGates = new LinkedHashMap<>();
+    private Operand<TFloat32> mask3d;
+    private Operand<TFloat32> tokenCounts;
+    private Operand<TInt32> shape3d;
 
     AdapterHooks(SearchSpace space) {
       this.space = space;
@@ -240,6 +249,50 @@ public final class TrainingGraph {
 
     private Operand<TFloat32> gate(Module m) {
       return tf.gather(gateVector, tf.constant(m.index()), tf.constant(0));
+    }
+
+    @Override
+    public void onMask(Ops ops, Operand<TFloat32> mask) {
+      if (!space.exampleGates()) {
+        return;
+      }
+      mask3d = tf.expandDims(mask, tf.constant(-1));
+      tokenCounts = tf.math.maximum(tf.reduceSum(mask3d, tf.constant(1)), tf.constant(1f));
+      Operand<TInt32> s = tf.shape(mask);
+      shape3d = tf.stack(List.of(tf.gather(s, tf.constant(0), tf.constant(0)), tf.gather(s, tf.constant(1), tf.constant(0)),
+          tf.constant(layout.backbone().hidden())));
+    }
+
+    /** UniPELT gate of module {@code m}: {@code sigmoid(w · masked-mean(input) + b)} per example, {@code [batch, 1, 1]}. */
+    private Operand<TFloat32> exampleGate(Module m, Operand<TFloat32> input) {
+      String p = "m" + m.index() + "_";
+      Operand<TFloat32> x3 = tf.reshape(input, shape3d);
+      Operand<TFloat32> pooled = tf.math.div(tf.reduceSum(tf.math.mul(x3, mask3d), tf.constant(1)), tokenCounts);
+      Operand<TFloat32> g = tf.math.sigmoid(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(p + "gw")),
+          slotInputs.get(p + "gb")));
+      return tf.expandDims(g, tf.constant(1));
+    }
+
+    /** {@code delta} (folded {@code [tokens, hidden]}) scaled per example by {@code gate} ({@code [batch, 1, 1]}). */
+    private Operand<TFloat32> scaleByExample(Operand<TFloat32> delta, Operand<TFloat32> gate) {
+      return tf.reshape(tf.math.mul(tf.reshape(delta, shape3d), gate),
+          tf.constant(new int[] {-1, layout.backbone().hidden()}));
+    }
+
+    @Override
+    public Operand<TFloat32> weight(Ops ops, String name, Shape shape, float[] values) {
+      if (!space.fullModel()) {
+        return null;
+      }
+      boolean matrix = shape.numDimensions() == 2;
+      int[] dims = new int[shape.numDimensions()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = (int) shape.size(i);
+      }
+      String slotName = "bb_" + name;
+      slot(slotName, matrix ? Slot.Group.BACKBONE : Slot.Group.BACKBONE_BIAS, false, dims);
+      backboneInit.put(slotName, values);
+      return slotInputs.get(slotName);
     }
 
     private Operand<TFloat32> bottleneck(Module m, Operand<TFloat32> x) {
@@ -261,7 +314,8 @@ public final class TrainingGraph {
       Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
       mixed = tf.math.mul(mixed, c);
       Operand<TFloat32> up = tf.math.add(tf.linalg.matMul(mixed, slotInputs.get(p + "uw")), slotInputs.get(p + "ub"));
-      return tf.math.mul(up, gate(m));
+      up = tf.math.mul(up, gate(m));
+      return space.exampleGates() ? scaleByExample(up, exampleGate(m, x)) : up;
     }
 
     @Override
@@ -292,7 +346,12 @@ public final class TrainingGraph {
       String p = "m" + m.index() + "_";
       Operand<TFloat32> delta = tf.linalg.matMul(tf.linalg.matMul(x, slotInputs.get(p + a)), slotInputs.get(p + b));
       float scale = space.loraAlpha() / space.loraRank();
-      return tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
+      delta = tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
+      if (space.exampleGates()) {
+        Operand<TFloat32> eg = loraExampleGates.computeIfAbsent(layer, l -> exampleGate(m, x));
+        delta = scaleByExample(delta, eg);
+      }
+      return delta;
     }
 
     @Override
@@ -334,6 +393,11 @@ public final class TrainingGraph {
 
   public List<Slot> slots() {
     return slots;
+  }
+
+  /** Initial values of trainable backbone tensors (full fine-tuning): the pretrained weights, by slot name. */
+  Map<String, float[]> backboneInit() {
+    return backboneInit;
   }
 
   Placeholder<TFloat32> slotInput(String name) {

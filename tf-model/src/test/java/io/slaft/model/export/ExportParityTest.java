@@ -36,9 +36,9 @@ class ExportParityTest {
   void prunedAndMergedEqualsHardGatedModel(@TempDir Path dir) throws Exception {
     Backbone backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(3, 16, 2, 40), 11), null);
     SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 6, 2, 4f, List.of(Activation.values()),
-        true, true, 0.3f);
+        true, true, false, false, 0.3f);
     SparsityControl sp = new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f);
-    TrainSpec spec = new TrainSpec("sla", space, sp, new OptimizerConfig(2e-2f, 0.1f, 0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
+    TrainSpec spec = new TrainSpec("sla", space, sp, new OptimizerConfig(2e-2f, 0.1f, 1e-3f, 0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
         40, 16, 0, 16, 0, 0, 3, 1f, 2, 100, NoiseSite.NONE, 0f);
     TrainTask cls = new TrainTask("cls", 3, MetricKind.ACCURACY, examples(120, 1, 3), examples(40, 2, 3));
     TrainTask reg = new TrainTask("reg", 0, MetricKind.PEARSON_SPEARMAN, examples(120, 3, 0), examples(40, 4, 0));

@@ -8,8 +8,11 @@ import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneConfig;
 import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.Pooling;
 import io.slaft.model.eval.MetricKind;
+import io.slaft.model.inference.FrozenEncoder;
 import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.tokenize.TokenBatch;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,6 +72,31 @@ final class TinyTasks {
     return out;
   }
 
+  /** Argmax of {@code frozen pooled · w + b} for each dev example of {@code task}: the frozen backbone plus a head. */
+  static float[] frozenPlusHeadPredictions(Backbone backbone, TrainTask task, float[] w, float[] b) {
+    float[] expected = new float[task.dev().size()];
+    int h = backbone.config().hidden();
+    try (FrozenEncoder fe = new FrozenEncoder(backbone.weights(), Pooling.CLS)) {
+      for (int i = 0; i < expected.length; i++) {
+        float[] pooled = fe.pooled(TokenBatch.pad(List.of(task.dev().get(i).tokens()), 0));
+        float best = Float.NEGATIVE_INFINITY;
+        int arg = 0;
+        for (int c = 0; c < task.outputs(); c++) {
+          float z = b[c];
+          for (int k = 0; k < h; k++) {
+            z += pooled[k] * w[k * b.length + c];
+          }
+          if (z > best) {
+            best = z;
+            arg = c;
+          }
+        }
+        expected[i] = arg;
+      }
+    }
+    return expected;
+  }
+
   static TrainTask markerTask(String name) {
     return new TrainTask(name, 2, MetricKind.ACCURACY, markerExamples(256, 1), markerExamples(64, 2));
   }
@@ -83,10 +111,10 @@ final class TinyTasks {
 
   static TrainSpec spec(GateFamily family, float lambda, int steps, long seed, int warmup, int ramp, float structureLr) {
     SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 4, 2, 4f,
-        List.of(Activation.values()), true, false, 0.05f);
+        List.of(Activation.values()), true, false, false, false, 0.05f);
     SparsityControl sp = new SparsityControl(family, lambda, family == GateFamily.BUDGET ? 0.1f : 0f, warmup, ramp,
         1f, 1f, 2f, 0.5f);
-    return new TrainSpec("sla", space, sp, new OptimizerConfig(1e-2f, structureLr, 0.0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
+    return new TrainSpec("sla", space, sp, new OptimizerConfig(1e-2f, structureLr, 1e-3f, 0.0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
         steps, 16, 0, 32, 0, 0, seed, 1f, 4, 10, NoiseSite.NONE, 0f);
   }
 }

@@ -9,12 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.GateMath;
 import io.slaft.model.backbone.Backbone;
-import io.slaft.model.backbone.Pooling;
-import io.slaft.model.inference.FrozenEncoder;
-import io.slaft.model.tokenize.Encoded;
-import io.slaft.model.tokenize.TokenBatch;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,31 +97,7 @@ class TrainerTest {
       }
       float[] w = t.params().value(slotOf(t, "head_w"), "m");
       float[] b = t.params().value(slotOf(t, "head_b"), "m");
-      List<Encoded> enc = new ArrayList<>();
-      for (LabeledExample e : task.dev()) {
-        enc.add(e.tokens());
-      }
-      float[] expected = new float[task.dev().size()];
-      try (FrozenEncoder fe = new FrozenEncoder(backbone.weights(), Pooling.CLS)) {
-        int h = backbone.config().hidden();
-        for (int i = 0; i < enc.size(); i++) {
-          float[] pooled = fe.pooled(TokenBatch.pad(List.of(enc.get(i)), 0));
-          int outs = b.length;
-          float best = Float.NEGATIVE_INFINITY;
-          int arg = 0;
-          for (int c = 0; c < 2; c++) {
-            float z = b[c];
-            for (int k = 0; k < h; k++) {
-              z += pooled[k] * w[k * outs + c];
-            }
-            if (z > best) {
-              best = z;
-              arg = c;
-            }
-          }
-          expected[i] = arg;
-        }
-      }
+      float[] expected = TinyTasks.frozenPlusHeadPredictions(backbone, task, w, b);
       assertArrayEquals(expected, r.tasks().get(0).predictions());
     }
   }
