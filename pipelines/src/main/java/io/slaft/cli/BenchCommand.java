@@ -181,10 +181,10 @@ public final class BenchCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
     java.util.List<String> overrides = new java.util.ArrayList<>();
 
-    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora")
+    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora,unipelt,full-ft")
     java.util.List<String> methods;
 
-    @Option(names = "--tasks", split = ",", defaultValue = "sst2,mrpc,rte,cola,stsb,qnli")
+    @Option(names = "--tasks", split = ",", defaultValue = "sst2,cola,mrpc,stsb,qnli,rte")
     java.util.List<String> tasks;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds for the small tasks (mrpc, rte, cola, stsb).")
@@ -192,6 +192,10 @@ public final class BenchCommand {
 
     @Option(names = "--out", defaultValue = "runs/bench-glue", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     java.nio.file.Path out;
+
+    @Option(names = "--budget-minutes", defaultValue = "0", description = {"Start no new cell after this many minutes;",
+        "the table then covers the finished tasks (0 = no limit). Default: ${DEFAULT-VALUE}."})
+    double budgetMinutes;
 
     @Override
     public Integer call() {
@@ -203,7 +207,7 @@ public final class BenchCommand {
         boolean small = java.util.Set.of("mrpc", "rte", "cola", "stsb").contains(t);
         perTask.put(t, small ? seeds : java.util.List.of(seeds.get(0)));
       }
-      String md = io.slaft.pipelines.bench.GlueBench.run(c, methods, tasks, perTask, out.toAbsolutePath(),
+      String md = io.slaft.pipelines.bench.GlueBench.run(c, methods, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
           s -> System.err.println("bench glue: " + s));
       printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
           + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides), "");

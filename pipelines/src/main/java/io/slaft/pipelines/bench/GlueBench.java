@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -33,129 +35,173 @@ import java.util.function.Consumer;
 public final class GlueBench {
   private GlueBench() {}
 
-  /** Runs every cell and returns the Markdown table. */
-  @SuppressWarnings("unchecked")
+  /**
+   * Runs every cell, task by task (each seed, then each method), so an interrupted or
+   * budget-limited bench leaves whole tasks finished; returns the Markdown table.
+   *
+   * @param budgetMinutes start no new cell after this many minutes (0 = no limit); the table then
+   *     holds the tasks whose cells are all finished and names the others as pending
+   */
   public static String run(ExperimentConfig base, List<String> methods, List<String> tasks, Map<String, List<Long>> seeds,
-      Path out, Consumer<String> log) {
+      Path out, double budgetMinutes, Consumer<String> log) {
     Map<String, Map<String, List<Map<String, Object>>>> byMethod = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    int total = methods.size() * tasks.stream().mapToInt(t -> seeds.get(t).size()).sum();
+    int done = 0;
     try {
       Files.createDirectories(out.resolve("cells"));
-      for (String method : methods) {
-        for (String task : tasks) {
-          for (long seed : seeds.get(task)) {
-            Map<String, String> o = new LinkedHashMap<>();
-            o.put("method", method);
-            o.put("tasks", task);
-            o.put("seed", Long.toString(seed));
-            ExperimentConfig c = base.with(o);
-            String cell = method + "-" + task + "-" + seed;
-            Path file = out.resolve("cells").resolve(cell + ".json");
-            Map<String, Object> rec = null;
-            if (Files.isRegularFile(file)) {
-              Map<String, Object> cached = ExperimentRunner.json().readValue(file.toFile(), Map.class);
-              if (c.hash().equals(cached.get("config_hash"))) {
-                rec = (Map<String, Object>) cached.get("record");
-                log.accept("cell " + cell + ": cached, skipped");
-              }
+      for (String task : tasks) {
+        List<Long> taskSeeds = seeds.get(task);
+        for (long seed : taskSeeds) {
+          for (String method : methods) {
+            boolean overBudget = budgetMinutes > 0 && (System.nanoTime() - start) / 60e9 >= budgetMinutes;
+            Map<String, Object> rec = cell(base, method, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            done++;
+            if (rec != null) {
+              byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(task, k -> new ArrayList<>())
+                  .add(rec);
+              log.accept(String.format(Locale.ROOT, "%d/%d cells", done, total));
             }
-            if (rec == null) {
-              log.accept("cell " + cell + ": training");
-              long t0 = System.nanoTime();
-              ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
-                  TrainListener.NONE);
-              rec = new LinkedHashMap<>(r.records().get(0));
-              rec.putAll(inference(c, r));
-              log.accept(String.format(java.util.Locale.ROOT, "cell %s: %s = %.4f, %.0f s", cell, rec.get("primary_metric"),
-                  ((Map<String, Number>) rec.get("metrics")).get((String) rec.get("primary_metric")).doubleValue(),
-                  (System.nanoTime() - t0) / 1e9));
-              Map<String, Object> stored = new LinkedHashMap<>();
-              stored.put("config_hash", c.hash());
-              stored.put("record", rec);
-              Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-              ExperimentRunner.json().writeValue(tmp.toFile(), stored);
-              Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-            byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(task, k -> new ArrayList<>()).add(rec);
           }
         }
       }
-      List<String> header = new ArrayList<>(List.of("method"));
-      header.addAll(tasks);
-      header.addAll(List.of("mean", "trainable %", "active %", "compression", "train tok/s", "inference tok/s",
-          "inference / frozen"));
-      MarkdownTable.Builder t = MarkdownTable.builder(header).decimals(4).decimals("trainable %", 3).decimals("active %", 3)
-          .decimals("compression", 5).decimals("train tok/s", 0).decimals("inference tok/s", 0)
-          .decimals("inference / frozen", 2);
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (String method : methods) {
-        List<Object> row = new ArrayList<>(List.of(method));
-        double sum = 0;
-        double trainable = 0;
-        double active = 0;
-        double tps = 0;
-        double inf = 0;
-        double infRatio = 0;
-        boolean compactAll = true;
-        int n = 0;
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("method", method);
-        for (String task : tasks) {
-          List<Map<String, Object>> recs = byMethod.get(method).get(task);
-          double m = 0;
-          for (Map<String, Object> r : recs) {
-            String primary = (String) r.get("primary_metric");
-            m += ((Map<String, Number>) r.get("metrics")).get(primary).doubleValue();
-            trainable += ((Number) r.get("trainable_pct")).doubleValue();
-            active += 100 * ((Number) r.get("compression")).doubleValue();
-            tps += ((Number) r.get("train_tokens_per_s")).doubleValue();
-            inf += ((Number) r.get("inference_tokens_per_s")).doubleValue();
-            infRatio += ((Number) r.get("inference_vs_frozen")).doubleValue();
-            compactAll &= "compact".equals(r.get("inference_model"));
-            n++;
-          }
-          m /= recs.size();
-          row.add(m);
-          json.put(task, m);
-          sum += m;
-        }
-        row.add(sum / tasks.size());
-        row.add(trainable / n);
-        row.add(active / n);
-        row.add(active / n / 100);
-        row.add(tps / n);
-        row.add(inf / n);
-        row.add(infRatio / n);
-        if (!compactAll) {
-          row.set(0, method + " *");
-        }
-        json.put("mean", sum / tasks.size());
-        json.put("trainable_pct", trainable / n);
-        json.put("active_pct", active / n);
-        json.put("compression", active / n / 100);
-        json.put("train_tokens_per_s", tps / n);
-        json.put("inference_tokens_per_s", inf / n);
-        json.put("inference_vs_frozen", infRatio / n);
-        json.put("inference_model", compactAll ? "compact" : "training-graph");
-        rows.add(json);
-        t.row(row);
+      List<String> complete = new ArrayList<>();
+      List<String> pending = new ArrayList<>();
+      for (String task : tasks) {
+        boolean all = methods.stream().allMatch(m -> byMethod.getOrDefault(m, Map.of()).getOrDefault(task, List.of()).size()
+            == seeds.get(task).size());
+        (all ? complete : pending).add(task);
       }
-      String md = t.build().toMarkdown();
-      Map<String, Object> all = new LinkedHashMap<>();
-      all.put("base_config_hash", base.hash());
-      all.put("seeds", seeds);
-      all.put("train_limit", base.get("data.train_limit"));
-      all.put("steps", base.get("train.steps"));
-      all.put("rows", rows);
-      ExperimentRunner.json().writeValue(out.resolve("glue-bench.json").toFile(), all);
-      Files.writeString(out.resolve("glue-bench.md"), md + "\n");
-      return md;
+      return table(base, methods, complete, pending, seeds, byMethod, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /** One cell: the cached record when its config hash matches, else trains it (if {@code mayTrain}); null if skipped. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cell(ExperimentConfig base, String method, String task, long seed,
+      boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("method", method);
+    o.put("tasks", task);
+    o.put("seed", Long.toString(seed));
+    ExperimentConfig c = base.with(o);
+    String cell = method + "-" + task + "-" + seed;
+    Path file = out.resolve("cells").resolve(cell + ".json");
+    if (Files.isRegularFile(file)) {
+      Map<String, Object> cached = ExperimentRunner.json().readValue(file.toFile(), Map.class);
+      if (c.hash().equals(cached.get("config_hash"))) {
+        log.accept("cell " + cell + ": cached, skipped");
+        return (Map<String, Object>) cached.get("record");
+      }
+    }
+    if (!mayTrain) {
+      log.accept("cell " + cell + ": pending (time budget spent; run the same command again to continue)");
+      return null;
+    }
+    log.accept("cell " + cell + ": training");
+    long t0 = System.nanoTime();
+    ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
+        TrainListener.NONE);
+    Map<String, Object> rec = new LinkedHashMap<>(r.records().get(0));
+    if (measureInference) {
+      rec.putAll(inference(c, r));
+    }
+    rec.put("cell_seconds", (System.nanoTime() - t0) / 1e9);
+    log.accept(String.format(Locale.ROOT, "cell %s: %s = %.4f, %.0f s", cell, rec.get("primary_metric"),
+        primary(rec), (System.nanoTime() - t0) / 1e9));
+    Map<String, Object> stored = new LinkedHashMap<>();
+    stored.put("config_hash", c.hash());
+    stored.put("record", rec);
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    ExperimentRunner.json().writeValue(tmp.toFile(), stored);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return rec;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static double primary(Map<String, Object> rec) {
+    return ((Map<String, Number>) rec.get("metrics")).get((String) rec.get("primary_metric")).doubleValue();
+  }
+
+  private static double num(Map<String, Object> rec, String key) {
+    return ((Number) rec.get(key)).doubleValue();
+  }
+
+  /** The table over the complete tasks; writes {@code glue-bench.md} and {@code glue-bench.json}. */
+  private static String table(ExperimentConfig base, List<String> methods, List<String> tasks, List<String> pending,
+      Map<String, List<Long>> seeds, Map<String, Map<String, List<Map<String, Object>>>> byMethod, Path out)
+      throws IOException {
+    List<String> header = new ArrayList<>(List.of("method"));
+    header.addAll(tasks);
+    header.addAll(List.of("mean", "trainable %", "active %", "compression", "train tok/s", "inference tok/s",
+        "inference / frozen"));
+    MarkdownTable.Builder t = MarkdownTable.builder(header).decimals(4).decimals("trainable %", 3).decimals("active %", 3)
+        .decimals("compression", 5).decimals("train tok/s", 0).decimals("inference tok/s", 0)
+        .decimals("inference / frozen", 2);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String method : methods) {
+      List<Object> row = new ArrayList<>(List.of(method));
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("method", method);
+      double sum = 0;
+      List<Map<String, Object>> all = new ArrayList<>();
+      for (String task : tasks) {
+        List<Map<String, Object>> recs = byMethod.get(method).get(task);
+        double m = recs.stream().mapToDouble(GlueBench::primary).average().orElse(Double.NaN);
+        double sd = BenchStats.stdev(recs.stream().mapToDouble(GlueBench::primary).toArray());
+        row.add(m);
+        json.put(task, m);
+        json.put(task + "_std", sd);
+        sum += m;
+        all.addAll(recs);
+      }
+      List<Map<String, Object>> measured = all.stream().filter(r -> r.containsKey("inference_tokens_per_s")).toList();
+      double trainable = all.stream().mapToDouble(r -> num(r, "trainable_pct")).average().orElse(Double.NaN);
+      double compression = all.stream().mapToDouble(r -> num(r, "compression")).average().orElse(Double.NaN);
+      double tps = all.stream().mapToDouble(r -> num(r, "train_tokens_per_s")).average().orElse(Double.NaN);
+      double inf = measured.stream().mapToDouble(r -> num(r, "inference_tokens_per_s")).average().orElse(Double.NaN);
+      double ratio = measured.stream().mapToDouble(r -> num(r, "inference_vs_frozen")).average().orElse(Double.NaN);
+      boolean compact = measured.stream().allMatch(r -> "compact".equals(r.get("inference_model")));
+      double mean = tasks.isEmpty() ? Double.NaN : sum / tasks.size();
+      if (!compact) {
+        row.set(0, method + " *");
+      }
+      row.addAll(List.of(mean, trainable, 100 * compression, compression, tps, inf, ratio));
+      t.row(row);
+      json.put("mean", mean);
+      json.put("trainable_pct", trainable);
+      json.put("active_pct", 100 * compression);
+      json.put("compression", compression);
+      json.put("train_tokens_per_s", tps);
+      json.put("inference_tokens_per_s", inf);
+      json.put("inference_vs_frozen", ratio);
+      json.put("inference_model", compact ? "compact" : "training-graph");
+      rows.add(json);
+    }
+    String md = t.build().toMarkdown();
+    if (!pending.isEmpty()) {
+      md += "\npending tasks (not all cells finished; run the same command again): " + String.join(", ", pending) + "\n";
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("base_config_hash", base.hash());
+    doc.put("seeds", seeds);
+    doc.put("train_limit", base.get("data.train_limit"));
+    doc.put("dev_limit", base.get("data.dev_limit"));
+    doc.put("steps", base.get("train.steps"));
+    doc.put("batch_size", base.get("train.batch_size"));
+    doc.put("max_length", base.get("backbone.max_length"));
+    doc.put("complete_tasks", tasks);
+    doc.put("pending_tasks", pending);
+    doc.put("rows", rows);
+    ExperimentRunner.json().writeValue(out.resolve("glue-bench.json").toFile(), doc);
+    Files.writeString(out.resolve("glue-bench.md"), md + "\n");
+    return md;
+  }
+
   /** Dev rows timed per inference measurement (sorted by length, batches of {@link #INFER_BATCH}). */
-  static final int INFER_ROWS = 512;
+  static final int INFER_ROWS = 256;
   static final int INFER_BATCH = 32;
   static final int INFER_RUNS = 3;
 

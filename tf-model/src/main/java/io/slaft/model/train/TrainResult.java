@@ -14,7 +14,7 @@ import java.util.List;
  * @param bestStep the step whose parameters were kept
  * @param trainTokensPerSec padded tokens per second over training steps
  * @param trainSeconds wall time spent in training steps
- * @param evalTokensPerSec padded tokens per second of the final dev evaluation through the
+ * @param evalTokensPerSec padded tokens per second of the last dev evaluation through the
  *     training graph (gated, unmerged: an upper bound on the cost of the compact export)
  * @param history every evaluation
  */

@@ -192,12 +192,19 @@ public final class Trainer implements AutoCloseable {
       boolean last = step == spec.steps() - 1;
       if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last) {
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        List<TaskResult> evaluated = new ArrayList<>();
+        long evalTokens0 = evalTokens;
+        long e0 = System.nanoTime();
         for (TrainTask t : tasks) {
-          metrics.put(t.name(), evaluate(t, t.dev(), EvalControls.search()).metrics());
+          TaskResult tr = evaluate(t, t.dev(), EvalControls.search());
+          evaluated.add(tr);
+          metrics.put(t.name(), tr.metrics());
         }
+        st.evalTokensPerSec = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
         double score = score(metrics);
         boolean best = st.bestStep < 0 || score > st.bestScore;
         if (best) {
+          st.bestResults = evaluated;
           st.bestScore = score;
           st.bestStep = step + 1;
           st.best = params.snapshot();
@@ -228,13 +235,18 @@ public final class Trainer implements AutoCloseable {
     if (st.best != null) {
       params.restore(st.best);
     }
-    List<TaskResult> results = new ArrayList<>();
-    long evalTokens0 = evalTokens;
-    long e0 = System.nanoTime();
-    for (TrainTask t : tasks) {
-      results.add(evaluate(t, t.dev(), EvalControls.search()));
+    List<TaskResult> results = st.bestResults;
+    if (results == null) {
+      // the best evaluation happened before a resume: evaluate the restored best parameters again
+      results = new ArrayList<>();
+      long evalTokens0 = evalTokens;
+      long e0 = System.nanoTime();
+      for (TrainTask t : tasks) {
+        results.add(evaluate(t, t.dev(), EvalControls.search()));
+      }
+      st.evalTokensPerSec = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
     }
-    double evalTps = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
+    double evalTps = st.evalTokensPerSec;
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
         step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history));
@@ -257,6 +269,9 @@ public final class Trainer implements AutoCloseable {
     int bestStep = -1;
     int sinceBest;
     Map<String, float[]> best;
+    /** The best evaluation's full results (null after a resume until a new best). */
+    List<TaskResult> bestResults;
+    double evalTokensPerSec;
     List<TrainListener.EvalInfo> history = new ArrayList<>();
   }
 
