@@ -336,7 +336,7 @@ class PipelineTrackingIT {
     return write(WORK.resolve(name + ".yaml"), yaml);
   }
 
-  private static int threads() {
+  static int threads() {
     String env = System.getenv("SLAFT_THREADS");
     return env == null || env.isBlank() ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(env.trim());
   }
@@ -396,7 +396,7 @@ class PipelineTrackingIT {
     return server;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
