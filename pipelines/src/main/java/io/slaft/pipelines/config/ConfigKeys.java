@@ -64,6 +64,8 @@ public final class ConfigKeys {
     add("optimizer.warmup_ratio", Type.FLOAT, "0.06", "Fraction of steps with linear learning-rate warm-up.");
     add("optimizer.clip_norm", Type.FLOAT, "1.0", "Global gradient-norm clipping.");
     add("train.steps", Type.INT, "400", "Training steps.");
+    add("train.retrain_steps", Type.INT, "0", "After the search, re-train the discretized structure this many steps"
+        + " (gates frozen, closed modules removed, argmax activations); learned-gate methods only; 0 = off.");
     add("train.batch_size", Type.INT, "32", "Examples per step.");
     add("train.eval_every", Type.INT, "100", "Evaluate on dev every N steps (0 = at the end only).");
     add("train.eval_batch_size", Type.INT, "64", "Examples per evaluation batch.");

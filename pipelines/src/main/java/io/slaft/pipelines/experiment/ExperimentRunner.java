@@ -62,6 +62,10 @@ public final class ExperimentRunner {
         t.checkpointDir(out.resolve("checkpoints").resolve(pointId));
       }
       result = t.run();
+      int retrain = config.integer("train.retrain_steps");
+      if (retrain > 0 && spec.sparsity().family() != io.slaft.model.adapters.GateFamily.FIXED) {
+        result = t.retrainDiscrete(result, retrain);
+      }
       if (spec.space().exportable()) {
         Exporter.export(t, TaskLoader.labelNames(config), prov.asTags(), exportDir);
       } else {

@@ -295,22 +295,40 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepOut trainStep(int step) {
-    SplittableRandom r = stepRandom(step);
+    return trainStep(step, spec.steps(), false);
+  }
+
+  /** Seeds of re-training steps are disjoint from search steps. */
+  private static final int RETRAIN_STEP_OFFSET = 1 << 24;
+
+  /**
+   * One optimizer step. {@code discrete}: the discretized structure is fixed (closed modules masked,
+   * argmax activations, removed channels, deterministic gates, λ = 0) and structure logits do not move.
+   */
+  private StepOut trainStep(int step, int total, boolean discrete) {
+    SplittableRandom r = stepRandom(discrete ? RETRAIN_STEP_OFFSET + step : step);
     TrainTask task = tasks.get(sampleTask(r));
     List<LabeledExample> batch = iterators.get(task.name()).next();
     SparsityControl sp = spec.sparsity();
-    float tau = sp.temperatureAt(step, spec.steps());
-    float lambda = sp.family() == GateFamily.FIXED || sp.family() == GateFamily.BUDGET ? 0f : sp.lambdaAt(step);
-    float[] noise = new float[layout.size()];
-    float gateTemp = tau;
-    if (sp.family() == GateFamily.HARD_CONCRETE) {
-      for (int i = 0; i < noise.length; i++) {
-        noise[i] = (float) GateMath.logisticNoise(r.nextDouble());
+    float lambda;
+    Controls c;
+    if (discrete) {
+      lambda = 0f;
+      c = controls(task.name(), true, spec.trainNoise(), r);
+    } else {
+      float tau = sp.temperatureAt(step, spec.steps());
+      lambda = sp.family() == GateFamily.FIXED || sp.family() == GateFamily.BUDGET ? 0f : sp.lambdaAt(step);
+      float[] noise = new float[layout.size()];
+      float gateTemp = tau;
+      if (sp.family() == GateFamily.HARD_CONCRETE) {
+        for (int i = 0; i < noise.length; i++) {
+          noise[i] = (float) GateMath.logisticNoise(r.nextDouble());
+        }
+        gateTemp = (float) SparsityControl.HC_BETA;
       }
-      gateTemp = (float) SparsityControl.HC_BETA;
+      c = new Controls(noise, gateTemp, shift(task.name(), tau), ones(layout.size()), 0f, null, lambda,
+          spec.trainNoise(), r, null);
     }
-    Controls c = new Controls(noise, gateTemp, shift(task.name(), tau), ones(layout.size()), 0f, null, lambda,
-        spec.trainNoise(), r, null);
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner run = session.runner();
@@ -330,8 +348,8 @@ public final class Trainer implements AutoCloseable {
         for (int i = 0; i < slots.size(); i++) {
           gr[i] = read((TFloat32) res.get(3 + i));
         }
-        double lrMul = spec.optimizer().schedule(step, spec.steps());
-        apply(task.name(), slots, gr, lrMul);
+        double lrMul = spec.optimizer().schedule(step, total);
+        apply(task.name(), slots, gr, lrMul, discrete);
         int active = 0;
         double mass = 0;
         for (float v : z) {
@@ -346,7 +364,7 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  private void apply(String task, List<Slot> slots, float[][] grads, double lrMul) {
+  private void apply(String task, List<Slot> slots, float[][] grads, double lrMul, boolean freezeStructure) {
     OptimizerConfig o = spec.optimizer();
     double normMain = 0;
     double normStruct = 0;
@@ -367,6 +385,9 @@ public final class Trainer implements AutoCloseable {
       Slot s = slots.get(i);
       float[] gr = grads[i];
       boolean struct = s.group() == Slot.Group.STRUCTURE;
+      if (struct && freezeStructure) {
+        continue;
+      }
       double scale = struct ? clipStruct : clipMain;
       if (scale != 1.0) {
         for (int k = 0; k < gr.length; k++) {
@@ -544,10 +565,23 @@ public final class Trainer implements AutoCloseable {
    * the regression score in column 0.
    */
   public float[][] outputs(TrainTask task, List<LabeledExample> examples, EvalControls ec) {
+    Controls c = controls(task.name(), ec.discrete(), ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()));
+    if (ec.noiseSigma() > 0 && g.noiseSite() == NoiseSite.NONE) {
+      throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
+    }
+    return batchedOutputs(task, examples, c);
+  }
+
+  /**
+   * Gate controls of evaluation (and of discrete re-training): deterministic gates at the end
+   * temperature; {@code discrete} also closes modules below the threshold, fixes each bottleneck's
+   * argmax activation and removes channels below the threshold.
+   */
+  private Controls controls(String task, boolean discrete, float reprNoise, SplittableRandom random) {
     float[] mask = ones(layout.size());
     float[] hard = null;
-    if (ec.discrete()) {
-      List<ModuleGate> structure = structure(task.name());
+    if (discrete) {
+      List<ModuleGate> structure = structure(task);
       int acts = spec.space().activations().size();
       hard = new float[layout.bottleneckCount() * acts];
       for (Module m : layout.modules()) {
@@ -562,8 +596,8 @@ public final class Trainer implements AutoCloseable {
     float tau = evalTemperature();
     float gateTemp = spec.sparsity().family() == GateFamily.HARD_CONCRETE ? 1f : tau;
     float[] chanMask = null;
-    if (ec.discrete()) {
-      float[][] cg = channelGates(task.name());
+    if (discrete) {
+      float[][] cg = channelGates(task);
       chanMask = new float[layout.bottleneckCount() * spec.space().bottleneck()];
       for (int b = 0; b < cg.length; b++) {
         for (int k = 0; k < cg[b].length; k++) {
@@ -571,11 +605,48 @@ public final class Trainer implements AutoCloseable {
         }
       }
     }
-    Controls c = new Controls(new float[layout.size()], gateTemp, shift(task.name(), tau), mask,
-        ec.discrete() ? 1f : 0f, hard, 0f, ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()), chanMask);
-    if (ec.noiseSigma() > 0 && g.noiseSite() == NoiseSite.NONE) {
-      throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
+    return new Controls(new float[layout.size()], gateTemp, shift(task, tau), mask, discrete ? 1f : 0f, hard, 0f,
+        reprNoise, random, chanMask);
+  }
+
+  /**
+   * Short re-training of the discretized structure, after {@link #run()}: closed modules stay
+   * closed, each bottleneck keeps its argmax activation, removed channels stay removed, gates are
+   * deterministic and every structure logit is frozen (λ = 0), so only adapter, BitFit and head
+   * weights move, for {@code steps} steps with their own warm-up and decay. Returns
+   * {@code searched} with every task evaluated on the discretized structure (the form the export
+   * serves) and the extra steps, tokens and time added.
+   */
+  public TrainResult retrainDiscrete(TrainResult searched, int steps) {
+    long tokens = 0;
+    double secs = 0;
+    double emaLoss = Double.NaN;
+    for (int s = 0; s < steps; s++) {
+      long t0 = System.nanoTime();
+      StepOut out = trainStep(s, steps, true);
+      secs += (System.nanoTime() - t0) / 1e9;
+      tokens += out.paddedTokens;
+      emaLoss = Double.isNaN(emaLoss) ? out.loss : 0.9 * emaLoss + 0.1 * out.loss;
+      if ((s + 1) % spec.logEvery() == 0 || s == steps - 1) {
+        listener.onStep(new TrainListener.StepInfo(s + 1, steps, out.task, emaLoss, 0, 0, out.lr, out.gateMass,
+            out.active, layout.size(), tokens / Math.max(1e-9, secs), (steps - s - 1) * secs / (s + 1)));
+      }
     }
+    List<TaskResult> results = new ArrayList<>();
+    long evalTokens0 = evalTokens;
+    long e0 = System.nanoTime();
+    for (TrainTask t : tasks) {
+      results.add(evaluate(t, t.dev(), EvalControls.discretized()));
+    }
+    double evalTps = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
+    double searchTokens = searched.trainTokensPerSec() * searched.trainSeconds();
+    double allSecs = searched.trainSeconds() + secs;
+    return new TrainResult(spec, backbone.name(), results, searched.trainableParams(), searched.backboneParams(),
+        searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs), allSecs,
+        evalTps, searched.history());
+  }
+
+  private float[][] batchedOutputs(TrainTask task, List<LabeledExample> examples, Controls c) {
     Integer[] order = new Integer[examples.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;

@@ -107,6 +107,34 @@ class TrainerTest {
   }
 
   @Test
+  void discreteRetrainingKeepsTheStructureAndTrainsOnlyWeights() {
+    TrainTask task = TinyTasks.markerTask("m");
+    try (Trainer t = Trainer.create(backbone, TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.3f, 120, 6), List.of(task))) {
+      TrainResult searched = t.run();
+      List<ModuleGate> before = t.structure("m");
+      float[] gateLogits = t.value("gates", "m").clone();
+      float[] actLogits = t.value("acts", "m").clone();
+      ModuleGate open = before.stream().filter(ModuleGate::active).findFirst().orElseThrow();
+      int idx = before.indexOf(open);
+      String weight = "m" + idx + (open.activation() != null ? "_uw" : "_bq");
+      float[] w0 = t.value(weight, "m").clone();
+      float[] head0 = t.value("head_w", "m").clone();
+
+      TrainResult r = t.retrainDiscrete(searched, 30);
+
+      assertEquals(before, t.structure("m"), "the discrete structure is fixed while re-training");
+      assertArrayEquals(gateLogits, t.value("gates", "m"));
+      assertArrayEquals(actLogits, t.value("acts", "m"));
+      assertNotEquals(java.util.Arrays.toString(w0), java.util.Arrays.toString(t.value(weight, "m")), "open adapter trained");
+      assertNotEquals(java.util.Arrays.toString(head0), java.util.Arrays.toString(t.value("head_w", "m")), "head trained");
+      assertEquals(searched.stepsRun() + 30, r.stepsRun());
+      TaskResult discrete = t.evaluate(task, task.dev(), Trainer.EvalControls.discretized());
+      assertEquals(discrete.metrics(), r.tasks().get(0).metrics(), "the result is the discretized evaluation");
+      assertTrue(discrete.metrics().get("accuracy") >= 0.85, discrete.metrics().toString());
+    }
+  }
+
+  @Test
   void graphGateValuesMatchReferenceMath() {
     TrainSpec spec = TinyTasks.spec(GateFamily.SIGMOID, 0.1f, 5, 2);
     try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
