@@ -1,0 +1,83 @@
+package io.slaft.pipelines.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.transforms.data.DataRoot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GlueBench on the real MiniLM backbone and real GLUE slices, a few steps per cell. */
+class GlueBenchTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void cellsAreCachedAndAnInterruptedBenchReportsOnlyFinishedTasks(@TempDir Path dir) throws IOException {
+    ExperimentConfig base = ExperimentConfig.load(Files.writeString(dir.resolve("bench.yaml"), String.join("\n",
+        "name: bench-test",
+        "backbone: {name: minilm-l6, max_length: 32}",
+        "data:",
+        "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
+        "  train_limit: 32",
+        "  dev_limit: 24",
+        "adapters: {sites: [lora], bottleneck: 8}",
+        "train: {steps: 3, batch_size: 8, eval_every: 0, checkpoint_every: 0}",
+        "tracking: {uri: none}",
+        "")));
+    Path out = dir.resolve("out");
+    List<String> methods = List.of("head-only", "lora");
+    Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L, 2L), "cola", List.of(1L));
+
+    List<String> log1 = new ArrayList<>();
+    String md = GlueBench.run(base, methods, List.of("sst2", "mrpc"), seeds, out, 0, log1::add);
+    try (Stream<Path> cells = Files.list(out.resolve("cells"))) {
+      assertEquals(6, cells.filter(p -> p.toString().endsWith(".json")).count(), "2 methods x (1 + 2 seeds)");
+    }
+    assertTrue(md.contains("| method") && md.contains("inference / frozen") && md.contains("sst2") && md.contains("mrpc"), md);
+    JsonNode doc = JSON.readTree(out.resolve("glue-bench.json").toFile());
+    assertEquals(List.of("sst2", "mrpc"), names(doc.path("complete_tasks")));
+    assertEquals(2, doc.path("rows").size());
+    JsonNode headOnly = doc.path("rows").get(0);
+    JsonNode lora = doc.path("rows").get(1);
+    assertTrue(lora.path("trainable_pct").asDouble() > headOnly.path("trainable_pct").asDouble(), doc.toString());
+    assertEquals("compact", lora.path("inference_model").asText());
+    assertTrue(lora.path("inference_vs_frozen").asDouble() > 0.3, "merged LoRA runs near frozen speed: " + lora);
+    double mrpc = lora.path("mrpc").asDouble();
+    double mrpcMean = (cellMetric(out, "lora-mrpc-1") + cellMetric(out, "lora-mrpc-2")) / 2;
+    assertEquals(mrpcMean, mrpc, 1e-12, "the table cell is the mean over seeds");
+    assertFalse(JSON.readTree(out.resolve("cells/lora-mrpc-2.json").toFile()).path("record").has("inference_tokens_per_s"),
+        "inference is measured on the first seed only");
+
+    List<String> log2 = new ArrayList<>();
+    String again = GlueBench.run(base, methods, List.of("sst2", "mrpc", "cola"), seeds, out, 1e-9, log2::add);
+    assertEquals(6, log2.stream().filter(l -> l.endsWith("cached, skipped")).count(), String.join("\n", log2));
+    assertEquals(2, log2.stream().filter(l -> l.contains(": pending")).count(), "cola cells over the budget");
+    assertTrue(again.contains("pending tasks") && again.contains("cola"), again);
+    JsonNode doc2 = JSON.readTree(out.resolve("glue-bench.json").toFile());
+    assertEquals(List.of("sst2", "mrpc"), names(doc2.path("complete_tasks")));
+    assertEquals(List.of("cola"), names(doc2.path("pending_tasks")));
+    assertEquals(mrpc, doc2.path("rows").get(1).path("mrpc").asDouble(), 0, "cached cells give the same table");
+  }
+
+  private static double cellMetric(Path out, String cell) throws IOException {
+    JsonNode rec = JSON.readTree(out.resolve("cells").resolve(cell + ".json").toFile()).path("record");
+    return rec.path("metrics").path(rec.path("primary_metric").asText()).asDouble();
+  }
+
+  private static List<String> names(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
