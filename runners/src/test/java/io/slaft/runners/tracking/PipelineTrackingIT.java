@@ -182,7 +182,7 @@ class PipelineTrackingIT {
     try {
       String exp = rest.experimentId(experiment);
       for (JsonNode r : rest.runs(exp)) {
-        if (tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && rest.history(r.path("info").path("run_id").asText(), "loss").size() >= n) {
+        if (Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && rest.history(r.path("info").path("run_id").asText(), "loss").size() >= n) {
           return true;
         }
       }
@@ -205,22 +205,22 @@ class PipelineTrackingIT {
     Map<String, JsonNode> byKey = new HashMap<>();
     JsonNode parent = null;
     for (JsonNode r : runs) {
-      String key = tag(r, RunRef.RUN_KEY_TAG);
+      String key = Rest.tag(r, RunRef.RUN_KEY_TAG);
       assertNotNull(key, "every run carries its run key");
       assertFalse(byKey.containsKey(key), "duplicate run for key " + key);
       byKey.put(key, r);
-      if (tag(r, RunSpec.PARENT_RUN_ID_TAG) == null) {
+      if (Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null) {
         assertEquals(null, parent, "exactly one top-level run");
         parent = r;
       }
     }
     assertNotNull(parent);
     String parentId = parent.path("info").path("run_id").asText();
-    String parentKey = tag(parent, RunRef.RUN_KEY_TAG);
+    String parentKey = Rest.tag(parent, RunRef.RUN_KEY_TAG);
     JsonNode p = rest.run(parentId);
     assertEquals("FINISHED", p.path("info").path("status").asText());
-    assertEquals(config.hash(), tag(p, "slaft.config_hash"));
-    assertEquals(config.resolved(), params(p), "the parent carries the resolved config");
+    assertEquals(config.hash(), Rest.tag(p, "slaft.config_hash"));
+    assertEquals(config.resolved(), Rest.params(p), "the parent carries the resolved config");
     List<String> parentArtifacts = rest.artifacts(parentId, "");
     for (String a : List.of("summary.json", "results.md", "report.md")) {
       assertTrue(parentArtifacts.contains(a), a + " in " + parentArtifacts);
@@ -236,12 +236,12 @@ class PipelineTrackingIT {
         String id = found.path("info").path("run_id").asText();
         JsonNode child = rest.run(id);
         String where = point.label() + " " + task;
-        assertEquals(parentId, tag(child, RunSpec.PARENT_RUN_ID_TAG), where);
+        assertEquals(parentId, Rest.tag(child, RunSpec.PARENT_RUN_ID_TAG), where);
         assertEquals("FINISHED", child.path("info").path("status").asText(), where);
-        assertEquals(resolved, params(child), "every param of the resolved config, " + where);
-        assertEquals(config.with(point.overrides()).hash(), tag(child, "slaft.config_hash"), where);
-        assertNotNull(tag(child, "slaft.git_commit"), where);
-        String digest = tag(child, "slaft.data_digest." + task);
+        assertEquals(resolved, Rest.params(child), "every param of the resolved config, " + where);
+        assertEquals(config.with(point.overrides()).hash(), Rest.tag(child, "slaft.config_hash"), where);
+        assertNotNull(Rest.tag(child, "slaft.git_commit"), where);
+        String digest = Rest.tag(child, "slaft.data_digest." + task);
         assertNotNull(digest, "data digest tag, " + where);
 
         List<JsonNode> loss = rest.history(id, "loss");
@@ -284,23 +284,6 @@ class PipelineTrackingIT {
   private static Path write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.writeString(file, text);
-  }
-
-  private static Map<String, String> params(JsonNode run) {
-    Map<String, String> m = new TreeMap<>();
-    for (JsonNode p : run.path("data").path("params")) {
-      m.put(p.path("key").asText(), p.path("value").asText());
-    }
-    return m;
-  }
-
-  private static String tag(JsonNode run, String key) {
-    for (JsonNode t : run.path("data").path("tags")) {
-      if (t.path("key").asText().equals(key)) {
-        return t.path("value").asText();
-      }
-    }
-    return null;
   }
 
   /** The tiny experiment of issue 6: SST-2, 64/32 rows, 8 steps of 8, length 32, LoRA only, eval every 4, λ ∈ {0.5, 1.0}. */

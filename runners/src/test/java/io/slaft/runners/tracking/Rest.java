@@ -127,4 +127,23 @@ final class Rest {
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
+
+  /** The params of a run as a sorted map. */
+  static java.util.Map<String, String> params(JsonNode run) {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    for (JsonNode p : run.path("data").path("params")) {
+      m.put(p.path("key").asText(), p.path("value").asText());
+    }
+    return m;
+  }
+
+  /** A tag of a run, or null. */
+  static String tag(JsonNode run, String key) {
+    for (JsonNode t : run.path("data").path("tags")) {
+      if (t.path("key").asText().equals(key)) {
+        return t.path("value").asText();
+      }
+    }
+    return null;
+  }
 }

@@ -73,22 +73,22 @@ class RobustnessTrackingIT {
     String exp = rest.experimentId(experiment);
     List<JsonNode> runs = rest.runs(exp);
     assertEquals(2, runs.size(), "one parent + one child for the one task");
-    JsonNode parent = runs.stream().filter(r -> tag(r, RunSpec.PARENT_RUN_ID_TAG) == null).findFirst().orElseThrow();
-    JsonNode child = runs.stream().filter(r -> tag(r, RunSpec.PARENT_RUN_ID_TAG) != null).findFirst().orElseThrow();
+    JsonNode parent = runs.stream().filter(r -> Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null).findFirst().orElseThrow();
+    JsonNode child = runs.stream().filter(r -> Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null).findFirst().orElseThrow();
     String parentId = parent.path("info").path("run_id").asText();
     String childId = child.path("info").path("run_id").asText();
     parent = rest.run(parentId);
     child = rest.run(childId);
-    assertEquals(parentId, tag(child, RunSpec.PARENT_RUN_ID_TAG));
+    assertEquals(parentId, Rest.tag(child, RunSpec.PARENT_RUN_ID_TAG));
     for (JsonNode r : List.of(parent, child)) {
       assertEquals("FINISHED", r.path("info").path("status").asText());
-      assertEquals("robustness", tag(r, "slaft.stage"));
-      assertEquals(config.resolved(), params(r), "resolved config as params");
-      assertEquals(config.hash(), tag(r, "slaft.config_hash"));
-      assertNotNull(tag(r, "slaft.git_commit"));
+      assertEquals("robustness", Rest.tag(r, "slaft.stage"));
+      assertEquals(config.resolved(), Rest.params(r), "resolved config as params");
+      assertEquals(config.hash(), Rest.tag(r, "slaft.config_hash"));
+      assertNotNull(Rest.tag(r, "slaft.git_commit"));
     }
     String task = local.path("rows").get(0).path("task").asText();
-    assertEquals(task, tag(child, "slaft.task"));
+    assertEquals(task, Rest.tag(child, "slaft.task"));
 
     Map<String, Double> metrics = new TreeMap<>();
     for (JsonNode m : child.path("data").path("metrics")) {
@@ -117,23 +117,6 @@ class RobustnessTrackingIT {
     byte[] plot = rest.download(exp, childId, png);
     assertArrayEquals(Files.readAllBytes(out.resolve("robustness-" + task + ".png")), plot, png);
     assertFalse(plot.length < 8 || plot[1] != 'P', "a PNG");
-  }
-
-  private static Map<String, String> params(JsonNode run) {
-    Map<String, String> m = new TreeMap<>();
-    for (JsonNode p : run.path("data").path("params")) {
-      m.put(p.path("key").asText(), p.path("value").asText());
-    }
-    return m;
-  }
-
-  private static String tag(JsonNode run, String key) {
-    for (JsonNode t : run.path("data").path("tags")) {
-      if (t.path("key").asText().equals(key)) {
-        return t.path("value").asText();
-      }
-    }
-    return null;
   }
 
   /** SST-2, 64 training rows, 8 steps, the first 48 dev rows under four families at 0/10/20 %. */
