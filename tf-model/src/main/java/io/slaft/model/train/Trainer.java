@@ -191,20 +191,16 @@ public final class Trainer implements AutoCloseable {
       }
       boolean last = step == spec.steps() - 1;
       if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last) {
+        Evaluation ev = evaluateAll(EvalControls.search());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        List<TaskResult> evaluated = new ArrayList<>();
-        long evalTokens0 = evalTokens;
-        long e0 = System.nanoTime();
-        for (TrainTask t : tasks) {
-          TaskResult tr = evaluate(t, t.dev(), EvalControls.search());
-          evaluated.add(tr);
-          metrics.put(t.name(), tr.metrics());
+        for (TaskResult tr : ev.results()) {
+          metrics.put(tr.task(), tr.metrics());
         }
-        st.evalTokensPerSec = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
+        st.evalTokensPerSec = ev.tokensPerSec();
         double score = score(metrics);
         boolean best = st.bestStep < 0 || score > st.bestScore;
         if (best) {
-          st.bestResults = evaluated;
+          st.bestResults = ev.results();
           st.bestScore = score;
           st.bestStep = step + 1;
           st.best = params.snapshot();
@@ -238,13 +234,9 @@ public final class Trainer implements AutoCloseable {
     List<TaskResult> results = st.bestResults;
     if (results == null) {
       // the best evaluation happened before a resume: evaluate the restored best parameters again
-      results = new ArrayList<>();
-      long evalTokens0 = evalTokens;
-      long e0 = System.nanoTime();
-      for (TrainTask t : tasks) {
-        results.add(evaluate(t, t.dev(), EvalControls.search()));
-      }
-      st.evalTokensPerSec = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
+      Evaluation ev = evaluateAll(EvalControls.search());
+      results = ev.results();
+      st.evalTokensPerSec = ev.tokensPerSec();
     }
     double evalTps = st.evalTokensPerSec;
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
@@ -632,18 +624,25 @@ public final class Trainer implements AutoCloseable {
             out.active, layout.size(), tokens / Math.max(1e-9, secs), (steps - s - 1) * secs / (s + 1)));
       }
     }
-    List<TaskResult> results = new ArrayList<>();
-    long evalTokens0 = evalTokens;
-    long e0 = System.nanoTime();
-    for (TrainTask t : tasks) {
-      results.add(evaluate(t, t.dev(), EvalControls.discretized()));
-    }
-    double evalTps = (evalTokens - evalTokens0) / Math.max(1e-9, (System.nanoTime() - e0) / 1e9);
+    Evaluation ev = evaluateAll(EvalControls.discretized());
     double searchTokens = searched.trainTokensPerSec() * searched.trainSeconds();
     double allSecs = searched.trainSeconds() + secs;
-    return new TrainResult(spec, backbone.name(), results, searched.trainableParams(), searched.backboneParams(),
+    return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
         searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs), allSecs,
-        evalTps, searched.history());
+        ev.tokensPerSec(), searched.history());
+  }
+
+  /** Every task's dev evaluation and its throughput in padded tokens per second. */
+  private record Evaluation(List<TaskResult> results, double tokensPerSec) {}
+
+  private Evaluation evaluateAll(EvalControls ec) {
+    List<TaskResult> results = new ArrayList<>();
+    long tokens0 = evalTokens;
+    long t0 = System.nanoTime();
+    for (TrainTask t : tasks) {
+      results.add(evaluate(t, t.dev(), ec));
+    }
+    return new Evaluation(results, (evalTokens - tokens0) / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
   }
 
   private float[][] batchedOutputs(TrainTask task, List<LabeledExample> examples, Controls c) {
