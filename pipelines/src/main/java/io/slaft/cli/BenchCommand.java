@@ -193,6 +193,11 @@ public final class BenchCommand {
     @Option(names = "--out", defaultValue = "runs/bench-glue", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     java.nio.file.Path out;
 
+    @Option(names = "--variant", paramLabel = "NAME:KEY=VALUE[,KEY=VALUE]...", description = {
+        "An extra table row with its own overrides (repeatable), e.g.",
+        "sla-budget:method=sla,sparsity.gate=budget,sparsity.budget=0.003"})
+    java.util.List<String> variantSpecs = new java.util.ArrayList<>();
+
     @Option(names = "--budget-minutes", defaultValue = "0", description = {"Start no new cell after this many minutes;",
         "the table then covers the finished tasks (0 = no limit). Default: ${DEFAULT-VALUE}."})
     double budgetMinutes;
@@ -207,9 +212,33 @@ public final class BenchCommand {
         boolean small = java.util.Set.of("mrpc", "rte", "cola", "stsb").contains(t);
         perTask.put(t, small ? seeds : java.util.List.of(seeds.get(0)));
       }
-      String md = io.slaft.pipelines.bench.GlueBench.run(c, methods, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
+      java.util.Map<String, java.util.Map<String, String>> variants = new java.util.LinkedHashMap<>();
+      java.util.List<String> rows = new java.util.ArrayList<>(methods);
+      for (String spec : variantSpecs) {
+        int colon = spec.indexOf(':');
+        if (colon <= 0) {
+          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+              "--variant " + spec + ": expected NAME:KEY=VALUE[,KEY=VALUE]... (e.g. sla-b:method=sla,sparsity.gate=budget)");
+        }
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
+        for (String kv : spec.substring(colon + 1).split(",")) {
+          String[] p = kv.split("=", 2);
+          if (p.length != 2) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                "--variant " + spec + ": '" + kv + "' is not KEY=VALUE");
+          }
+          o.put(p[0].trim(), p[1].trim());
+        }
+        c.with(o); // validates the keys and values now, not after hours of training
+        variants.put(spec.substring(0, colon), o);
+        if (!rows.contains(spec.substring(0, colon))) {
+          rows.add(spec.substring(0, colon));
+        }
+      }
+      String md = io.slaft.pipelines.bench.GlueBench.run(c, rows, variants, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
           s -> System.err.println("bench glue: " + s));
       printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
+          + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
           + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides), "");
       System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
           + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));

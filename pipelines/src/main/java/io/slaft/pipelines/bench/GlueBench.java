@@ -39,11 +39,14 @@ public final class GlueBench {
    * Runs every cell, task by task (each seed, then each method), so an interrupted or
    * budget-limited bench leaves whole tasks finished; returns the Markdown table.
    *
+   * @param methods table rows: a method id, or the name of a {@code variants} entry
+   * @param variants named rows with their own config overrides (which name the {@code method}), e.g.
+   *     {@code sla-budget → {method: sla, sparsity.gate: budget, sparsity.budget: 0.003}}
    * @param budgetMinutes start no new cell after this many minutes (0 = no limit); the table then
    *     holds the tasks whose cells are all finished and names the others as pending
    */
-  public static String run(ExperimentConfig base, List<String> methods, List<String> tasks, Map<String, List<Long>> seeds,
-      Path out, double budgetMinutes, Consumer<String> log) {
+  public static String run(ExperimentConfig base, List<String> methods, Map<String, Map<String, String>> variants,
+      List<String> tasks, Map<String, List<Long>> seeds, Path out, double budgetMinutes, Consumer<String> log) {
     Map<String, Map<String, List<Map<String, Object>>>> byMethod = new LinkedHashMap<>();
     long start = System.nanoTime();
     int total = methods.size() * tasks.stream().mapToInt(t -> seeds.get(t).size()).sum();
@@ -55,7 +58,10 @@ public final class GlueBench {
         for (long seed : taskSeeds) {
           for (String method : methods) {
             boolean overBudget = budgetMinutes > 0 && (System.nanoTime() - start) / 60e9 >= budgetMinutes;
-            Map<String, Object> rec = cell(base, method, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("method", method);
+            o.putAll(variants.getOrDefault(method, Map.of()));
+            Map<String, Object> rec = cell(base, method, o, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
             done++;
             if (rec != null) {
               byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(task, k -> new ArrayList<>())
@@ -72,7 +78,7 @@ public final class GlueBench {
             == seeds.get(task).size());
         (all ? complete : pending).add(task);
       }
-      return table(base, methods, complete, pending, seeds, byMethod, out);
+      return table(base, methods, variants, complete, pending, seeds, byMethod, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -80,14 +86,13 @@ public final class GlueBench {
 
   /** One cell: the cached record when its config hash matches, else trains it (if {@code mayTrain}); null if skipped. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> cell(ExperimentConfig base, String method, String task, long seed,
-      boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
-    Map<String, String> o = new LinkedHashMap<>();
-    o.put("method", method);
+  private static Map<String, Object> cell(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task,
+      long seed, boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
+    Map<String, String> o = new LinkedHashMap<>(rowOverrides);
     o.put("tasks", task);
     o.put("seed", Long.toString(seed));
     ExperimentConfig c = base.with(o);
-    String cell = method + "-" + task + "-" + seed;
+    String cell = row + "-" + task + "-" + seed;
     Path file = out.resolve("cells").resolve(cell + ".json");
     if (Files.isRegularFile(file)) {
       Map<String, Object> cached = ExperimentRunner.json().readValue(file.toFile(), Map.class);
@@ -130,7 +135,8 @@ public final class GlueBench {
   }
 
   /** The table over the complete tasks; writes {@code glue-bench.md} and {@code glue-bench.json}. */
-  private static String table(ExperimentConfig base, List<String> methods, List<String> tasks, List<String> pending,
+  private static String table(ExperimentConfig base, List<String> methods, Map<String, Map<String, String>> variants,
+      List<String> tasks, List<String> pending,
       Map<String, List<Long>> seeds, Map<String, Map<String, List<Map<String, Object>>>> byMethod, Path out)
       throws IOException {
     List<String> header = new ArrayList<>(List.of("method"));
@@ -145,6 +151,9 @@ public final class GlueBench {
       List<Object> row = new ArrayList<>(List.of(method));
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("method", method);
+      if (variants.containsKey(method)) {
+        json.put("overrides", variants.get(method));
+      }
       double sum = 0;
       List<Map<String, Object>> all = new ArrayList<>();
       for (String task : tasks) {
@@ -181,6 +190,13 @@ public final class GlueBench {
       rows.add(json);
     }
     String md = t.build().toMarkdown();
+    for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
+      md += "\n" + v.getKey() + ": " + v.getValue().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+          .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (!variants.isEmpty()) {
+      md += "\n";
+    }
     if (!pending.isEmpty()) {
       md += "\npending tasks (not all cells finished; run the same command again): " + String.join(", ", pending) + "\n";
     }
@@ -194,6 +210,7 @@ public final class GlueBench {
     doc.put("max_length", base.get("backbone.max_length"));
     doc.put("complete_tasks", tasks);
     doc.put("pending_tasks", pending);
+    doc.put("variants", variants);
     doc.put("rows", rows);
     ExperimentRunner.json().writeValue(out.resolve("glue-bench.json").toFile(), doc);
     Files.writeString(out.resolve("glue-bench.md"), md + "\n");

@@ -8,6 +8,7 @@ import java.util.List;
 /** Every config key slaft understands, with type, default and allowed values. */
 public final class ConfigKeys {
   private static final List<ConfigKey> KEYS = new ArrayList<>();
+  private static final java.util.Set<String> HASHED_WHEN_SET = new java.util.HashSet<>();
 
   static {
     add("name", Type.STRING, "experiment", "Experiment name (MLflow experiment, output labels).");
@@ -64,7 +65,7 @@ public final class ConfigKeys {
     add("optimizer.warmup_ratio", Type.FLOAT, "0.06", "Fraction of steps with linear learning-rate warm-up.");
     add("optimizer.clip_norm", Type.FLOAT, "1.0", "Global gradient-norm clipping.");
     add("train.steps", Type.INT, "400", "Training steps.");
-    add("train.retrain_steps", Type.INT, "0", "After the search, re-train the discretized structure this many steps"
+    addLater("train.retrain_steps", Type.INT, "0", "After the search, re-train the discretized structure this many steps"
         + " (gates frozen, closed modules removed, argmax activations); learned-gate methods only; 0 = off.");
     add("train.batch_size", Type.INT, "32", "Examples per step.");
     add("train.eval_every", Type.INT, "100", "Evaluate on dev every N steps (0 = at the end only).");
@@ -99,6 +100,22 @@ public final class ConfigKeys {
 
   private static void add(String key, Type type, String def, String description, String... allowed) {
     KEYS.add(new ConfigKey(key, type, def, List.of(allowed), description));
+  }
+
+  /**
+   * A key added after configs were first hashed: {@link ExperimentConfig#hash()} leaves it out
+   * while it holds its default, so adding a knob does not change the hash (and invalidate step
+   * caches, checkpoints and bench cells) of every config that does not use it. Register every new
+   * key this way.
+   */
+  private static void addLater(String key, Type type, String def, String description, String... allowed) {
+    add(key, type, def, description, allowed);
+    HASHED_WHEN_SET.add(key);
+  }
+
+  /** Whether {@code key} counts in the config hash only when set away from its default. */
+  public static boolean hashedOnlyWhenSet(String key) {
+    return HASHED_WHEN_SET.contains(key);
   }
 
   public static List<ConfigKey> all() {

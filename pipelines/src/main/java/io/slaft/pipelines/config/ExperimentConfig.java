@@ -219,7 +219,9 @@ public final class ExperimentConfig {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, String> e : resolved().entrySet()) {
-        if (!e.getKey().startsWith("tracking.")) {
+        boolean atDefault = ConfigKeys.hashedOnlyWhenSet(e.getKey())
+            && canonical(e.getKey(), e.getValue()).equals(canonical(e.getKey(), ConfigKeys.find(e.getKey()).defaultValue()));
+        if (!e.getKey().startsWith("tracking.") && !atDefault) {
           md.update((e.getKey() + "=" + canonical(e.getKey(), e.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }

@@ -36,11 +36,12 @@ class GlueBenchTest {
         "tracking: {uri: none}",
         "")));
     Path out = dir.resolve("out");
-    List<String> methods = List.of("head-only", "lora");
+    List<String> methods = List.of("head-only", "lora-r4");
+    Map<String, Map<String, String>> variants = Map.of("lora-r4", Map.of("method", "lora", "adapters.lora_rank", "4"));
     Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L, 2L), "cola", List.of(1L));
 
     List<String> log1 = new ArrayList<>();
-    String md = GlueBench.run(base, methods, List.of("sst2", "mrpc"), seeds, out, 0, log1::add);
+    String md = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc"), seeds, out, 0, log1::add);
     try (Stream<Path> cells = Files.list(out.resolve("cells"))) {
       assertEquals(6, cells.filter(p -> p.toString().endsWith(".json")).count(), "2 methods x (1 + 2 seeds)");
     }
@@ -54,13 +55,16 @@ class GlueBenchTest {
     assertEquals("compact", lora.path("inference_model").asText());
     assertTrue(lora.path("inference_vs_frozen").asDouble() > 0.3, "merged LoRA runs near frozen speed: " + lora);
     double mrpc = lora.path("mrpc").asDouble();
-    double mrpcMean = (cellMetric(out, "lora-mrpc-1") + cellMetric(out, "lora-mrpc-2")) / 2;
+    double mrpcMean = (cellMetric(out, "lora-r4-mrpc-1") + cellMetric(out, "lora-r4-mrpc-2")) / 2;
     assertEquals(mrpcMean, mrpc, 1e-12, "the table cell is the mean over seeds");
-    assertFalse(JSON.readTree(out.resolve("cells/lora-mrpc-2.json").toFile()).path("record").has("inference_tokens_per_s"),
-        "inference is measured on the first seed only");
+    JsonNode variantCell = JSON.readTree(out.resolve("cells/lora-r4-mrpc-2.json").toFile()).path("record");
+    assertFalse(variantCell.has("inference_tokens_per_s"), "inference is measured on the first seed only");
+    assertEquals("lora", variantCell.path("method").asText(), "a variant row runs its method with its overrides");
+    assertEquals("4", variantCell.path("overrides").path("adapters.lora_rank").asText());
+    assertTrue(md.contains("lora-r4: method=lora, adapters.lora_rank=4") || md.contains("lora-r4: adapters.lora_rank=4, method=lora"), md);
 
     List<String> log2 = new ArrayList<>();
-    String again = GlueBench.run(base, methods, List.of("sst2", "mrpc", "cola"), seeds, out, 1e-9, log2::add);
+    String again = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc", "cola"), seeds, out, 1e-9, log2::add);
     assertEquals(6, log2.stream().filter(l -> l.endsWith("cached, skipped")).count(), String.join("\n", log2));
     assertEquals(2, log2.stream().filter(l -> l.contains(": pending")).count(), "cola cells over the budget");
     assertTrue(again.contains("pending tasks") && again.contains("cola"), again);

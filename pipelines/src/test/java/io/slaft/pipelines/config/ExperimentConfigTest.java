@@ -75,6 +75,13 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void laterKeysCountInTheHashOnlyWhenSet(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "tasks: [sst2]\n"));
+    assertEquals(c.hash(), c.with(Map.of("train.retrain_steps", "0")).hash(), "at its default: not hashed");
+    assertNotEquals(c.hash(), c.with(Map.of("train.retrain_steps", "50")).hash(), "set: hashed");
+  }
+
+  @Test
   void sweepAxisOnUnknownKeyIsRejected(@TempDir Path dir) throws Exception {
     Path f = write(dir, "sweep:\n  grid:\n    sparsity.lamda: [1, 2]\n");
     assertTrue(assertThrows(ConfigException.class, () -> ExperimentConfig.load(f)).getMessage().contains("sparsity.lambda"));
