@@ -24,6 +24,8 @@ public final class RunRecord {
     r.put("point_id", pointId);
     r.put("overrides", overrides);
     r.put("metrics", task.metrics());
+    result.searchTasks().stream().filter(s -> s.task().equals(task.task())).findFirst()
+        .ifPresent(s -> r.put("search_metrics", s.metrics()));
     r.put("primary_metric", task.metrics().keySet().iterator().next());
     r.put("trainable_params", result.trainableParams());
     r.put("active_params", task.activeParams());

@@ -3,7 +3,11 @@ package io.slaft.model.train;
 import java.util.List;
 
 /**
- * Outcome of {@link Trainer#run()}: the best evaluation's metrics and structures per task.
+ * Outcome of {@link Trainer#run()}: per task, the best parameters' metrics and structure. With
+ * learned gates, {@code tasks} are evaluated on the discretized structure (modules below the
+ * threshold removed, argmax activations: the model the export serves, whose parameters
+ * {@link TaskResult#activeParams()} counts) and {@code searchTasks} with the soft gates of search;
+ * with fixed gates both are the same evaluation.
  *
  * @param spec the run's spec
  * @param backbone backbone name
@@ -17,10 +21,11 @@ import java.util.List;
  * @param evalTokensPerSec padded tokens per second of the last dev evaluation through the
  *     training graph (gated, unmerged: an upper bound on the cost of the compact export)
  * @param history every evaluation
+ * @param searchTasks per-task results with the soft gates used during search
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
     long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainSeconds,
-    double evalTokensPerSec, List<TrainListener.EvalInfo> history) {
+    double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks) {
 
   /** Compression of a task: active parameters ÷ backbone parameters. */
   public double compression(TaskResult t) {

@@ -231,17 +231,24 @@ public final class Trainer implements AutoCloseable {
     if (st.best != null) {
       params.restore(st.best);
     }
-    List<TaskResult> results = st.bestResults;
-    if (results == null) {
+    List<TaskResult> search = st.bestResults;
+    if (search == null) {
       // the best evaluation happened before a resume: evaluate the restored best parameters again
       Evaluation ev = evaluateAll(EvalControls.search());
-      results = ev.results();
+      search = ev.results();
       st.evalTokensPerSec = ev.tokensPerSec();
     }
+    List<TaskResult> results = search;
     double evalTps = st.evalTokensPerSec;
+    if (learnsStructure()) {
+      // the reported model is the discretized one (what active parameters count and the export serves)
+      Evaluation ev = evaluateAll(EvalControls.discretized());
+      results = ev.results();
+      evalTps = ev.tokensPerSec();
+    }
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
-        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history));
+        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history), search);
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
@@ -629,7 +636,12 @@ public final class Trainer implements AutoCloseable {
     double allSecs = searched.trainSeconds() + secs;
     return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
         searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs), allSecs,
-        ev.tokensPerSec(), searched.history());
+        ev.tokensPerSec(), searched.history(), searched.searchTasks());
+  }
+
+  /** Whether gates are learned (so that discretizing can change the model). */
+  private boolean learnsStructure() {
+    return spec.sparsity().family() != GateFamily.FIXED && layout.size() > 0;
   }
 
   /** Every task's dev evaluation and its throughput in padded tokens per second. */
@@ -677,7 +689,11 @@ public final class Trainer implements AutoCloseable {
     return rows;
   }
 
-  /** The current structure of {@code task}: gate values at evaluation, activations, widths. */
+  /**
+   * The current structure of {@code task}: gate values at evaluation, activations, widths. A
+   * module is active when its gate reaches the threshold; for the budget family, when it is among
+   * the largest gates that fit in the budget.
+   */
   public List<ModuleGate> structure(String task) {
     SparsityControl sp = spec.sparsity();
     float tau = sp.temperatureAt(spec.steps() - 1, spec.steps());
@@ -689,15 +705,20 @@ public final class Trainer implements AutoCloseable {
     Slot cs = slot("chans");
     float[] chans = cs == null ? null : params.value(cs, task);
     List<Activation> acts = spec.space().activations();
-    List<ModuleGate> out = new ArrayList<>();
+    double[] gate = new double[layout.size()];
     for (Module m : layout.modules()) {
-      double z = switch (sp.family()) {
+      gate[m.index()] = switch (sp.family()) {
         case FIXED -> 1.0;
         case SIGMOID -> GateMath.sigmoidGate(alpha[m.index()], tau);
         case HARD_CONCRETE -> GateMath.hardConcrete(alpha[m.index()], 0, 1);
         case BUDGET -> GateMath.budgetGate(alpha[m.index()], shift, tau);
       };
-      boolean active = z >= sp.threshold();
+    }
+    boolean[] inBudget = sp.family() == GateFamily.BUDGET ? withinBudget(gate) : null;
+    List<ModuleGate> out = new ArrayList<>();
+    for (Module m : layout.modules()) {
+      double z = gate[m.index()];
+      boolean active = inBudget != null ? inBudget[m.index()] : z >= sp.threshold();
       String act = null;
       Map<String, Double> weights = new LinkedHashMap<>();
       int width = m.site().isBottleneck() ? spec.space().bottleneck() : spec.space().loraRank();
@@ -733,6 +754,30 @@ public final class Trainer implements AutoCloseable {
       out.add(new ModuleGate(m.id(), m.layer(), m.site().id(), z, active && width > 0, act, weights, width));
     }
     return out;
+  }
+
+  /**
+   * Discretization of the budget family: its shift spreads the budget over every module as small
+   * gate values, so a threshold would drop them all. Instead the modules with the largest gates
+   * are kept, largest first, while their parameters fit in {@code budget × backbone parameters}.
+   */
+  private boolean[] withinBudget(double[] gate) {
+    long[] sizes = layout.sizes();
+    Integer[] order = new Integer[gate.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(gate[b], gate[a]));
+    double budget = spec.sparsity().budget() * backbone.config().parameterCount();
+    boolean[] kept = new boolean[gate.length];
+    double used = 0;
+    for (int i : order) {
+      if (gate[i] > 0 && used + sizes[i] <= budget) {
+        kept[i] = true;
+        used += sizes[i];
+      }
+    }
+    return kept;
   }
 
   /**

@@ -135,6 +135,34 @@ class TrainerTest {
   }
 
   @Test
+  void budgetStructureKeepsTheLargestGatesThatFitAndTheResultIsTheDiscretizedModel() {
+    TrainTask task = TinyTasks.markerTask("m");
+    TrainSpec spec = TinyTasks.spec(GateFamily.BUDGET, 0f, 60, 3);
+    try (Trainer t = Trainer.create(backbone, spec, List.of(task))) {
+      TrainResult r = t.run();
+      List<ModuleGate> s = t.structure("m");
+      long[] sizes = t.layout().sizes();
+      double budget = spec.sparsity().budget() * backbone.config().parameterCount();
+      long used = 0;
+      double smallestKept = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < s.size(); i++) {
+        if (s.get(i).active()) {
+          used += sizes[i];
+          smallestKept = Math.min(smallestKept, s.get(i).gate());
+        }
+      }
+      assertTrue(used > 0 && used <= budget, "kept " + used + " of budget " + budget);
+      for (int i = 0; i < s.size(); i++) {
+        if (!s.get(i).active() && s.get(i).gate() > smallestKept) {
+          assertTrue(used + sizes[i] > budget, s.get(i).module() + " has a larger gate and would have fit");
+        }
+      }
+      assertEquals(t.evaluate(task, task.dev(), Trainer.EvalControls.discretized()).metrics(), r.tasks().get(0).metrics());
+      assertEquals(t.evaluate(task, task.dev(), Trainer.EvalControls.search()).metrics(), r.searchTasks().get(0).metrics());
+    }
+  }
+
+  @Test
   void graphGateValuesMatchReferenceMath() {
     TrainSpec spec = TinyTasks.spec(GateFamily.SIGMOID, 0.1f, 5, 2);
     try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
