@@ -6,7 +6,6 @@ import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ResultsTable;
 import io.slaft.pipelines.robustness.RobustnessRun;
 import io.slaft.pipelines.tracking.TrackingSettings;
-import io.slaft.tracking.server.LocalMlflowServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class RobustnessCommand implements Callable<Integer> {
     Path abs = out.toAbsolutePath();
     System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
         TfRuntime.intraOpThreads(), abs);
-    TrackingSettings tracking = tracking(c, abs);
+    TrackingSettings tracking = TrackingSettings.resolve(c, abs);
     RobustnessRun.Outcome o = model != null
         ? RobustnessRun.runExport(c, model, abs, tracking, System.err::println)
         : RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get("name")), tracking, System.err::println);
@@ -65,23 +64,5 @@ public final class RobustnessCommand implements Callable<Integer> {
           + tracking.experiment() + "'" : "spooled in " + tracking.spoolDir()));
     }
     return ExitCode.OK;
-  }
-
-  static TrackingSettings tracking(ExperimentConfig c, Path out) {
-    String uri = c.get("tracking.uri");
-    if (uri.equals("none")) {
-      return null;
-    }
-    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
-    String spool = out.resolve("tracking-spool").toString();
-    if (uri.equals("auto")) {
-      LocalMlflowServer local = LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
-      if (local.running() && local.uri().isPresent()) {
-        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
-      }
-      String env = System.getenv("MLFLOW_TRACKING_URI");
-      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
-    }
-    return new TrackingSettings(uri, experiment, spool);
   }
 }

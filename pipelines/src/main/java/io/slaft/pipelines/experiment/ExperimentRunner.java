@@ -63,7 +63,7 @@ public final class ExperimentRunner {
       }
       result = t.run();
       int retrain = config.integer("train.retrain_steps");
-      if (retrain > 0 && spec.sparsity().family() != io.slaft.model.adapters.GateFamily.FIXED) {
+      if (retrain > 0 && t.learnsStructure()) {
         result = t.retrainDiscrete(result, retrain);
       }
       if (spec.space().exportable()) {

@@ -18,6 +18,30 @@ import java.util.Map;
 public record TrackingSettings(String uri, String experiment, String spoolDir) implements Serializable {
   private static final Map<TrackingSettings, Tracker> OPEN = new HashMap<>();
 
+  /**
+   * Where a run of {@code c} tracks: {@code tracking.uri} none → null (nowhere); a URL → that
+   * server; auto → the local server (under {@code slaft.home}) if running, else
+   * MLFLOW_TRACKING_URI, else only the spool {@code out/tracking-spool}.
+   */
+  public static TrackingSettings resolve(io.slaft.pipelines.config.ExperimentConfig c, Path out) {
+    String uri = c.get("tracking.uri");
+    if (uri.equals("none")) {
+      return null;
+    }
+    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
+    String spool = out.resolve("tracking-spool").toString();
+    if (uri.equals("auto")) {
+      io.slaft.tracking.server.LocalMlflowServer local =
+          io.slaft.tracking.server.LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
+      if (local.running() && local.uri().isPresent()) {
+        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
+      }
+      String env = System.getenv("MLFLOW_TRACKING_URI");
+      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
+    }
+    return new TrackingSettings(uri, experiment, spool);
+  }
+
   /** The JVM-wide tracker for these settings (one per settings, shared by all threads). */
   public Tracker tracker() {
     synchronized (OPEN) {

@@ -9,7 +9,6 @@ import io.slaft.pipelines.run.PointObserver;
 import io.slaft.pipelines.run.SweepPoints;
 import io.slaft.pipelines.tracking.TrackingObserver;
 import io.slaft.pipelines.tracking.TrackingSettings;
-import io.slaft.tracking.server.LocalMlflowServer;
 import io.slaft.runners.Runners;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     }
     global.apply();
     Path abs = out.toAbsolutePath();
-    TrackingSettings settings = tracking(c, abs);
+    TrackingSettings settings = TrackingSettings.resolve(c, abs);
     if (settings == null) {
       return run(c, abs, runner, flinkMaster, noCache, PointObserver.NONE);
     }
@@ -80,29 +79,6 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     ParentRun.close(settings, parentKey, abs, code == ExitCode.OK);
     System.out.println(ParentRun.finish(settings));
     return code;
-  }
-
-  /**
-   * Where tracking goes: {@code tracking.uri} none → nowhere; a URL → that server; auto → the
-   * local server if running, else MLFLOW_TRACKING_URI, else the spool in the output directory.
-   */
-  static TrackingSettings tracking(ExperimentConfig c, Path out) {
-    String uri = c.get("tracking.uri");
-    if (uri.equals("none")) {
-      return null;
-    }
-    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
-    String spool = out.resolve("tracking-spool").toString();
-    if (uri.equals("auto")) {
-      Path home = Path.of(System.getProperty("slaft.home", "."));
-      LocalMlflowServer local = LocalMlflowServer.defaultServer(home);
-      if (local.running() && local.uri().isPresent()) {
-        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
-      }
-      String env = System.getenv("MLFLOW_TRACKING_URI");
-      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
-    }
-    return new TrackingSettings(uri, experiment, spool);
   }
 
   /** Runs {@code c} and prints the results table; shared with quickstart. */

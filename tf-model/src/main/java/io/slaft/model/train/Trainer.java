@@ -639,8 +639,8 @@ public final class Trainer implements AutoCloseable {
         ev.tokensPerSec(), searched.history(), searched.searchTasks());
   }
 
-  /** Whether gates are learned (so that discretizing can change the model). */
-  private boolean learnsStructure() {
+  /** Whether gates are learned (so that discretizing, and {@link #retrainDiscrete}, can change the model). */
+  public boolean learnsStructure() {
     return spec.sparsity().family() != GateFamily.FIXED && layout.size() > 0;
   }
 
