@@ -159,7 +159,7 @@ public final class GlueBench {
       for (String task : tasks) {
         List<Map<String, Object>> recs = byMethod.get(method).get(task);
         double m = recs.stream().mapToDouble(GlueBench::primary).average().orElse(Double.NaN);
-        double sd = BenchStats.stdev(recs.stream().mapToDouble(GlueBench::primary).toArray());
+        double sd = io.slaft.report.Stats.std(recs.stream().mapToDouble(GlueBench::primary).toArray());
         row.add(m);
         json.put(task, m);
         json.put(task + "_std", sd);

@@ -5,6 +5,7 @@ import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.experiment.Provenance;
 import io.slaft.pipelines.experiment.ResultsTable;
 import io.slaft.report.MarkdownTable;
+import io.slaft.report.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,13 +48,13 @@ public final class RunSummary {
       a.put("setting", setting);
       a.put("seeds", g.size());
       a.put("metric", primary);
-      a.put("mean", mean(m));
-      a.put("std", std(m));
-      a.put("compression_pct_mean", mean(comp));
-      a.put("compression_pct_std", std(comp));
+      a.put("mean", Stats.mean(m));
+      a.put("std", Stats.std(m));
+      a.put("compression_pct_mean", Stats.mean(comp));
+      a.put("compression_pct_std", Stats.std(comp));
       aggregate.add(a);
-      table.row(first.get("task"), setting.isEmpty() ? "-" : setting.toString(), g.size(), primary, mean(m), std(m),
-          mean(comp), std(comp));
+      table.row(first.get("task"), setting.isEmpty() ? "-" : setting.toString(), g.size(), primary, Stats.mean(m), Stats.std(m),
+          Stats.mean(comp), Stats.std(comp));
     }
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("experiment", c.get("name"));
@@ -76,25 +77,5 @@ public final class RunSummary {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write results into " + out, e);
     }
-  }
-
-  static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v;
-    }
-    return s / a.length;
-  }
-
-  static double std(double[] a) {
-    if (a.length < 2) {
-      return 0;
-    }
-    double m = mean(a);
-    double s = 0;
-    for (double v : a) {
-      s += (v - m) * (v - m);
-    }
-    return Math.sqrt(s / (a.length - 1));
   }
 }

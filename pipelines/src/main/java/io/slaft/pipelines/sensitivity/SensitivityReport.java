@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.report.LinePlot;
 import io.slaft.report.MarkdownTable;
+import io.slaft.report.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -246,7 +247,7 @@ public final class SensitivityReport {
         double[] c = rs.stream().mapToDouble(Run::compressionPct).toArray();
         String v = parts[2];
         double x = numeric ? parse(v) : order.indexOf(v);
-        pts.add(new Point(parts[0], rs.get(0).metric(), key, v, x, parts[1], rs.size(), mean(m), std(m), mean(c), std(c)));
+        pts.add(new Point(parts[0], rs.get(0).metric(), key, v, x, parts[1], rs.size(), Stats.mean(m), Stats.std(m), Stats.mean(c), Stats.std(c)));
       }
       pts.sort(java.util.Comparator.comparing(Point::task).thenComparing(Point::others).thenComparingDouble(Point::x));
       out.addAll(pts);
@@ -267,26 +268,6 @@ public final class SensitivityReport {
     } catch (NumberFormatException e) {
       return null;
     }
-  }
-
-  static double mean(double[] a) {
-    double s = 0;
-    for (double v : a) {
-      s += v;
-    }
-    return a.length == 0 ? Double.NaN : s / a.length;
-  }
-
-  static double std(double[] a) {
-    if (a.length < 2) {
-      return 0;
-    }
-    double m = mean(a);
-    double s = 0;
-    for (double v : a) {
-      s += (v - m) * (v - m);
-    }
-    return Math.sqrt(s / (a.length - 1));
   }
 
   private static String esc(String s) {

@@ -20,19 +20,6 @@ public final class BenchStats {
     return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   }
 
-  /** Sample standard deviation of {@code values}; 0 for fewer than two values. */
-  public static double stdev(double[] values) {
-    if (values.length < 2) {
-      return 0;
-    }
-    double mean = Arrays.stream(values).average().orElse(0);
-    double ss = 0;
-    for (double v : values) {
-      ss += (v - mean) * (v - mean);
-    }
-    return Math.sqrt(ss / (values.length - 1));
-  }
-
   /** Peak resident set size of this process in MiB (VmHWM), or -1 where /proc is absent. */
   public static double peakRssMiB() {
     return procStatusKb("VmHWM:") / 1024.0;
