@@ -15,6 +15,11 @@ import picocli.CommandLine.Option;
 public final class BenchCommand {
 
   /** Medians need enough runs; fewer is a usage error. */
+  /** How the forward (inference) sessions ran: XLA JIT or TensorFlow's kernels op by op. */
+  static String xlaNote() {
+    return io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for inference sessions" : ", XLA off";
+  }
+
   static void requireRuns(int runs) {
     if (runs < 5) {
       throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
@@ -52,8 +57,8 @@ public final class BenchCommand {
       requireRuns(runs);
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, max(lengths)));
       BackboneBenchmark.Result r = BackboneBenchmark.run(b, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
-      printHeader("./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup,
-          ", TF intra-op threads " + r.threads());
+      printHeader("./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup
+          + (io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla"), ", TF intra-op threads " + r.threads() + xlaNote());
       System.out.println("| backbone | batch x length | slaft TF tokens/s | ONNX Runtime tokens/s | TF / ORT |");
       System.out.println("|---|---|---:|---:|---:|");
       boolean ok = true;
@@ -106,7 +111,8 @@ public final class BenchCommand {
       io.slaft.model.bench.TrainBenchmark.Result r = io.slaft.model.bench.TrainBenchmark.run(b, batch, length, warmup, runs,
           steps, m -> System.err.println("  " + m));
       printHeader("./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
-          + " --runs " + runs + " --steps " + steps, ", TF intra-op threads " + r.threads());
+          + " --runs " + runs + " --steps " + steps + (io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla"),
+          ", TF intra-op threads " + r.threads() + xlaNote());
       System.out.println("| backbone | batch x length | modules | trainable params | train tokens/s | forward tokens/s | train / forward | peak RSS MiB |");
       System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
       System.out.printf(Locale.ROOT, "| %s | %d x %d | %d | %,d | %,.0f | %,.0f | %.2f | %.0f |%n", r.backbone(), r.batch(),

@@ -6,7 +6,7 @@ import io.slaft.model.runtime.TfRuntime;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** Options every subcommand accepts: verbosity and TensorFlow threads. */
+/** Options every subcommand accepts: verbosity, TensorFlow threads and XLA. */
 public final class GlobalOptions {
   @Option(names = {"-v", "--verbose"}, description = "Log more (Beam, Flink, TensorFlow details).")
   boolean verbose;
@@ -14,6 +14,11 @@ public final class GlobalOptions {
   @Option(names = "--threads", paramLabel = "N",
       description = "TensorFlow intra-op threads (default: one per core; fixed for the whole run).")
   int threads;
+
+  @Option(names = "--xla", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "JIT-compile inference (frozen encoder, exported models) with XLA; --no-xla turns it off "
+          + "(default: on, or SLAFT_XLA=off).")
+  boolean xla = true;
 
   /** The --threads value (0 = not given). */
   public int threads() {
@@ -36,6 +41,9 @@ public final class GlobalOptions {
       for (String noisy : new String[] {"org.apache.flink", "org.apache.beam", "akka", "org.apache.pekko", "org.mlflow"}) {
         ((Logger) LoggerFactory.getLogger(noisy)).setLevel(Level.ERROR);
       }
+    }
+    if (!xla) {
+      TfRuntime.configureXla(false);
     }
     TfRuntime.configure(threads, 1);
   }

@@ -62,7 +62,7 @@ public final class CompactModel implements AutoCloseable {
     logits = tf.math.add(tf.linalg.matMul(encoder.pooled(pooling),
         tf.constant(Shape.of(hw.shape()[0], hw.shape()[1]), DataBuffers.of(hw.values(), true, false))),
         tf.constant(Shape.of(hb.shape()[0]), DataBuffers.of(hb.values(), true, false)));
-    session = TfRuntime.newSession(graph);
+    session = TfRuntime.newInferenceSession(graph);
   }
 
   /** Loads {@code task} from an export directory, loading its backbone (shared per JVM). */

@@ -28,13 +28,26 @@ public final class FrozenEncoder implements AutoCloseable {
   private final Operand<TFloat32> pooled;
   private final int hidden;
 
+  /** The encoder in an inference session (XLA JIT when {@link TfRuntime#xla()} is on). */
   public FrozenEncoder(BackboneWeights weights, Pooling pooling) {
+    this(weights, pooling, true);
+  }
+
+  /**
+   * The encoder run by TensorFlow's kernels op by op, never XLA-compiled: the reference the
+   * XLA-compiled forward is checked against.
+   */
+  public static FrozenEncoder withoutXla(BackboneWeights weights, Pooling pooling) {
+    return new FrozenEncoder(weights, pooling, false);
+  }
+
+  private FrozenEncoder(BackboneWeights weights, Pooling pooling, boolean inference) {
     graph = new Graph();
     Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     encoder = BertEncoderGraph.build(tf, weights, EncoderHooks.NONE);
     pooled = encoder.pooled(pooling);
     hidden = weights.config().hidden();
-    session = TfRuntime.newSession(graph);
+    session = inference ? TfRuntime.newInferenceSession(graph) : TfRuntime.newSession(graph);
   }
 
   /** Last hidden states, row-major {@code [batch, length, hidden]}. */
