@@ -121,7 +121,9 @@ public final class TfRuntime {
   /**
    * A session for a forward-only graph: the process-wide configuration plus XLA auto-clustering
    * when {@link #xla()} is on. Results agree with {@link #newSession(Graph)} within 1e-4 (the
-   * ONNX Runtime parity bound), not bit for bit; repeated runs of one shape give the same bits.
+   * ONNX Runtime parity bound), not bit for bit. A shape's first runs may still go op by op before
+   * XLA compiles it, so the last bits of an inference output can depend on which shapes the session
+   * saw before; training and the trainer's dev evaluation do not use these sessions.
    */
   public static Session newInferenceSession(Graph graph) {
     ensure();
