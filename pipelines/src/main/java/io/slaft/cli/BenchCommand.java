@@ -245,7 +245,7 @@ public final class BenchCommand {
           s -> System.err.println("bench glue: " + s));
       printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
           + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
-          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds + " " + String.join(" ", overrides), "");
+          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + " " + String.join(" ", overrides), "");
       System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
           + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));
       System.out.println();
