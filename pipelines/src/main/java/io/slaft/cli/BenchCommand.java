@@ -14,12 +14,12 @@ import picocli.CommandLine.Option;
     subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class})
 public final class BenchCommand {
 
-  /** Medians need enough runs; fewer is a usage error. */
   /** How the forward (inference) sessions ran: XLA JIT or TensorFlow's kernels op by op. */
   static String xlaNote() {
     return io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for inference sessions" : ", XLA off";
   }
 
+  /** Medians need enough runs; fewer is a usage error. */
   static void requireRuns(int runs) {
     if (runs < 5) {
       throw new IllegalArgumentException("--runs must be >= 5 for a meaningful median, got " + runs);
@@ -245,7 +245,9 @@ public final class BenchCommand {
           s -> System.err.println("bench glue: " + s));
       printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
           + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
-          + " --tasks " + String.join(",", tasks) + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")) + " " + String.join(" ", overrides), "");
+          + " --tasks " + String.join(",", tasks)
+          + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
+          + " " + String.join(" ", overrides), "");
       System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
           + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));
       System.out.println();
