@@ -19,6 +19,11 @@ public final class BenchCommand {
     return io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for inference sessions" : ", XLA off";
   }
 
+  /** The flag that reproduces the XLA setting in a printed command: empty when XLA is on (the default). */
+  static String xlaFlag() {
+    return io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla";
+  }
+
   /** Medians need enough runs; fewer is a usage error. */
   static void requireRuns(int runs) {
     if (runs < 5) {
@@ -58,7 +63,7 @@ public final class BenchCommand {
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, max(lengths)));
       BackboneBenchmark.Result r = BackboneBenchmark.run(b, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
       printHeader("./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup
-          + (io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla"), ", TF intra-op threads " + r.threads() + xlaNote());
+          + xlaFlag(), ", TF intra-op threads " + r.threads() + xlaNote());
       System.out.println("| backbone | batch x length | slaft TF tokens/s | ONNX Runtime tokens/s | TF / ORT |");
       System.out.println("|---|---|---:|---:|---:|");
       boolean ok = true;
@@ -111,7 +116,7 @@ public final class BenchCommand {
       io.slaft.model.bench.TrainBenchmark.Result r = io.slaft.model.bench.TrainBenchmark.run(b, batch, length, warmup, runs,
           steps, m -> System.err.println("  " + m));
       printHeader("./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
-          + " --runs " + runs + " --steps " + steps + (io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla"),
+          + " --runs " + runs + " --steps " + steps + xlaFlag(),
           ", TF intra-op threads " + r.threads() + xlaNote());
       System.out.println("| backbone | batch x length | modules | trainable params | train tokens/s | forward tokens/s | train / forward | peak RSS MiB |");
       System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");

@@ -158,8 +158,9 @@ public final class GlueBench {
       List<Map<String, Object>> all = new ArrayList<>();
       for (String task : tasks) {
         List<Map<String, Object>> recs = byMethod.get(method).get(task);
-        double m = recs.stream().mapToDouble(GlueBench::primary).average().orElse(Double.NaN);
-        double sd = io.slaft.report.Stats.std(recs.stream().mapToDouble(GlueBench::primary).toArray());
+        double[] values = recs.stream().mapToDouble(GlueBench::primary).toArray();
+        double m = io.slaft.report.Stats.mean(values);
+        double sd = io.slaft.report.Stats.std(values);
         row.add(m);
         json.put(task, m);
         json.put(task + "_std", sd);
