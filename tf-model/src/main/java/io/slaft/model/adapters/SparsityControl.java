@@ -9,8 +9,8 @@ import com.google.common.base.Preconditions;
  *
  * @param family gate parameterization
  * @param lambda sparsity weight λ
- * @param budget target trainable parameters as a fraction of backbone parameters; 0 = none
- *     (required > 0 for {@link GateFamily#BUDGET})
+ * @param budget target active parameters as a fraction of backbone parameters: required > 0 for
+ *     {@link GateFamily#BUDGET} and 0 for every other family
  * @param warmupSteps steps with λ = 0
  * @param rampSteps steps over which λ rises linearly to its value
  * @param temperatureStart initial gate temperature
@@ -40,6 +40,9 @@ public record SparsityControl(
     Preconditions.checkArgument(budget >= 0 && budget <= 1, "sparsity.budget must be in [0, 1], got %s", budget);
     Preconditions.checkArgument(family != GateFamily.BUDGET || budget > 0,
         "sparsity.gate=budget needs sparsity.budget > 0 (a fraction of backbone parameters, e.g. 0.01)");
+    Preconditions.checkArgument(family == GateFamily.BUDGET || budget == 0,
+        "sparsity.budget=%s is only used by sparsity.gate=budget (got sparsity.gate=%s): set sparsity.gate=budget, "
+            + "or remove sparsity.budget and steer the size with sparsity.lambda", budget, family.id());
     Preconditions.checkArgument(warmupSteps >= 0 && rampSteps >= 0, "sparsity warmup/ramp steps must be >= 0");
     Preconditions.checkArgument(temperatureStart > 0 && temperatureEnd > 0, "sparsity temperatures must be > 0");
     Preconditions.checkArgument(threshold > 0 && threshold < 1, "sparsity.threshold must be in (0, 1), got %s", threshold);

@@ -61,7 +61,7 @@ public final class Exporter {
         }
         String p = "m" + m.index() + "_";
         String name = t + "/" + m.id() + "/";
-        float z = (float) g.gate();
+        float z = (float) g.servedGate(trainer.spec().sparsity().family());
         if (m.site().isBottleneck()) {
           float[] c = channels[m.bottleneckIndex()];
           List<Integer> kept = new ArrayList<>();

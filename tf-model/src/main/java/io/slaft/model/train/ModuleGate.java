@@ -1,5 +1,6 @@
 package io.slaft.model.train;
 
+import io.slaft.model.adapters.GateFamily;
 import java.util.Map;
 
 /**
@@ -8,11 +9,21 @@ import java.util.Map;
  * @param module module id ({@code l3.ffn})
  * @param layer layer
  * @param site site id
- * @param gate gate value at evaluation
+ * @param gate gate value at evaluation of the search
  * @param active whether the gate is at or above the threshold
  * @param activation the kept (argmax) activation, or {@code null} for LoRA
  * @param activationWeights softmax weights of the candidates
  * @param width kept bottleneck channels (or LoRA rank)
  */
 public record ModuleGate(String module, int layer, String site, double gate, boolean active, String activation,
-    Map<String, Double> activationWeights, int width) {}
+    Map<String, Double> activationWeights, int width) {
+
+  /**
+   * The gate the discrete model (and its export) applies to this module when it is kept: its gate
+   * value, except for the budget family, whose gate values are a relaxation that spreads the budget
+   * over every module: its discrete structure switches kept modules fully on (1).
+   */
+  public double servedGate(GateFamily family) {
+    return family == GateFamily.BUDGET ? 1.0 : gate;
+  }
+}

@@ -604,7 +604,11 @@ public final class Trainer implements AutoCloseable {
         }
       }
     }
-    return new Controls(new float[layout.size()], gateTemp, shift(task, tau), mask, discrete ? 1f : 0f, hard, 0f,
+    // The budget family's gate values are a relaxation that spreads the budget over every module;
+    // its discrete structure switches the kept modules fully on: a shift of -inf makes every gate
+    // exactly 1 before the mask closes the others.
+    float shift = discrete && spec.sparsity().family() == GateFamily.BUDGET ? Float.NEGATIVE_INFINITY : shift(task, tau);
+    return new Controls(new float[layout.size()], gateTemp, shift, mask, discrete ? 1f : 0f, hard, 0f,
         reprNoise, random, chanMask);
   }
 
@@ -692,7 +696,8 @@ public final class Trainer implements AutoCloseable {
   /**
    * The current structure of {@code task}: gate values at evaluation, activations, widths. A
    * module is active when its gate reaches the threshold; for the budget family, when it is among
-   * the largest gates that fit in the budget.
+   * the largest gates that fit in the budget. Gate values are those of the search; the discrete model
+   * applies {@link ModuleGate#servedGate} to a kept module.
    */
   public List<ModuleGate> structure(String task) {
     SparsityControl sp = spec.sparsity();

@@ -1,6 +1,7 @@
 package io.slaft.model.adapters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -37,6 +38,14 @@ class GateMathTest {
       }
       assertEquals(GateMath.expectedL0(alpha), nonZero / (double) n, 0.005, "alpha " + alpha);
     }
+  }
+
+  @Test
+  void aBudgetWithAFamilyThatIgnoresItIsRejectedWithTheFix() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new SparsityControl(GateFamily.HARD_CONCRETE, 1f, 0.003f, 0, 0, 1f, 1f, 2f, 0.5f));
+    assertTrue(e.getMessage().contains("sparsity.budget=0.003") && e.getMessage().contains("set sparsity.gate=budget"),
+        e.getMessage());
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.eval.MetricKind;
 import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.OptimizerConfig;
 import io.slaft.model.train.TrainSpec;
@@ -34,10 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportParityTest {
   @Test
   void prunedAndMergedEqualsHardGatedModel(@TempDir Path dir) throws Exception {
+    assertExportParity(new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir);
+  }
+
+  /** Budget gates are a relaxation: the discrete model and its export switch kept modules fully on. */
+  @Test
+  void budgetFamilyExportServesKeptModulesFullyOpen(@TempDir Path dir) throws Exception {
+    assertExportParity(new SparsityControl(GateFamily.BUDGET, 0f, 0.05f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir);
+  }
+
+  private static void assertExportParity(SparsityControl sp, Path dir) throws Exception {
     Backbone backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(3, 16, 2, 40), 11), null);
     SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 6, 2, 4f, List.of(Activation.values()),
         true, true, false, false, 0.3f);
-    SparsityControl sp = new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f);
     TrainSpec spec = new TrainSpec("sla", space, sp, new OptimizerConfig(2e-2f, 0.1f, 1e-3f, 0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
         40, 16, 0, 16, 0, 0, 3, 1f, 2, 100, NoiseSite.NONE, 0f);
     TrainTask cls = new TrainTask("cls", 3, MetricKind.ACCURACY, examples(120, 1, 3), examples(40, 2, 3));
@@ -48,6 +58,12 @@ class ExportParityTest {
       Exporter.export(t, Map.of("cls", List.of("a", "b", "c")), Map.of("seed", "3"), dir);
       assertTrue(Files.size(dir.resolve("weights.bin")) > 0);
       for (TrainTask task : List.of(cls, reg)) {
+        for (ModuleGate g : t.structure(task.name())) {
+          if (g.active()) {
+            assertTrue(sp.family() == GateFamily.BUDGET ? g.servedGate(sp.family()) == 1.0 && g.gate() < 1.0
+                : g.servedGate(sp.family()) == g.gate(), g.toString());
+          }
+        }
         long closed = t.structure(task.name()).stream().filter(g -> !g.active()).count();
         long active = t.structure(task.name()).size() - closed;
         assertTrue(active > 0, task.name() + ": the test needs some active modules");
