@@ -25,6 +25,16 @@ public enum GateFamily {
     return id;
   }
 
+  /**
+   * Whether the discrete structure switches kept modules fully on (gate 1) instead of serving
+   * their gate value: true for {@link #BUDGET}, whose gate values are a relaxation that spreads the
+   * budget over every module (≈ budget / pool each), not a strength to keep. The trainer's
+   * discretized evaluation and re-training and the export both follow this.
+   */
+  public boolean servesKeptModulesFullyOn() {
+    return this == BUDGET;
+  }
+
   public static GateFamily byId(String id) {
     for (GateFamily g : values()) {
       if (g.id.equals(id.toLowerCase(Locale.ROOT))) {

@@ -19,11 +19,10 @@ public record ModuleGate(String module, int layer, String site, double gate, boo
     Map<String, Double> activationWeights, int width) {
 
   /**
-   * The gate the discrete model (and its export) applies to this module when it is kept: its gate
-   * value, except for the budget family, whose gate values are a relaxation that spreads the budget
-   * over every module: its discrete structure switches kept modules fully on (1).
+   * The gate the discrete model (and its export) applies to this module when it is kept: 1 where
+   * {@link GateFamily#servesKeptModulesFullyOn}, its gate value otherwise.
    */
   public double servedGate(GateFamily family) {
-    return family == GateFamily.BUDGET ? 1.0 : gate;
+    return family.servesKeptModulesFullyOn() ? 1.0 : gate;
   }
 }

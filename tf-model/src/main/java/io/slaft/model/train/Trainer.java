@@ -604,10 +604,10 @@ public final class Trainer implements AutoCloseable {
         }
       }
     }
-    // The budget family's gate values are a relaxation that spreads the budget over every module;
-    // its discrete structure switches the kept modules fully on: a shift of -inf makes every gate
-    // exactly 1 before the mask closes the others.
-    float shift = discrete && spec.sparsity().family() == GateFamily.BUDGET ? Float.NEGATIVE_INFINITY : shift(task, tau);
+    // Kept modules served fully on (GateFamily.servesKeptModulesFullyOn, the budget family): a shift
+    // of -inf makes every gate exactly 1 before the mask closes the others.
+    float shift = discrete && spec.sparsity().family().servesKeptModulesFullyOn() ? Float.NEGATIVE_INFINITY
+        : shift(task, tau);
     return new Controls(new float[layout.size()], gateTemp, shift, mask, discrete ? 1f : 0f, hard, 0f,
         reprNoise, random, chanMask);
   }

@@ -58,14 +58,15 @@ class ExportParityTest {
       Exporter.export(t, Map.of("cls", List.of("a", "b", "c")), Map.of("seed", "3"), dir);
       assertTrue(Files.size(dir.resolve("weights.bin")) > 0);
       for (TrainTask task : List.of(cls, reg)) {
-        for (ModuleGate g : t.structure(task.name())) {
+        List<ModuleGate> structure = t.structure(task.name());
+        for (ModuleGate g : structure) {
           if (g.active()) {
             assertTrue(sp.family() == GateFamily.BUDGET ? g.servedGate(sp.family()) == 1.0 && g.gate() < 1.0
                 : g.servedGate(sp.family()) == g.gate(), g.toString());
           }
         }
-        long closed = t.structure(task.name()).stream().filter(g -> !g.active()).count();
-        long active = t.structure(task.name()).size() - closed;
+        long closed = structure.stream().filter(g -> !g.active()).count();
+        long active = structure.size() - closed;
         assertTrue(active > 0, task.name() + ": the test needs some active modules");
         int removedChannels = 0;
         for (float[] c : t.channelGates(task.name())) {
