@@ -49,6 +49,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private static final String TM_COMMAND_FILE = "taskmanager.cmd";
   private static final Duration STOP_GRACE = Duration.ofSeconds(20);
   private static final Duration TASK_MANAGER_TIMEOUT = Duration.ofSeconds(180);
+  private static final int CMDLINE_ATTEMPTS = 50;
+  private static final Duration CMDLINE_PAUSE = Duration.ofMillis(20);
 
   private final Path stateDir;
   private final FlinkRestClient rest;
@@ -352,8 +354,28 @@ public final class LocalFlinkCluster implements AutoCloseable {
     if (h.isEmpty()) {
       return Optional.empty();
     }
-    String cmdLine = commandLine(h.get());
+    String cmdLine = settledCommandLine(h.get(), LocalFlinkCluster::commandLine, CMDLINE_ATTEMPTS, CMDLINE_PAUSE);
     return cmdLine.contains(mainClass) && cmdLine.contains(conf.toString()) ? h : Optional.empty();
+  }
+
+  /**
+   * The command line of a live process, read again (up to {@code attempts} times, {@code pause} apart) while it
+   * reads empty. Linux reports an empty {@code /proc/PID/cmdline} while a process is inside {@code execve} (the
+   * new image's arguments are not mapped yet), which is exactly where a just-launched {@code setsid java ...}
+   * is when the first liveness check runs; taking that for "exited" failed cluster starts at random.
+   *
+   * @return the first non-empty read, or "" if every attempt read empty or the process ended
+   */
+  static String settledCommandLine(ProcessHandle h, java.util.function.Function<ProcessHandle, String> reader,
+      int attempts, Duration pause) {
+    for (int i = 0; i < attempts; i++) {
+      String cmdLine = reader.apply(h);
+      if (!cmdLine.isBlank() || !h.isAlive()) {
+        return cmdLine;
+      }
+      sleep(pause.toMillis());
+    }
+    return "";
   }
 
   private static String commandLine(ProcessHandle h) {

@@ -87,4 +87,26 @@ class LocalFlinkClusterStateTest {
     assertFalse(cp.contains("/org/apache/beam/"), "Beam travels in the job jar");
     assertFalse(cp.contains("slaft-pipelines"), "slaft travels in the job jar");
   }
+
+  @Test
+  void aCommandLineReadEmptyMidExecIsReadAgainInsteadOfTakenForAnExit() {
+    ProcessHandle self = ProcessHandle.current();
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    String real = "java -cp x " + LocalFlinkCluster.TASK_MANAGER_MAIN + " --configDir /s/conf";
+    String got = LocalFlinkCluster.settledCommandLine(self, h -> reads.incrementAndGet() < 3 ? "" : real, 50,
+        java.time.Duration.ofMillis(1));
+    assertEquals(real, got);
+    assertEquals(3, reads.get(), "two empty reads (inside execve), then the new image's arguments");
+  }
+
+  @Test
+  void aCommandLineThatStaysEmptyIsGivenUpAfterTheLastAttempt() {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    String got = LocalFlinkCluster.settledCommandLine(ProcessHandle.current(), h -> {
+      reads.incrementAndGet();
+      return "";
+    }, 4, java.time.Duration.ofMillis(1));
+    assertEquals("", got);
+    assertEquals(4, reads.get());
+  }
 }
