@@ -206,7 +206,8 @@ public final class BenchCommand {
 
     @Option(names = "--variant", paramLabel = "NAME:KEY=VALUE[,KEY=VALUE]...", description = {
         "An extra table row with its own overrides (repeatable), e.g.",
-        "sla-budget:method=sla,sparsity.gate=budget,sparsity.budget=0.003"})
+        "sla-budget:method=sla,sparsity.gate=budget,sparsity.budget=0.003;",
+        "a piece without = continues a list: adapters.sites=ffn,lora,bias"})
     java.util.List<String> variantSpecs = new java.util.ArrayList<>();
 
     @Option(names = "--budget-minutes", defaultValue = "0", description = {"Start no new cell after this many minutes;",
@@ -226,24 +227,16 @@ public final class BenchCommand {
       java.util.Map<String, java.util.Map<String, String>> variants = new java.util.LinkedHashMap<>();
       java.util.List<String> rows = new java.util.ArrayList<>(methods);
       for (String spec : variantSpecs) {
-        int colon = spec.indexOf(':');
-        if (colon <= 0) {
-          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-              "--variant " + spec + ": expected NAME:KEY=VALUE[,KEY=VALUE]... (e.g. sla-b:method=sla,sparsity.gate=budget)");
+        io.slaft.pipelines.bench.BenchVariant v;
+        try {
+          v = io.slaft.pipelines.bench.BenchVariant.parse(spec);
+        } catch (IllegalArgumentException e) {
+          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
-        java.util.Map<String, String> o = new java.util.LinkedHashMap<>();
-        for (String kv : spec.substring(colon + 1).split(",")) {
-          String[] p = kv.split("=", 2);
-          if (p.length != 2) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--variant " + spec + ": '" + kv + "' is not KEY=VALUE");
-          }
-          o.put(p[0].trim(), p[1].trim());
-        }
-        c.with(o); // validates the keys and values now, not after hours of training
-        variants.put(spec.substring(0, colon), o);
-        if (!rows.contains(spec.substring(0, colon))) {
-          rows.add(spec.substring(0, colon));
+        c.with(v.overrides()); // validates the keys and values now, not after hours of training
+        variants.put(v.name(), v.overrides());
+        if (!rows.contains(v.name())) {
+          rows.add(v.name());
         }
       }
       String md = io.slaft.pipelines.bench.GlueBench.run(c, rows, variants, tasks, perTask, out.toAbsolutePath(), budgetMinutes,

@@ -40,8 +40,9 @@ public final class ConfigKeys {
     add("task_defs.*.label", Type.STRING, "label", "Label (or score) column.");
     add("task_defs.*.labels", Type.LIST, "", "Label values in class-index order (classification).");
     add("task_defs.*.regression", Type.LIST, "", "min,max of a regression score (instead of labels).");
-    add("adapters.sites", Type.LIST, "attn,ffn,parallel,lora", "Insertion points of the search space.", "attn", "ffn", "parallel", "lora", "unipelt",
-        "full-ft");
+    add("adapters.sites", Type.LIST, "attn,ffn,parallel,lora",
+        "Insertion points of the search space; bias (gated BitFit deltas per layer) is opt-in.", "attn", "ffn", "parallel",
+        "lora", "bias", "unipelt", "full-ft");
     add("adapters.layers", Type.LIST, "all", "Layers with adapters: all, or a list of indices.");
     add("adapters.bottleneck", Type.INT, "64", "Bottleneck width of series/parallel adapters.");
     add("adapters.lora_rank", Type.INT, "8", "LoRA rank.");

@@ -66,6 +66,16 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void theBiasSiteIsOptInAndParsed(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "method: sla\nadapters:\n  sites: [ffn, bias]\n"));
+    assertEquals(java.util.Set.of(Site.FFN, Site.BIAS), Specs.train(c).space().sites());
+    ExperimentConfig defaults = ExperimentConfig.load(write(dir, "method: sla\n"));
+    assertEquals(Site.DEFAULT_POOL, Specs.train(defaults).space().sites(), "not in the default pool");
+    assertTrue(assertThrows(ConfigException.class, () -> ExperimentConfig.load(write(dir, "adapters:\n  sites: [biases]\n")))
+        .getMessage().contains("bias"));
+  }
+
+  @Test
   void resolvedYamlRoundTripsWithTheSameHash(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(dir, "tasks: [sst2, mrpc]\nsweep:\n  grid:\n    sparsity.lambda: [0.5, 1]\n  seeds: [1, 2]\n"));
     Path again = dir.resolve("resolved.yaml");

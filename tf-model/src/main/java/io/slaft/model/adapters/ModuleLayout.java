@@ -17,7 +17,7 @@ public final class ModuleLayout {
    * @param index position in the gate vector
    * @param layer backbone layer
    * @param site insertion point
-   * @param bottleneckIndex index among bottleneck modules, or -1 for LoRA
+   * @param bottleneckIndex index among bottleneck modules, or -1 for LoRA and bias modules
    * @param params trainable parameters of the module
    */
   public record Module(int index, int layer, Site site, int bottleneckIndex, long params) {
@@ -40,9 +40,11 @@ public final class ModuleLayout {
     int h = backbone.hidden();
     for (int layer : space.layersOf(backbone.layers())) {
       for (Site s : space.orderedSites()) {
-        long n = s.isBottleneck()
-            ? 2L * h * space.bottleneck() + space.bottleneck() + h
-            : 4L * h * space.loraRank();
+        long n = switch (s.kind()) {
+          case BOTTLENECK -> 2L * h * space.bottleneck() + space.bottleneck() + h;
+          case LORA -> 4L * h * space.loraRank();
+          case BIAS -> biasParamsPerLayer(backbone);
+        };
         ms.add(new Module(ms.size(), layer, s, s.isBottleneck() ? b++ : -1, n));
       }
     }
@@ -105,10 +107,11 @@ public final class ModuleLayout {
 
   /** Trainable bias-delta parameters when BitFit is on. */
   public long bitfitParams() {
-    if (!space.bitfit()) {
-      return 0;
-    }
-    int h = backbone.hidden();
-    return (long) backbone.layers() * (5L * h + backbone.intermediate());
+    return space.bitfit() ? backbone.layers() * biasParamsPerLayer(backbone) : 0;
+  }
+
+  /** Frozen bias values of one layer (query, key, value, attention output, intermediate, output): BitFit's deltas per layer. */
+  static long biasParamsPerLayer(BackboneConfig backbone) {
+    return 5L * backbone.hidden() + backbone.intermediate();
   }
 }

@@ -52,9 +52,9 @@ public record SearchSpace(
     }
   }
 
-  /** The full search space of the paper: every site in every layer, all four activations. */
+  /** The full search space of the paper: every adapter site ({@link Site#DEFAULT_POOL}) in every layer, all four activations. */
   public static SearchSpace full(int bottleneck, int loraRank) {
-    return new SearchSpace(EnumSet.allOf(Site.class), List.of(), bottleneck, loraRank, 2f * loraRank,
+    return new SearchSpace(Site.DEFAULT_POOL, List.of(), bottleneck, loraRank, 2f * loraRank,
         List.of(Activation.values()), false, false, false, false, 0.02f);
   }
 

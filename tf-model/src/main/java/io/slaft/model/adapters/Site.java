@@ -1,35 +1,62 @@
 package io.slaft.model.adapters;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Insertion points of the search space, one module of each per layer. */
 public enum Site {
   /** Series bottleneck adapter on the attention output, before residual and LayerNorm. */
-  ATTN("attn", true),
+  ATTN("attn", Kind.BOTTLENECK),
   /** Series bottleneck adapter on the FFN output, before residual and LayerNorm. */
-  FFN("ffn", true),
+  FFN("ffn", Kind.BOTTLENECK),
   /** Parallel bottleneck adapter beside the FFN (reads the FFN input, adds to its output). */
-  PARALLEL("parallel", true),
+  PARALLEL("parallel", Kind.BOTTLENECK),
   /** LoRA on the attention query and value projections. */
-  LORA("lora", false);
+  LORA("lora", Kind.LORA),
+  /**
+   * BitFit as a module: gated deltas on every frozen bias of the layer (query, key, value,
+   * attention output, intermediate, output; {@code 5 * hidden + intermediate} parameters). Lets the
+   * search trade bias tuning in some layers against adapters in others; merged into the frozen
+   * biases on export. Not in the default pool.
+   */
+  BIAS("bias", Kind.BIAS);
+
+  /** What a module of a site is made of. */
+  public enum Kind {
+    /** Down-projection, activation mix, up-projection ({@code adapters.bottleneck} wide). */
+    BOTTLENECK,
+    /** Low-rank updates {@code A B} of the query and value projections ({@code adapters.lora_rank}). */
+    LORA,
+    /** Deltas added to the frozen biases. */
+    BIAS
+  }
+
+  /** The pool of the method: the four adapter sites (attn, ffn, parallel, lora); {@link #BIAS} is opt-in. */
+  public static final Set<Site> DEFAULT_POOL = Collections.unmodifiableSet(EnumSet.of(ATTN, FFN, PARALLEL, LORA));
 
   private final String id;
-  private final boolean bottleneck;
+  private final Kind kind;
 
-  Site(String id, boolean bottleneck) {
+  Site(String id, Kind kind) {
     this.id = id;
-    this.bottleneck = bottleneck;
+    this.kind = kind;
   }
 
   public String id() {
     return id;
   }
 
+  public Kind kind() {
+    return kind;
+  }
+
   /** Whether the module is a bottleneck adapter (has activation paths and channel gates). */
   public boolean isBottleneck() {
-    return bottleneck;
+    return kind == Kind.BOTTLENECK;
   }
 
   public static Site byId(String id) {

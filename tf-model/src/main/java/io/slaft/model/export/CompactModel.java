@@ -116,17 +116,17 @@ public final class CompactModel implements AutoCloseable {
     for (int l = 0; l < base.config().layers(); l++) {
       LayerWeights lw = base.layers().get(l);
       String lora = task.name() + "/l" + l + ".lora/";
-      String bf = task.name() + "/bitfit/l" + l + ".";
       float[] q = lw.query();
       float[] v = lw.value();
       if (w.containsKey(lora + "aq")) {
         q = addLowRank(q, w.get(lora + "aq"), w.get(lora + "bq"), h);
         v = addLowRank(v, w.get(lora + "av"), w.get(lora + "bv"), h);
       }
-      layers.add(new LayerWeights(q, plus(lw.queryBias(), w.get(bf + "query")), lw.key(), plus(lw.keyBias(), w.get(bf + "key")),
-          v, plus(lw.valueBias(), w.get(bf + "value")), lw.attnOut(), plus(lw.attnOutBias(), w.get(bf + "attention_output")),
-          lw.attnNormGamma(), lw.attnNormBeta(), lw.ffnIn(), plus(lw.ffnInBias(), w.get(bf + "intermediate")),
-          lw.ffnOut(), plus(lw.ffnOutBias(), w.get(bf + "output")), lw.ffnNormGamma(), lw.ffnNormBeta()));
+      BiasDeltas b = new BiasDeltas(task.name(), l, w);
+      layers.add(new LayerWeights(q, b.plus(lw.queryBias(), "query"), lw.key(), b.plus(lw.keyBias(), "key"),
+          v, b.plus(lw.valueBias(), "value"), lw.attnOut(), b.plus(lw.attnOutBias(), "attention_output"),
+          lw.attnNormGamma(), lw.attnNormBeta(), lw.ffnIn(), b.plus(lw.ffnInBias(), "intermediate"),
+          lw.ffnOut(), b.plus(lw.ffnOutBias(), "output"), lw.ffnNormGamma(), lw.ffnNormBeta()));
     }
     return new BackboneWeights(base.config(), base.wordEmbeddings(), base.positionEmbeddings(), base.typeEmbeddings(),
         base.embNormGamma(), base.embNormBeta(), layers);
@@ -147,15 +147,24 @@ public final class CompactModel implements AutoCloseable {
     return out;
   }
 
-  private static float[] plus(float[] bias, WeightFile.Tensor delta) {
-    if (delta == null) {
-      return bias;
+  /**
+   * The bias deltas of one layer of a task: BitFit's ({@code <task>/bitfit/l<L>.<role>}) and a kept
+   * bias module's ({@code <task>/l<L>.bias/<role>}, gate folded in), either, both or none.
+   */
+  private record BiasDeltas(String task, int layer, Map<String, WeightFile.Tensor> w) {
+    float[] plus(float[] bias, String role) {
+      float[] out = bias;
+      for (String key : List.of(task + "/bitfit/l" + layer + "." + role, task + "/l" + layer + "." + Site.BIAS.id() + "/" + role)) {
+        WeightFile.Tensor delta = w.get(key);
+        if (delta != null) {
+          out = out == bias ? bias.clone() : out;
+          for (int i = 0; i < out.length; i++) {
+            out[i] += delta.values()[i];
+          }
+        }
+      }
+      return out;
     }
-    float[] out = bias.clone();
-    for (int i = 0; i < out.length; i++) {
-      out[i] += delta.values()[i];
-    }
-    return out;
   }
 
   private static final class Hooks implements EncoderHooks {

@@ -34,7 +34,7 @@ public record ExportManifest(String format, int version, BackboneRef backbone, L
    * @param site site id
    * @param gate the gate value folded into the weights
    * @param activation kept activation (bottleneck modules)
-   * @param width kept channels (bottleneck) or LoRA rank
+   * @param width kept channels (bottleneck), LoRA rank, or a bias module's number of deltas
    */
   public record ModuleEntry(String module, int layer, String site, double gate, String activation, int width) {}
 }

@@ -3,8 +3,10 @@ package io.slaft.model.export;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.graph.EncoderHooks;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TrainTask;
 import io.slaft.model.train.Trainer;
@@ -22,8 +24,8 @@ import java.util.Map;
  * reference, tasks, per-task structure, provenance), {@code structure.json} (the same structure
  * with every module's gate and activation weights, for people) and {@code weights.bin} with only
  * the kept adapter and head weights — closed modules and removed channels are gone, each gate
- * value and channel gate is folded into the up-projection (or LoRA B), and no backbone weight is
- * copied.
+ * value and channel gate is folded into the up-projection (or LoRA B, or a bias module's deltas),
+ * and no backbone weight is copied.
  */
 public final class Exporter {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -96,6 +98,15 @@ public final class Exporter {
           tensors.put(name + "up_w", new WeightFile.Tensor(new int[] {w, h}, uw2));
           tensors.put(name + "up_b", new WeightFile.Tensor(new int[] {h}, ub2));
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), g.activation(), w));
+        } else if (m.site() == Site.BIAS) {
+          for (String role : EncoderHooks.BIAS_ROLES) {
+            float[] d = trainer.value(p + "b_" + role, t).clone();
+            for (int i = 0; i < d.length; i++) {
+              d[i] *= z;
+            }
+            tensors.put(name + role, new WeightFile.Tensor(new int[] {d.length}, d));
+          }
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, (int) m.params()));
         } else {
           int r = space.loraRank();
           float scale = z * space.loraAlpha() / r;
@@ -113,7 +124,7 @@ public final class Exporter {
       }
       if (space.bitfit()) {
         for (int l = 0; l < backbone.config().layers(); l++) {
-          for (String role : BITFIT_ROLES) {
+          for (String role : EncoderHooks.BIAS_ROLES) {
             float[] v = trainer.value("bf" + l + "_" + role, t);
             tensors.put(t + "/bitfit/l" + l + "." + role, new WeightFile.Tensor(new int[] {v.length}, v.clone()));
           }
@@ -162,6 +173,4 @@ public final class Exporter {
     }
     return dir;
   }
-
-  static final String[] BITFIT_ROLES = {"query", "key", "value", "attention_output", "intermediate", "output"};
 }

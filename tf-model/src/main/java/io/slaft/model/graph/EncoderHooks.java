@@ -13,6 +13,13 @@ import org.tensorflow.types.TFloat32;
 public interface EncoderHooks {
   EncoderHooks NONE = new EncoderHooks() {};
 
+  /**
+   * The projections of a layer whose bias {@link #biasDelta} is asked for, in graph order; every
+   * one but {@code intermediate} (which is {@code intermediate} wide) is {@code hidden} wide.
+   */
+  java.util.List<String> BIAS_ROLES =
+      java.util.List.of("query", "key", "value", "attention_output", "intermediate", "output");
+
   /** Added to the query projection of {@code layer} (LoRA site); {@code null} for nothing. */
   default Operand<TFloat32> queryDelta(Ops tf, int layer, Operand<TFloat32> input) {
     return null;
@@ -61,7 +68,10 @@ public interface EncoderHooks {
    */
   default void onMask(Ops tf, Operand<TFloat32> mask) {}
 
-  /** Bias-only tuning (BitFit): a trainable delta added to a frozen bias, or {@code null}. */
+  /**
+   * Bias tuning (BitFit, or a gated bias module): a delta added to the frozen bias of projection
+   * {@code role} (one of {@link #BIAS_ROLES}), or {@code null}.
+   */
   default Operand<TFloat32> biasDelta(Ops tf, int layer, String role) {
     return null;
   }

@@ -11,9 +11,9 @@ import java.util.Map;
  * @param site site id
  * @param gate gate value at evaluation of the search
  * @param active whether the gate is at or above the threshold
- * @param activation the kept (argmax) activation, or {@code null} for LoRA
+ * @param activation the kept (argmax) activation, or {@code null} for LoRA and bias modules
  * @param activationWeights softmax weights of the candidates
- * @param width kept bottleneck channels (or LoRA rank)
+ * @param width kept bottleneck channels (or LoRA rank, or a bias module's number of deltas)
  */
 public record ModuleGate(String module, int layer, String site, double gate, boolean active, String activation,
     Map<String, Double> activationWeights, int width) {

@@ -726,7 +726,11 @@ public final class Trainer implements AutoCloseable {
       boolean active = inBudget != null ? inBudget[m.index()] : z >= sp.threshold();
       String act = null;
       Map<String, Double> weights = new LinkedHashMap<>();
-      int width = m.site().isBottleneck() ? spec.space().bottleneck() : spec.space().loraRank();
+      int width = switch (m.site().kind()) {
+        case BOTTLENECK -> spec.space().bottleneck();
+        case LORA -> spec.space().loraRank();
+        case BIAS -> (int) m.params();
+      };
       if (m.bottleneckIndex() >= 0) {
         double[] w = new double[acts.size()];
         double max = Double.NEGATIVE_INFINITY;

@@ -111,16 +111,24 @@ public final class TrainingGraph {
 
     for (Module mod : layout.modules()) {
       String p = "m" + mod.index() + "_";
-      if (mod.site().isBottleneck()) {
-        slot(p + "dw", Slot.Group.ADAPTER, false, h, space.bottleneck());
-        slot(p + "db", Slot.Group.ADAPTER_BIAS, false, space.bottleneck());
-        slot(p + "uw", Slot.Group.ADAPTER, false, space.bottleneck(), h);
-        slot(p + "ub", Slot.Group.ADAPTER_BIAS, false, h);
-      } else {
-        slot(p + "aq", Slot.Group.ADAPTER, false, h, space.loraRank());
-        slot(p + "bq", Slot.Group.ADAPTER, false, space.loraRank(), h);
-        slot(p + "av", Slot.Group.ADAPTER, false, h, space.loraRank());
-        slot(p + "bv", Slot.Group.ADAPTER, false, space.loraRank(), h);
+      switch (mod.site().kind()) {
+        case BOTTLENECK -> {
+          slot(p + "dw", Slot.Group.ADAPTER, false, h, space.bottleneck());
+          slot(p + "db", Slot.Group.ADAPTER_BIAS, false, space.bottleneck());
+          slot(p + "uw", Slot.Group.ADAPTER, false, space.bottleneck(), h);
+          slot(p + "ub", Slot.Group.ADAPTER_BIAS, false, h);
+        }
+        case LORA -> {
+          slot(p + "aq", Slot.Group.ADAPTER, false, h, space.loraRank());
+          slot(p + "bq", Slot.Group.ADAPTER, false, space.loraRank(), h);
+          slot(p + "av", Slot.Group.ADAPTER, false, h, space.loraRank());
+          slot(p + "bv", Slot.Group.ADAPTER, false, space.loraRank(), h);
+        }
+        case BIAS -> {
+          for (String role : EncoderHooks.BIAS_ROLES) {
+            slot(p + "b_" + role, Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
+          }
+        }
       }
       if (space.exampleGates()) {
         slot(p + "gw", Slot.Group.ADAPTER, false, h, 1);
@@ -129,9 +137,8 @@ public final class TrainingGraph {
     }
     if (space.bitfit()) {
       for (int l = 0; l < weights.config().layers(); l++) {
-        for (String role : BITFIT_ROLES) {
-          slot("bf" + l + "_" + role, Slot.Group.ADAPTER_BIAS, false,
-              role.equals("intermediate") ? weights.config().intermediate() : h);
+        for (String role : EncoderHooks.BIAS_ROLES) {
+          slot("bf" + l + "_" + role, Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
         }
       }
     }
@@ -211,7 +218,9 @@ public final class TrainingGraph {
     mseGrads = tf.gradients(totalMse, xs);
   }
 
-  static final String[] BITFIT_ROLES = {"query", "key", "value", "attention_output", "intermediate", "output"};
+  private static int biasWidth(BackboneWeights weights, String role) {
+    return role.equals("intermediate") ? weights.config().intermediate() : weights.config().hidden();
+  }
 
   private Placeholder<TFloat32> input(String name, Shape shape) {
     return tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(shape));
@@ -366,7 +375,13 @@ public final class TrainingGraph {
 
     @Override
     public Operand<TFloat32> biasDelta(Ops ops, int layer, String role) {
-      return space.bitfit() ? slotInputs.get("bf" + layer + "_" + role) : null;
+      Operand<TFloat32> delta = space.bitfit() ? slotInputs.get("bf" + layer + "_" + role) : null;
+      Module m = layout.find(layer, Site.BIAS);
+      if (m != null) {
+        Operand<TFloat32> gated = tf.math.mul(slotInputs.get("m" + m.index() + "_b_" + role), gate(m));
+        delta = delta == null ? gated : tf.math.add(delta, gated);
+      }
+      return delta;
     }
 
     @Override

@@ -55,6 +55,7 @@ class ExportParityTest {
     try (Trainer t = Trainer.create(backbone, spec, List.of(cls, reg))) {
       t.run();
       long pruned = 0;
+      long keptBiasModules = 0;
       Exporter.export(t, Map.of("cls", List.of("a", "b", "c")), Map.of("seed", "3"), dir);
       assertTrue(Files.size(dir.resolve("weights.bin")) > 0);
       for (TrainTask task : List.of(cls, reg)) {
@@ -65,6 +66,7 @@ class ExportParityTest {
                 : g.servedGate(sp.family()) == g.gate(), g.toString());
           }
         }
+        keptBiasModules += structure.stream().filter(g -> g.active() && g.site().equals(Site.BIAS.id())).count();
         long closed = structure.stream().filter(g -> !g.active()).count();
         long active = structure.size() - closed;
         assertTrue(active > 0, task.name() + ": the test needs some active modules");
@@ -92,6 +94,7 @@ class ExportParityTest {
         }
       }
       assertTrue(pruned > 0, "the test needs something pruned");
+      assertTrue(keptBiasModules > 0, "the test needs a kept bias module (merged into the frozen biases, on top of BitFit's)");
       assertFalse(Files.readString(dir.resolve("export.json")).contains("word_embeddings"), "no backbone copy");
     }
   }

@@ -1,0 +1,50 @@
+package io.slaft.pipelines.bench;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A named row of {@code slaft bench glue} with its own config overrides, written
+ * {@code NAME:KEY=VALUE[,KEY=VALUE]...}. A comma-separated piece without {@code =} continues the
+ * previous value as a list element, so {@code sla-bias:method=sla,adapters.sites=ffn,lora,bias,sparsity.gate=budget}
+ * sets {@code adapters.sites} to {@code ffn,lora,bias}.
+ *
+ * @param name the row name (also the cell cache key prefix)
+ * @param overrides the keys in the order given, values trimmed
+ */
+public record BenchVariant(String name, Map<String, String> overrides) {
+  public BenchVariant {
+    overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+  }
+
+  /**
+   * Parses {@code NAME:KEY=VALUE[,KEY=VALUE]...}; keys and values are not validated here (the
+   * config does that).
+   *
+   * @throws IllegalArgumentException naming the spec and the expected form, for a missing name or
+   *     overrides that do not start with {@code KEY=VALUE}
+   */
+  public static BenchVariant parse(String spec) {
+    int colon = spec.indexOf(':');
+    if (colon <= 0 || colon == spec.length() - 1) {
+      throw new IllegalArgumentException("--variant " + spec
+          + ": expected NAME:KEY=VALUE[,KEY=VALUE]... (e.g. sla-b:method=sla,sparsity.gate=budget)");
+    }
+    Map<String, String> o = new LinkedHashMap<>();
+    String last = null;
+    for (String piece : spec.substring(colon + 1).split(",")) {
+      int eq = piece.indexOf('=');
+      if (eq > 0) {
+        last = piece.substring(0, eq).trim();
+        o.put(last, piece.substring(eq + 1).trim());
+      } else if (last != null && eq < 0 && !piece.isBlank()) {
+        o.put(last, o.get(last) + "," + piece.trim());
+      } else {
+        throw new IllegalArgumentException("--variant " + spec + ": '" + piece + "' is not KEY=VALUE (nor a list element"
+            + " following one, as in adapters.sites=ffn,lora)");
+      }
+    }
+    return new BenchVariant(spec.substring(0, colon), o);
+  }
+}

@@ -1,0 +1,40 @@
+package io.slaft.model.adapters;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.slaft.model.backbone.BackboneConfig;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ModuleLayoutTest {
+  private static final BackboneConfig TINY = BackboneConfig.tiny(3, 16, 2, 40);
+
+  private static SearchSpace space(Set<Site> sites, boolean bitfit) {
+    return new SearchSpace(sites, List.of(), 4, 2, 4f, List.of(Activation.RELU), false, bitfit, false, false, 0.02f);
+  }
+
+  @Test
+  void oneBiasModulePerLayerHoldsExactlyBitFitsDeltasOfThatLayer() {
+    ModuleLayout bias = new ModuleLayout(space(EnumSet.of(Site.BIAS), false), TINY);
+    ModuleLayout bitfit = new ModuleLayout(space(Set.of(), true), TINY);
+    assertEquals(TINY.layers(), bias.size());
+    assertEquals(bitfit.bitfitParams(), bias.poolParams(), "the bias pool is BitFit, split into gated layers");
+    assertEquals(5L * TINY.hidden() + TINY.intermediate(), bias.modules().get(0).params());
+    assertEquals(-1, bias.modules().get(0).bottleneckIndex());
+    assertEquals(0, bias.bottleneckCount());
+    assertEquals("l2.bias", bias.modules().get(2).id());
+  }
+
+  @Test
+  void biasModulesFollowTheAdapterSitesOfTheirLayerAndAreNotInTheDefaultPool() {
+    ModuleLayout all = new ModuleLayout(space(EnumSet.allOf(Site.class), false), TINY);
+    assertEquals(List.of(Site.ATTN, Site.FFN, Site.PARALLEL, Site.LORA, Site.BIAS),
+        all.modules().subList(0, 5).stream().map(ModuleLayout.Module::site).toList());
+    assertEquals(3, all.bottleneckCount() / TINY.layers());
+    assertFalse(SearchSpace.full(8, 2).sites().contains(Site.BIAS));
+    assertFalse(Site.DEFAULT_POOL.contains(Site.BIAS));
+  }
+}
