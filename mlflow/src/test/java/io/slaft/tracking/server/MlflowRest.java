@@ -16,7 +16,7 @@ import java.util.List;
 /** Reads a real MLflow server back through its REST API, for assertions in integration tests. */
 public final class MlflowRest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final ObjectMapper JSON = new ObjectMapper();
   private final URI server;
   private final TrackingCredentials credentials;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -24,6 +24,30 @@ public final class MlflowRest {
   public MlflowRest(URI server, TrackingCredentials credentials) {
     this.server = server;
     this.credentials = credentials;
+  }
+
+  /** A client without credentials (a local test server). */
+  public MlflowRest(URI server) {
+    this(server, TrackingCredentials.none());
+  }
+
+  /** The params of a run ({@code runs/get}'s {@code run}) as a sorted map. */
+  public static java.util.Map<String, String> params(JsonNode run) {
+    java.util.Map<String, String> m = new java.util.TreeMap<>();
+    for (JsonNode p : run.path("data").path("params")) {
+      m.put(p.path("key").asText(), p.path("value").asText());
+    }
+    return m;
+  }
+
+  /** A tag of a run, or null. */
+  public static String tag(JsonNode run, String key) {
+    for (JsonNode t : run.path("data").path("tags")) {
+      if (t.path("key").asText().equals(key)) {
+        return t.path("value").asText();
+      }
+    }
+    return null;
   }
 
   public JsonNode get(String pathAndQuery) {

@@ -15,6 +15,7 @@ import io.slaft.runners.cli.RunCommand;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.server.LocalMlflowServer;
+import io.slaft.tracking.server.MlflowRest;
 import io.slaft.tracking.spool.SpoolReplayer;
 import io.slaft.transforms.data.DataRoot;
 import io.slaft.transforms.sweep.SweepPoint;
@@ -83,7 +84,7 @@ class PipelineTrackingIT {
     assertEquals(ExitCode.OK, run.code, run.stdout);
     assertTrue(run.stdout.contains("tracking: MLflow " + uri), run.stdout);
 
-    verify(new Rest(uri), experiment, cfg, out);
+    verify(new MlflowRest(uri), experiment, cfg, out);
   }
 
   @Test
@@ -116,7 +117,7 @@ class PipelineTrackingIT {
     assertEquals(ExitCode.OK, second.code, second.out + second.err);
     assertTrue(second.out.contains("nothing pending"), second.out);
 
-    verify(new Rest(uri), experiment, cfg, out);
+    verify(new MlflowRest(uri), experiment, cfg, out);
   }
 
   @Test
@@ -128,7 +129,7 @@ class PipelineTrackingIT {
     Path cfg = writeConfig("midrun", uri.toString(), experiment);
     Path out = WORK.resolve("midrun-out");
     Path spool = out.resolve("tracking-spool");
-    Rest rest = new Rest(uri);
+    MlflowRest rest = new MlflowRest(uri);
 
     // Kills the server as soon as the first training steps of a child run have arrived, keeps it down longer
     // than the tracker retries (records go to the spool), then restarts it on the same port while the pipeline
@@ -178,11 +179,11 @@ class PipelineTrackingIT {
   }
 
   /** Whether some child run of {@code experiment} already has {@code n} loss points on the server. */
-  private static boolean childHasSteps(Rest rest, String experiment, int n) {
+  private static boolean childHasSteps(MlflowRest rest, String experiment, int n) {
     try {
       String exp = rest.experimentId(experiment);
       for (JsonNode r : rest.runs(exp)) {
-        if (Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && rest.history(r.path("info").path("run_id").asText(), "loss").size() >= n) {
+        if (MlflowRest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && rest.history(r.path("info").path("run_id").asText(), "loss").size() >= n) {
           return true;
         }
       }
@@ -193,7 +194,7 @@ class PipelineTrackingIT {
   }
 
   /** Everything the pipeline logged, read back: exactly one parent, one child per point × task, complete. */
-  private static void verify(Rest rest, String experiment, Path cfg, Path out) throws IOException {
+  private static void verify(MlflowRest rest, String experiment, Path cfg, Path out) throws IOException {
     ExperimentConfig config = ExperimentConfig.load(cfg);
     List<SweepPoint> points = SweepPoints.of(config);
     assertEquals(2, points.size());
@@ -205,22 +206,22 @@ class PipelineTrackingIT {
     Map<String, JsonNode> byKey = new HashMap<>();
     JsonNode parent = null;
     for (JsonNode r : runs) {
-      String key = Rest.tag(r, RunRef.RUN_KEY_TAG);
+      String key = MlflowRest.tag(r, RunRef.RUN_KEY_TAG);
       assertNotNull(key, "every run carries its run key");
       assertFalse(byKey.containsKey(key), "duplicate run for key " + key);
       byKey.put(key, r);
-      if (Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null) {
+      if (MlflowRest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null) {
         assertEquals(null, parent, "exactly one top-level run");
         parent = r;
       }
     }
     assertNotNull(parent);
     String parentId = parent.path("info").path("run_id").asText();
-    String parentKey = Rest.tag(parent, RunRef.RUN_KEY_TAG);
+    String parentKey = MlflowRest.tag(parent, RunRef.RUN_KEY_TAG);
     JsonNode p = rest.run(parentId);
     assertEquals("FINISHED", p.path("info").path("status").asText());
-    assertEquals(config.hash(), Rest.tag(p, "slaft.config_hash"));
-    assertEquals(config.resolved(), Rest.params(p), "the parent carries the resolved config");
+    assertEquals(config.hash(), MlflowRest.tag(p, "slaft.config_hash"));
+    assertEquals(config.resolved(), MlflowRest.params(p), "the parent carries the resolved config");
     List<String> parentArtifacts = rest.artifacts(parentId, "");
     for (String a : List.of("summary.json", "results.md", "report.md")) {
       assertTrue(parentArtifacts.contains(a), a + " in " + parentArtifacts);
@@ -236,12 +237,12 @@ class PipelineTrackingIT {
         String id = found.path("info").path("run_id").asText();
         JsonNode child = rest.run(id);
         String where = point.label() + " " + task;
-        assertEquals(parentId, Rest.tag(child, RunSpec.PARENT_RUN_ID_TAG), where);
+        assertEquals(parentId, MlflowRest.tag(child, RunSpec.PARENT_RUN_ID_TAG), where);
         assertEquals("FINISHED", child.path("info").path("status").asText(), where);
-        assertEquals(resolved, Rest.params(child), "every param of the resolved config, " + where);
-        assertEquals(config.with(point.overrides()).hash(), Rest.tag(child, "slaft.config_hash"), where);
-        assertNotNull(Rest.tag(child, "slaft.git_commit"), where);
-        String digest = Rest.tag(child, "slaft.data_digest." + task);
+        assertEquals(resolved, MlflowRest.params(child), "every param of the resolved config, " + where);
+        assertEquals(config.with(point.overrides()).hash(), MlflowRest.tag(child, "slaft.config_hash"), where);
+        assertNotNull(MlflowRest.tag(child, "slaft.git_commit"), where);
+        String digest = MlflowRest.tag(child, "slaft.data_digest." + task);
         assertNotNull(digest, "data digest tag, " + where);
 
         List<JsonNode> loss = rest.history(id, "loss");
@@ -264,7 +265,7 @@ class PipelineTrackingIT {
         List<String> artifacts = rest.artifacts(id, "").stream().sorted().toList();
         assertEquals(List.of("config.resolved.yaml", "model/export.json", "model/structure.json", "model/weights.bin",
             "plots/gates.png", "plots/training.png", "predictions.tsv", "structure.json"), artifacts, where);
-        JsonNode export = Rest.JSON.readTree(rest.download(exp, id, "model/export.json"));
+        JsonNode export = MlflowRest.JSON.readTree(rest.download(exp, id, "model/export.json"));
         assertEquals("slaft-export", export.path("format").asText(), "exported adapter, " + where);
         for (String png : List.of("plots/gates.png", "plots/training.png")) {
           byte[] b = rest.download(exp, id, png);
@@ -275,7 +276,7 @@ class PipelineTrackingIT {
             "resolved config artifact, " + where);
         String preds = new String(rest.download(exp, id, "predictions.tsv"), StandardCharsets.UTF_8);
         assertEquals(config.integer("data.dev_limit") + 1, preds.strip().split("\n").length, "one prediction per dev row, " + where);
-        JsonNode structure = Rest.JSON.readTree(rest.download(exp, id, "structure.json"));
+        JsonNode structure = MlflowRest.JSON.readTree(rest.download(exp, id, "structure.json"));
         assertTrue(structure.size() > 0, "structure.json " + where);
       }
     }

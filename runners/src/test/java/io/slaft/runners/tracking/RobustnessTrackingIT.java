@@ -13,6 +13,7 @@ import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.robustness.RobustnessTable;
 import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.server.LocalMlflowServer;
+import io.slaft.tracking.server.MlflowRest;
 import io.slaft.transforms.data.DataRoot;
 import java.io.IOException;
 import java.net.URI;
@@ -66,29 +67,29 @@ class RobustnessTrackingIT {
     assertEquals(ExitCode.OK, code);
 
     ExperimentConfig config = ExperimentConfig.load(cfg);
-    JsonNode local = Rest.JSON.readTree(out.resolve("robustness.json").toFile());
+    JsonNode local = MlflowRest.JSON.readTree(out.resolve("robustness.json").toFile());
     assertEquals(FAMILIES.size() * 3, local.path("rows").size(), "one row per family x severity: " + local);
 
-    Rest rest = new Rest(uri);
+    MlflowRest rest = new MlflowRest(uri);
     String exp = rest.experimentId(experiment);
     List<JsonNode> runs = rest.runs(exp);
     assertEquals(2, runs.size(), "one parent + one child for the one task");
-    JsonNode parent = runs.stream().filter(r -> Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null).findFirst().orElseThrow();
-    JsonNode child = runs.stream().filter(r -> Rest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null).findFirst().orElseThrow();
+    JsonNode parent = runs.stream().filter(r -> MlflowRest.tag(r, RunSpec.PARENT_RUN_ID_TAG) == null).findFirst().orElseThrow();
+    JsonNode child = runs.stream().filter(r -> MlflowRest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null).findFirst().orElseThrow();
     String parentId = parent.path("info").path("run_id").asText();
     String childId = child.path("info").path("run_id").asText();
     parent = rest.run(parentId);
     child = rest.run(childId);
-    assertEquals(parentId, Rest.tag(child, RunSpec.PARENT_RUN_ID_TAG));
+    assertEquals(parentId, MlflowRest.tag(child, RunSpec.PARENT_RUN_ID_TAG));
     for (JsonNode r : List.of(parent, child)) {
       assertEquals("FINISHED", r.path("info").path("status").asText());
-      assertEquals("robustness", Rest.tag(r, "slaft.stage"));
-      assertEquals(config.resolved(), Rest.params(r), "resolved config as params");
-      assertEquals(config.hash(), Rest.tag(r, "slaft.config_hash"));
-      assertNotNull(Rest.tag(r, "slaft.git_commit"));
+      assertEquals("robustness", MlflowRest.tag(r, "slaft.stage"));
+      assertEquals(config.resolved(), MlflowRest.params(r), "resolved config as params");
+      assertEquals(config.hash(), MlflowRest.tag(r, "slaft.config_hash"));
+      assertNotNull(MlflowRest.tag(r, "slaft.git_commit"));
     }
     String task = local.path("rows").get(0).path("task").asText();
-    assertEquals(task, Rest.tag(child, "slaft.task"));
+    assertEquals(task, MlflowRest.tag(child, "slaft.task"));
 
     Map<String, Double> metrics = new TreeMap<>();
     for (JsonNode m : child.path("data").path("metrics")) {
