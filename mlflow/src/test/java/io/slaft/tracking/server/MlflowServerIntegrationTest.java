@@ -123,7 +123,7 @@ class MlflowServerIntegrationTest {
     String parentId = byKey.get(invocation).path("info").path("run_id").asText();
     JsonNode parent = rest.run(parentId);
     assertEquals(150, parent.path("data").path("params").size());
-    assertEquals("deadbeef", tag(parent, "git.commit"));
+    assertEquals("deadbeef", MlflowRest.tag(parent, "git.commit"));
     assertEquals("FINISHED", parent.path("info").path("status").asText());
     JsonNode inputs = parent.path("inputs").path("dataset_inputs");
     assertEquals(1, inputs.size());
@@ -133,7 +133,7 @@ class MlflowServerIntegrationTest {
     for (String key : childKeys) {
       JsonNode child = rest.run(byKey.get(key).path("info").path("run_id").asText());
       String childId = child.path("info").path("run_id").asText();
-      assertEquals(parentId, tag(child, RunSpec.PARENT_RUN_ID_TAG));
+      assertEquals(parentId, MlflowRest.tag(child, RunSpec.PARENT_RUN_ID_TAG));
       assertEquals(120, child.path("data").path("params").size());
       for (String metric : List.of("train.loss", "train.gate_mass", "train.tokens_per_s")) {
         List<JsonNode> history = rest.history(childId, metric);
@@ -300,20 +300,11 @@ class MlflowServerIntegrationTest {
   private static Map<String, JsonNode> runsByKey(MlflowRest rest, String exp) {
     Map<String, JsonNode> out = new HashMap<>();
     for (JsonNode run : rest.runs(exp)) {
-      String key = tag(run, RunRef.RUN_KEY_TAG);
+      String key = MlflowRest.tag(run, RunRef.RUN_KEY_TAG);
       assertFalse(out.containsKey(key), "duplicate run for key " + key);
       out.put(key, run);
     }
     return out;
-  }
-
-  private static String tag(JsonNode run, String key) {
-    for (JsonNode t : run.path("data").path("tags")) {
-      if (t.path("key").asText().equals(key)) {
-        return t.path("value").asText();
-      }
-    }
-    return null;
   }
 
   private static void deleteTree(Path dir) throws IOException {
