@@ -23,6 +23,11 @@ public final class ModuleLayout {
   public record Module(int index, int layer, Site site, int bottleneckIndex, long params) {
     /** Stable id used in parameter names and reports, e.g. {@code l3.ffn}. */
     public String id() {
+      return idOf(layer, site);
+    }
+
+    /** The id of the module at ({@code layer}, {@code site}), e.g. {@code l3.ffn}. */
+    public static String idOf(int layer, Site site) {
       return "l" + layer + "." + site.id();
     }
   }

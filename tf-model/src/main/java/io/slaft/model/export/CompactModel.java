@@ -1,6 +1,7 @@
 package io.slaft.model.export;
 
 import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
@@ -57,8 +58,8 @@ public final class CompactModel implements AutoCloseable {
     Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     Pooling pooling = Pooling.valueOf(manifest.backbone().pooling());
     encoder = BertEncoderGraph.build(tf, merged, new Hooks(tf, task, w));
-    WeightFile.Tensor hw = w.get(t + "/head_w");
-    WeightFile.Tensor hb = w.get(t + "/head_b");
+    WeightFile.Tensor hw = w.get(TensorNames.head(t, "head_w"));
+    WeightFile.Tensor hb = w.get(TensorNames.head(t, "head_b"));
     logits = tf.math.add(tf.linalg.matMul(encoder.pooled(pooling),
         tf.constant(Shape.of(hw.shape()[0], hw.shape()[1]), DataBuffers.of(hw.values(), true, false))),
         tf.constant(Shape.of(hb.shape()[0]), DataBuffers.of(hb.values(), true, false)));
@@ -115,7 +116,7 @@ public final class CompactModel implements AutoCloseable {
     List<LayerWeights> layers = new ArrayList<>();
     for (int l = 0; l < base.config().layers(); l++) {
       LayerWeights lw = base.layers().get(l);
-      String lora = task.name() + "/l" + l + ".lora/";
+      String lora = TensorNames.module(task.name(), ModuleLayout.Module.idOf(l, Site.LORA));
       float[] q = lw.query();
       float[] v = lw.value();
       if (w.containsKey(lora + "aq")) {
@@ -154,7 +155,8 @@ public final class CompactModel implements AutoCloseable {
   private record BiasDeltas(String task, int layer, Map<String, WeightFile.Tensor> w) {
     float[] plus(float[] bias, String role) {
       float[] out = bias;
-      for (String key : List.of(task + "/bitfit/l" + layer + "." + role, task + "/l" + layer + "." + Site.BIAS.id() + "/" + role)) {
+      for (String key : List.of(TensorNames.bitfit(task, layer, role),
+          TensorNames.module(task, ModuleLayout.Module.idOf(layer, Site.BIAS)) + role)) {
         WeightFile.Tensor delta = w.get(key);
         if (delta != null) {
           out = out == bias ? bias.clone() : out;
@@ -188,7 +190,7 @@ public final class CompactModel implements AutoCloseable {
     }
 
     private Operand<TFloat32> adapter(ExportManifest.ModuleEntry m, Operand<TFloat32> x) {
-      String p = task.name() + "/" + m.module() + "/";
+      String p = TensorNames.module(task.name(), m.module());
       Operand<TFloat32> d = tf.math.add(tf.linalg.matMul(x, matrix(w.get(p + "down_w"))), vector(w.get(p + "down_b")));
       Operand<TFloat32> a = switch (Activation.byId(m.activation())) {
         case RELU -> tf.nn.relu(d);

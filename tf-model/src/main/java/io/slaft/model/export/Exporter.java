@@ -62,7 +62,7 @@ public final class Exporter {
           continue;
         }
         String p = "m" + m.index() + "_";
-        String name = t + "/" + m.id() + "/";
+        String name = TensorNames.module(t, m.id());
         float z = (float) g.servedGate(trainer.spec().sparsity().family());
         if (m.site().isBottleneck()) {
           float[] c = channels[m.bottleneckIndex()];
@@ -106,7 +106,7 @@ public final class Exporter {
             }
             tensors.put(name + role, new WeightFile.Tensor(new int[] {d.length}, d));
           }
-          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, (int) m.params()));
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, g.width()));
         } else {
           int r = space.loraRank();
           float scale = z * space.loraAlpha() / r;
@@ -126,7 +126,7 @@ public final class Exporter {
         for (int l = 0; l < backbone.config().layers(); l++) {
           for (String role : EncoderHooks.BIAS_ROLES) {
             float[] v = trainer.value("bf" + l + "_" + role, t);
-            tensors.put(t + "/bitfit/l" + l + "." + role, new WeightFile.Tensor(new int[] {v.length}, v.clone()));
+            tensors.put(TensorNames.bitfit(t, l, role), new WeightFile.Tensor(new int[] {v.length}, v.clone()));
           }
         }
       }
@@ -138,8 +138,8 @@ public final class Exporter {
       for (int i = 0; i < h; i++) {
         System.arraycopy(hw, i * maxOut, w2, i * outs, outs);
       }
-      tensors.put(t + "/head_w", new WeightFile.Tensor(new int[] {h, outs}, w2));
-      tensors.put(t + "/head_b", new WeightFile.Tensor(new int[] {outs}, java.util.Arrays.copyOf(hb, outs)));
+      tensors.put(TensorNames.head(t, "head_w"), new WeightFile.Tensor(new int[] {h, outs}, w2));
+      tensors.put(TensorNames.head(t, "head_b"), new WeightFile.Tensor(new int[] {outs}, java.util.Arrays.copyOf(hb, outs)));
       long activeParams = 0;
       for (Map.Entry<String, WeightFile.Tensor> e : tensors.entrySet()) {
         if (e.getKey().startsWith(t + "/")) {
