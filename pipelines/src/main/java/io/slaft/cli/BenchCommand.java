@@ -3,6 +3,8 @@ package io.slaft.cli;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.bench.BackboneBenchmark;
 import io.slaft.model.bench.BenchStats;
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.transforms.batch.Batch;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -217,7 +219,7 @@ public final class BenchCommand {
     @Override
     public Integer call() {
       var c = io.slaft.pipelines.config.ExperimentConfig.load(config).withOverrides(overrides);
-      global.defaultThreads(c.integer("train.threads"));
+      global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
       global.apply();
       java.util.Map<String, java.util.List<Long>> perTask = new java.util.LinkedHashMap<>();
       for (String t : tasks) {
@@ -246,8 +248,8 @@ public final class BenchCommand {
           + " --tasks " + String.join(",", tasks)
           + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
           + " " + String.join(" ", overrides), "");
-      System.out.println("caps: train rows per task " + c.get("data.train_limit") + ", steps " + c.get("train.steps")
-          + ", dev: " + (c.integer("data.dev_limit") == 0 ? "full" : "first " + c.get("data.dev_limit")));
+      System.out.println("caps: train rows per task " + c.get(ConfigKeys.DATA_TRAIN_LIMIT) + ", steps " + c.get(ConfigKeys.TRAIN_STEPS)
+          + ", dev: " + (c.get(ConfigKeys.DATA_DEV_LIMIT) == 0 ? "full" : "first " + c.get(ConfigKeys.DATA_DEV_LIMIT)));
       System.out.println();
       System.out.println(md);
       return ExitCode.OK;

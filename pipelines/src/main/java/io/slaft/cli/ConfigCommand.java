@@ -3,8 +3,7 @@ package io.slaft.cli;
 import io.slaft.pipelines.config.ConfigKey;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
-import io.slaft.pipelines.experiment.Specs;
-import io.slaft.pipelines.run.SweepPoints;
+import io.slaft.pipelines.experiment.ExperimentSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,16 +20,17 @@ public final class ConfigCommand {
   static final class Keys implements Callable<Integer> {
     @Override
     public Integer call() {
-      for (ConfigKey k : ConfigKeys.all()) {
-        System.out.printf("%-34s %-6s default=%-28s %s%s%n", k.key(), k.type().name().toLowerCase(java.util.Locale.ROOT),
+      for (ConfigKey<?> k : ConfigKeys.all()) {
+        System.out.printf("%-34s %-11s default=%-28s %s%s%s%n", k.key(), k.typeName(),
             k.defaultValue() == null ? "(none)" : "'" + k.defaultValue() + "'", k.description(),
-            k.allowed().isEmpty() ? "" : " Allowed: " + String.join(", ", k.allowed()) + ".");
+            k.allowed().isEmpty() ? "" : " Allowed: " + String.join(", ", k.allowed()) + ".",
+            k.range().isEmpty() ? "" : " Range: " + k.range() + ".");
       }
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a config (with overrides) and print it resolved.")
+  @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate a config (with overrides) and every sweep point, and print it resolved.")
   static final class Check implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE")
     Path config;
@@ -41,10 +41,9 @@ public final class ConfigCommand {
     @Override
     public Integer call() {
       ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
-      Specs.train(c);
-      Specs.backbone(c);
+      List<ExperimentSpec> points = ExperimentSpec.bindSweep(c);
       System.out.print(c.toYaml());
-      System.out.println("# valid; " + SweepPoints.of(c).size() + " sweep point(s)");
+      System.out.println("# valid; " + points.size() + " sweep point(s), each bound and checked");
       return ExitCode.OK;
     }
   }

@@ -1,17 +1,17 @@
 package io.slaft.cli;
 
-import io.slaft.model.backbone.Backbone;
 import io.slaft.model.export.CompactModel;
-import io.slaft.model.export.Exporter;
 import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.NoiseSite;
+import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainTask;
 import io.slaft.model.train.Trainer;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
-import io.slaft.pipelines.experiment.LoadedTasks;
-import io.slaft.pipelines.experiment.Provenance;
-import io.slaft.pipelines.experiment.Specs;
-import io.slaft.pipelines.experiment.TaskLoader;
+import io.slaft.pipelines.experiment.ExperimentSession;
+import io.slaft.pipelines.experiment.RunDirectory;
+import io.slaft.pipelines.experiment.TrainedPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,13 +24,14 @@ import picocli.CommandLine.Option;
 
 /** {@code slaft export}: discretize a trained run's best structure into a compact export, and check parity. */
 @Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Rebuild a trained run (its config and final checkpoint), discretize the structure and write an export:",
+    description = {"Rebuild a trained run's served model (its config, final checkpoint and the discrete re-training the run did),",
+        "and write it as an export:",
         "export.json, structure.json, weights.bin (kept adapters and heads only; LoRA merged at load).",
         "Checks that the compact model equals the hard-gated model on dev (max |diff| <= 1e-4)."})
 public final class ExportCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Output directory of slaft train.")
+  @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Output directory of slaft train or slaft run.")
   Path run;
 
   @Option(names = "--point", defaultValue = "main", description = "Sweep point id (default: ${DEFAULT-VALUE}).")
@@ -41,29 +42,25 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path cfg = run.resolve("config.resolved.yaml");
-    Path ckpt = run.resolve("checkpoints").resolve(point);
+    Path ckpt = ExperimentSession.checkpointDir(run, point);
     if (!Files.isRegularFile(ckpt.resolve("checkpoint.bin"))) {
       throw new IllegalArgumentException(ckpt.resolve("checkpoint.bin") + " not found: export needs a run trained with "
           + "train.checkpoint_every > 0 (slaft train writes the export to RUN_DIR/model/ itself)");
     }
-    ExperimentConfig c = ExperimentConfig.load(cfg);
-    global.defaultThreads(c.integer("train.threads"));
+    ExperimentConfig c = RunDirectory.pointConfig(run, point);
+    global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
-    Backbone backbone = Backbone.shared(Specs.backbone(c), c.integer("backbone.max_length"));
-    LoadedTasks data = TaskLoader.load(c, backbone);
-    Provenance prov = Provenance.of(c, data, backbone);
-    try (Trainer t = Trainer.create(backbone, Specs.train(c), data.tasks()).checkpointDir(ckpt)) {
-      t.run();
-      Exporter.export(t, TaskLoader.labelNames(c), prov.asTags(), out);
+    ExperimentSession session = ExperimentSession.open(c);
+    try (TrainedPoint p = session.train(run, point, TrainListener.NONE, NoiseSite.NONE)) {
+      p.export(out);
       boolean ok = true;
-      for (TrainTask task : data.tasks()) {
+      for (TrainTask task : session.data().tasks()) {
         List<LabeledExample> dev = task.dev().subList(0, Math.min(256, task.dev().size()));
-        float[][] gated = t.outputs(task, dev, Trainer.EvalControls.discretized());
+        float[][] gated = p.trainer().outputs(task, dev, Trainer.EvalControls.discretized());
         List<Encoded> enc = new ArrayList<>();
         dev.forEach(e -> enc.add(e.tokens()));
         double diff = 0;
-        try (CompactModel m = CompactModel.load(out, task.name(), backbone)) {
+        try (CompactModel m = CompactModel.load(out, task.name(), session.backbone())) {
           float[][] compact = m.outputs(enc);
           for (int i = 0; i < gated.length; i++) {
             for (int k = 0; k < gated[i].length; k++) {

@@ -1,6 +1,7 @@
 package io.slaft.cli;
 
 import io.slaft.model.runtime.TfRuntime;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ResultsTable;
@@ -44,15 +45,15 @@ public final class RobustnessCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
-    global.defaultThreads(c.integer("train.threads"));
+    global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
     Path abs = out.toAbsolutePath();
-    System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
+    System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
         TfRuntime.intraOpThreads(), abs);
     TrackingSettings tracking = TrackingSettings.resolve(c, abs);
     RobustnessRun.Outcome o = model != null
         ? RobustnessRun.runExport(c, model, abs, tracking, System.err::println)
-        : RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get("name")), tracking, System.err::println);
+        : RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME)), tracking, System.err::println);
     if (!o.records().isEmpty()) {
       System.out.println(ResultsTable.of(o.records()).toMarkdown());
       System.out.println();

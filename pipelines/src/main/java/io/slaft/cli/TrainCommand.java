@@ -1,10 +1,13 @@
 package io.slaft.cli;
 
 import io.slaft.model.runtime.TfRuntime;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.ExperimentSpec;
 import io.slaft.pipelines.experiment.ResultsTable;
+import io.slaft.pipelines.experiment.RunSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +36,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
-    global.defaultThreads(c.integer("train.threads"));
+    ExperimentSpec.bind(c);
+    global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
-    System.err.printf("slaft train: %s (config hash %s), TF threads %d, output %s%n", c.get("name"), c.hash(),
+    System.err.printf("slaft train: %s (config hash %s), TF threads %d, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
         TfRuntime.intraOpThreads(), out.toAbsolutePath());
     ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, "main", Map.of(),
-        new ConsoleProgress(System.err, c.get("name")));
-    Path summary = ExperimentRunner.writeSummary(c, out, r.records(), r.data().reports(), r.data().deadLetters(), Map.of());
+        new ConsoleProgress(System.err, c.get(ConfigKeys.NAME)));
+    r.data().reports().forEach(rep -> System.err.println(ConsoleProgress.dataLine(rep)));
+    RunSummary.writeDeadLetters(out, r.data().deadLetters());
+    Path summary = RunSummary.write(c, out, r.records(), r.data().reports(), Map.of());
     System.out.println(ResultsTable.of(r.records()).toMarkdown());
     System.out.println("summary: " + summary.toAbsolutePath());
     return ExitCode.OK;

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.run.ExperimentPipeline;
 import io.slaft.pipelines.run.PointObserver;
-import io.slaft.pipelines.run.SweepPoints;
+import io.slaft.runners.flink.LocalFlinkCluster;
 import io.slaft.transforms.data.DataRoot;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.tokenize.TokenBatch;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.TrainListener;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.experiment.Specs;
@@ -204,11 +205,11 @@ public final class GlueBench {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("base_config_hash", base.hash());
     doc.put("seeds", seeds);
-    doc.put("train_limit", base.get("data.train_limit"));
-    doc.put("dev_limit", base.get("data.dev_limit"));
-    doc.put("steps", base.get("train.steps"));
-    doc.put("batch_size", base.get("train.batch_size"));
-    doc.put("max_length", base.get("backbone.max_length"));
+    doc.put("train_limit", base.get(ConfigKeys.DATA_TRAIN_LIMIT));
+    doc.put("dev_limit", base.get(ConfigKeys.DATA_DEV_LIMIT));
+    doc.put("steps", base.get(ConfigKeys.TRAIN_STEPS));
+    doc.put("batch_size", base.get(ConfigKeys.TRAIN_BATCH_SIZE));
+    doc.put("max_length", base.get(ConfigKeys.BACKBONE_MAX_LENGTH));
     doc.put("complete_tasks", tasks);
     doc.put("pending_tasks", pending);
     doc.put("variants", variants);
@@ -230,7 +231,7 @@ public final class GlueBench {
    * Medians of {@link #INFER_RUNS} passes after one warm-up pass.
    */
   static Map<String, Object> inference(ExperimentConfig c, ExperimentRunner.PointResult r) {
-    Backbone backbone = Backbone.shared(Specs.backbone(c), c.integer("backbone.max_length"));
+    Backbone backbone = Backbone.shared(Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH));
     var task = r.data().tasks().get(0);
     List<Encoded> rows = new ArrayList<>(task.dev().stream().map(LabeledExample::tokens)
         .limit(INFER_ROWS).toList());

@@ -1,97 +1,198 @@
 package io.slaft.pipelines.config;
 
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.Method;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.backbone.BuiltinBackbone;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.train.NoiseSite;
 import io.slaft.pipelines.config.ConfigKey.Type;
+import io.slaft.transforms.data.Target;
+import io.slaft.transforms.perturb.Perturbation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
-/** Every config key slaft understands, with type, default and allowed values. */
+/**
+ * Every config key slaft understands, each declared once here with its type, default, range and
+ * allowed values (taken from the model library's enums where there is one), and read everywhere
+ * through these constants with {@link ExperimentConfig#get(ConfigKey)}. A new key is added with
+ * {@link ConfigKey#hashedOnlyWhenSet()} so existing configs keep their hash.
+ */
 public final class ConfigKeys {
-  private static final List<ConfigKey> KEYS = new ArrayList<>();
-  private static final java.util.Set<String> HASHED_WHEN_SET = new java.util.HashSet<>();
+  private static final List<ConfigKey<?>> KEYS = new ArrayList<>();
 
-  static {
-    add("name", Type.STRING, "experiment", "Experiment name (MLflow experiment, output labels).");
-    add("description", Type.STRING, "", "Free text.");
-    add("seed", Type.INT, "42", "Seed of initialization, data order, task sampling and gate noise.");
-    add("method", Type.STRING, "sla", "Training method.", "sla", "head-only", "bitfit", "houlsby", "pfeiffer", "parallel", "lora", "unipelt",
-        "full-ft");
-    add("backbone.name", Type.STRING, "minilm-l6", "Built-in backbone.", "minilm-l6", "bge-small");
-    add("backbone.onnx", Type.STRING, "", "Any BERT-family ONNX export (overrides backbone.name).");
-    add("backbone.tokenizer", Type.STRING, "", "tokenizer.json of backbone.onnx.");
-    add("backbone.pooling", Type.STRING, "", "Sentence pooling (default: the backbone's own).", "", "cls", "mean");
-    add("backbone.max_length", Type.INT, "128", "Truncation length in tokens.");
-    add("tasks", Type.LIST, "sst2", "Tasks trained together over one shared adapter pool (GLUE names or task_defs names).");
-    add("data.dir", Type.STRING, "", "Data root (default: $SLAFT_DATA or ../shared/datasets).");
-    add("data.train_limit", Type.INT, "0", "Use the first N training rows of each task (0 = all).");
-    add("data.dev_limit", Type.INT, "0", "Use the first N dev rows of each task (0 = all).");
-    add("data.label_noise", Type.FLOAT, "0", "Fraction of training labels flipped (regression: score σ = ratio × range).");
-    add("data.perturb_family", Type.STRING, "none", "Perturbation applied to every training example (data-perturbation study).",
-        perturbFamilies());
-    add("data.perturb_ratio", Type.FLOAT, "0", "Fraction of units (characters, words or tokens) changed by data.perturb_family.");
-    add("data.max_dead_letter_fraction", Type.FLOAT, "0.01", "Fail when more than this fraction of rows are malformed.");
-    add("task_defs.*.format", Type.STRING, "tsv", "Custom task file format.", "tsv", "csv", "jsonl");
-    add("task_defs.*.train", Type.STRING, null, "Custom task training file (relative to data.dir or absolute).");
-    add("task_defs.*.dev", Type.STRING, null, "Custom task dev file.");
-    add("task_defs.*.header", Type.BOOL, "true", "Whether the file has a header row.");
-    add("task_defs.*.columns", Type.INT, "0", "Number of columns (required when header is false).");
-    add("task_defs.*.text", Type.STRING, "sentence", "Text column (name, or index when header=false).");
-    add("task_defs.*.pair", Type.STRING, "", "Optional second-text column.");
-    add("task_defs.*.label", Type.STRING, "label", "Label (or score) column.");
-    add("task_defs.*.labels", Type.LIST, "", "Label values in class-index order (classification).");
-    add("task_defs.*.regression", Type.LIST, "", "min,max of a regression score (instead of labels).");
-    add("adapters.sites", Type.LIST, "attn,ffn,parallel,lora",
-        "Insertion points of the search space; bias (gated BitFit deltas per layer) is opt-in.", "attn", "ffn", "parallel",
-        "lora", "bias", "unipelt", "full-ft");
-    add("adapters.layers", Type.LIST, "all", "Layers with adapters: all, or a list of indices.");
-    add("adapters.bottleneck", Type.INT, "64", "Bottleneck width of series/parallel adapters.");
-    add("adapters.lora_rank", Type.INT, "8", "LoRA rank.");
-    add("adapters.lora_alpha", Type.FLOAT, "16", "LoRA scale numerator (update scaled by alpha/rank).");
-    add("adapters.activations", Type.LIST, "relu,gelu,silu,identity", "Candidate activations mixed by softmax.", "relu", "gelu", "silu", "identity");
-    add("adapters.channel_gates", Type.BOOL, "false", "Learn bottleneck widths with per-channel gates.");
-    add("adapters.init_scale", Type.FLOAT, "0.02", "Std of down-projection / LoRA A initialization.");
-    add("sparsity.gate", Type.STRING, "hard-concrete", "Gate family.", "sigmoid", "hard-concrete", "budget", "fixed");
-    add("sparsity.lambda", Type.FLOAT, "1.0", "Sparsity weight λ of the size-weighted penalty.");
-    add("sparsity.budget", Type.FLOAT, "0", "Target trainable params as a fraction of backbone params (gate=budget).");
-    add("sparsity.warmup_steps", Type.INT, "0", "Steps with λ = 0.");
-    add("sparsity.ramp_steps", Type.INT, "0", "Steps over which λ ramps up linearly after warm-up.");
-    add("sparsity.temperature_start", Type.FLOAT, "1.0", "Initial gate temperature.");
-    add("sparsity.temperature_end", Type.FLOAT, "1.0", "Final gate temperature (geometric annealing).");
-    add("sparsity.init_logit", Type.FLOAT, "2.0", "Initial gate logit.");
-    add("sparsity.threshold", Type.FLOAT, "0.5", "Gate value below which a module is removed.");
-    add("optimizer.lr", Type.FLOAT, "1e-3", "Learning rate of adapter and head weights.");
-    add("optimizer.backbone_lr", Type.FLOAT, "5e-5", "Learning rate of backbone tensors (method full-ft only).");
-    add("optimizer.structure_lr", Type.FLOAT, "5e-2", "Learning rate of gate/activation/channel logits.");
-    add("optimizer.weight_decay", Type.FLOAT, "0.01", "Decoupled weight decay (AdamW) of weight matrices.");
-    add("optimizer.warmup_ratio", Type.FLOAT, "0.06", "Fraction of steps with linear learning-rate warm-up.");
-    add("optimizer.clip_norm", Type.FLOAT, "1.0", "Global gradient-norm clipping.");
-    add("train.steps", Type.INT, "400", "Training steps.");
-    addLater("train.retrain_steps", Type.INT, "0", "After the search, re-train the discretized structure this many steps"
-        + " (gates frozen, closed modules removed, argmax activations); learned-gate methods only; 0 = off.");
-    add("train.batch_size", Type.INT, "32", "Examples per step.");
-    add("train.eval_every", Type.INT, "100", "Evaluate on dev every N steps (0 = at the end only).");
-    add("train.eval_batch_size", Type.INT, "64", "Examples per evaluation batch.");
-    add("train.patience", Type.INT, "0", "Early stopping after N evaluations without improvement (0 = off).");
-    add("train.checkpoint_every", Type.INT, "100", "Checkpoint every N steps (0 = off); a rerun resumes.");
-    add("train.task_temperature", Type.FLOAT, "1.0", "Task sampling ∝ size^(1/T).");
-    add("train.bucket_window", Type.INT, "8", "Length-bucketing window, in batches.");
-    add("train.log_every", Type.INT, "20", "Progress line every N steps.");
-    add("train.threads", Type.INT, "0", "TensorFlow intra-op threads (0 = one per core).");
-    add("noise.site", Type.STRING, "none", "Training-time representation noise site.", "none", "embeddings", "hidden");
-    add("noise.train_sigma", Type.FLOAT, "0", "Noise-injection ratio: σ relative to the tensor's std.");
-    add("tracking.uri", Type.STRING, "auto", "MLflow tracking URI, 'auto' (local server if running, else spool) or 'none'.");
-    add("tracking.experiment", Type.STRING, "", "MLflow experiment (default: name).");
-    add("sweep.grid.*", Type.LIST, null, "Grid axis: sweep.grid.<key> = [v1, v2, ...] for any key above.");
-    add("sweep.seeds", Type.LIST, "", "Seeds; each point runs once per seed.");
-    add("sweep.random.*", Type.STRING, null, "Random axis: uniform(a,b) | loguniform(a,b) | choice(a,b,..).");
-    add("sweep.samples", Type.INT, "0", "Random-search samples.");
-    add("robustness.families", Type.LIST, "char-swap,char-delete,char-insert,char-keyboard,word-dropout,word-swap,word-duplicate,token-random,token-unk,token-mask,embedding-noise", "Perturbation families evaluated.");
-    add("robustness.severities", Type.LIST, "0,0.05,0.10,0.15,0.20", "Severities (ratios) evaluated.");
-    add("robustness.seed", Type.INT, "13", "Seed of the perturbations.");
-    add("robustness.discrete", Type.BOOL, "false", "Evaluate the discretized structure (gates below threshold closed).");
-  }
+  public static final ConfigKey<String> NAME = add(ConfigKey.string("name", "experiment", "Experiment name (MLflow experiment, output labels)."));
+  public static final ConfigKey<String> DESCRIPTION = add(ConfigKey.string("description", "", "Free text."));
+  public static final ConfigKey<Integer> SEED = add(ConfigKey.integer("seed", "42",
+      "Seed of initialization, data order, task sampling and gate noise."));
+  public static final ConfigKey<String> METHOD = add(ConfigKey.string("method", "sla", "Training method.",
+      ids(Method.values(), Method::id)));
+
+  public static final ConfigKey<String> BACKBONE_NAME = add(ConfigKey.string("backbone.name", "minilm-l6", "Built-in backbone.",
+      ids(BuiltinBackbone.values(), BuiltinBackbone::id)));
+  public static final ConfigKey<String> BACKBONE_ONNX = add(ConfigKey.string("backbone.onnx", "",
+      "Any BERT-family ONNX export (overrides backbone.name)."));
+  public static final ConfigKey<String> BACKBONE_TOKENIZER = add(ConfigKey.string("backbone.tokenizer", "", "tokenizer.json of backbone.onnx."));
+  public static final ConfigKey<String> BACKBONE_POOLING = add(ConfigKey.string("backbone.pooling", "",
+      "Sentence pooling (default: the backbone's own).", withEmpty(ids(Pooling.values(), ConfigKeys::lower))));
+  public static final ConfigKey<Integer> BACKBONE_MAX_LENGTH = add(ConfigKey.integer("backbone.max_length", "128",
+      "Truncation length in tokens.").atLeast(3));
+
+  public static final ConfigKey<List<String>> TASKS = add(ConfigKey.list("tasks", "sst2",
+      "Tasks trained together over one shared adapter pool (GLUE names or task_defs names)."));
+  public static final ConfigKey<String> DATA_DIR = add(ConfigKey.string("data.dir", "", "Data root (default: $SLAFT_DATA or ../shared/datasets)."));
+  public static final ConfigKey<Integer> DATA_TRAIN_LIMIT = add(ConfigKey.integer("data.train_limit", "0",
+      "Use the first N training rows of each task (0 = all).").atLeast(0));
+  public static final ConfigKey<Integer> DATA_DEV_LIMIT = add(ConfigKey.integer("data.dev_limit", "0",
+      "Use the first N dev rows of each task (0 = all).").atLeast(0));
+  public static final ConfigKey<Float> DATA_LABEL_NOISE = add(ConfigKey.real("data.label_noise", "0",
+      "Fraction of training labels flipped (regression: score σ = ratio × range).").atLeast(0).atMost(1));
+  public static final ConfigKey<String> DATA_PERTURB_FAMILY = add(ConfigKey.string("data.perturb_family", "none",
+      "Perturbation applied to every training example (data-perturbation study).", perturbFamilies()));
+  public static final ConfigKey<Float> DATA_PERTURB_RATIO = add(ConfigKey.real("data.perturb_ratio", "0",
+      "Fraction of units (characters, words or tokens) changed by data.perturb_family.").atLeast(0).atMost(1));
+  public static final ConfigKey<Float> DATA_MAX_DEAD_LETTER_FRACTION = add(ConfigKey.real("data.max_dead_letter_fraction", "0.01",
+      "Fail when more than this fraction of rows are malformed.").atLeast(0).atMost(1));
+
+  public static final ConfigKey<String> TASK_FORMAT = add(ConfigKey.string("task_defs.*.format", "tsv", "Custom task file format.",
+      "tsv", "csv", "jsonl"));
+  public static final ConfigKey<String> TASK_TRAIN = add(ConfigKey.string("task_defs.*.train", null,
+      "Custom task training file (relative to data.dir or absolute)."));
+  public static final ConfigKey<String> TASK_DEV = add(ConfigKey.string("task_defs.*.dev", null, "Custom task dev file."));
+  public static final ConfigKey<Boolean> TASK_HEADER = add(ConfigKey.bool("task_defs.*.header", "true", "Whether the file has a header row."));
+  public static final ConfigKey<Integer> TASK_COLUMNS = add(ConfigKey.integer("task_defs.*.columns", "0",
+      "Number of columns (required when header is false).").atLeast(0));
+  public static final ConfigKey<String> TASK_TEXT = add(ConfigKey.string("task_defs.*.text", "sentence",
+      "Text column (name, or index when header=false)."));
+  public static final ConfigKey<String> TASK_PAIR = add(ConfigKey.string("task_defs.*.pair", "", "Optional second-text column."));
+  public static final ConfigKey<String> TASK_LABEL = add(ConfigKey.string("task_defs.*.label", "label", "Label (or score) column."));
+  public static final ConfigKey<List<String>> TASK_LABELS = add(ConfigKey.list("task_defs.*.labels", "",
+      "Label values in class-index order (classification)."));
+  public static final ConfigKey<List<String>> TASK_REGRESSION = add(ConfigKey.numberList("task_defs.*.regression", Type.FLOAT, "",
+      "min,max of a regression score (instead of labels)."));
+
+  public static final ConfigKey<List<String>> ADAPTER_SITES = add(ConfigKey.list("adapters.sites", "attn,ffn,parallel,lora",
+      "Insertion points of the search space; bias (gated BitFit deltas per layer) is opt-in.", ids(Site.values(), Site::id)));
+  public static final ConfigKey<List<String>> ADAPTER_LAYERS = add(ConfigKey.list("adapters.layers", "all",
+      "Layers with adapters: all, or a list of indices."));
+  public static final ConfigKey<Integer> ADAPTER_BOTTLENECK = add(ConfigKey.integer("adapters.bottleneck", "64",
+      "Bottleneck width of series/parallel adapters.").atLeast(1));
+  public static final ConfigKey<Integer> ADAPTER_LORA_RANK = add(ConfigKey.integer("adapters.lora_rank", "8", "LoRA rank.").atLeast(1));
+  public static final ConfigKey<Float> ADAPTER_LORA_ALPHA = add(ConfigKey.real("adapters.lora_alpha", "16",
+      "LoRA scale numerator (update scaled by alpha/rank).").above(0));
+  public static final ConfigKey<List<String>> ADAPTER_ACTIVATIONS = add(ConfigKey.list("adapters.activations", "relu,gelu,silu,identity",
+      "Candidate activations mixed by softmax.", ids(Activation.values(), Activation::id)));
+  public static final ConfigKey<Boolean> ADAPTER_CHANNEL_GATES = add(ConfigKey.bool("adapters.channel_gates", "false",
+      "Learn bottleneck widths with per-channel gates."));
+  public static final ConfigKey<Float> ADAPTER_INIT_SCALE = add(ConfigKey.real("adapters.init_scale", "0.02",
+      "Std of down-projection / LoRA A initialization.").atLeast(0));
+
+  public static final ConfigKey<String> SPARSITY_GATE = add(ConfigKey.string("sparsity.gate", "hard-concrete", "Gate family.",
+      ids(GateFamily.values(), GateFamily::id)));
+  public static final ConfigKey<Float> SPARSITY_LAMBDA = add(ConfigKey.real("sparsity.lambda", "1.0",
+      "Sparsity weight λ of the size-weighted penalty.").atLeast(0));
+  public static final ConfigKey<Float> SPARSITY_BUDGET = add(ConfigKey.real("sparsity.budget", "0",
+      "Target trainable params as a fraction of backbone params (gate=budget).").atLeast(0).atMost(1));
+  public static final ConfigKey<Integer> SPARSITY_WARMUP_STEPS = add(ConfigKey.integer("sparsity.warmup_steps", "0", "Steps with λ = 0.").atLeast(0));
+  public static final ConfigKey<Integer> SPARSITY_RAMP_STEPS = add(ConfigKey.integer("sparsity.ramp_steps", "0",
+      "Steps over which λ ramps up linearly after warm-up.").atLeast(0));
+  public static final ConfigKey<Float> SPARSITY_TEMPERATURE_START = add(ConfigKey.real("sparsity.temperature_start", "1.0",
+      "Initial gate temperature.").above(0));
+  public static final ConfigKey<Float> SPARSITY_TEMPERATURE_END = add(ConfigKey.real("sparsity.temperature_end", "1.0",
+      "Final gate temperature (geometric annealing).").above(0));
+  public static final ConfigKey<Float> SPARSITY_INIT_LOGIT = add(ConfigKey.real("sparsity.init_logit", "2.0", "Initial gate logit."));
+  public static final ConfigKey<Float> SPARSITY_THRESHOLD = add(ConfigKey.real("sparsity.threshold", "0.5",
+      "Gate value below which a module is removed.").above(0).below(1));
+
+  public static final ConfigKey<Float> OPTIMIZER_LR = add(ConfigKey.real("optimizer.lr", "1e-3",
+      "Learning rate of adapter and head weights.").above(0));
+  public static final ConfigKey<Float> OPTIMIZER_BACKBONE_LR = add(ConfigKey.real("optimizer.backbone_lr", "5e-5",
+      "Learning rate of backbone tensors (method full-ft only).").above(0));
+  public static final ConfigKey<Float> OPTIMIZER_STRUCTURE_LR = add(ConfigKey.real("optimizer.structure_lr", "5e-2",
+      "Learning rate of gate/activation/channel logits.").atLeast(0));
+  public static final ConfigKey<Float> OPTIMIZER_WEIGHT_DECAY = add(ConfigKey.real("optimizer.weight_decay", "0.01",
+      "Decoupled weight decay (AdamW) of weight matrices.").atLeast(0));
+  public static final ConfigKey<Float> OPTIMIZER_WARMUP_RATIO = add(ConfigKey.real("optimizer.warmup_ratio", "0.06",
+      "Fraction of steps with linear learning-rate warm-up.").atLeast(0).below(1));
+  public static final ConfigKey<Float> OPTIMIZER_CLIP_NORM = add(ConfigKey.real("optimizer.clip_norm", "1.0",
+      "Global gradient-norm clipping.").above(0));
+
+  public static final ConfigKey<Integer> TRAIN_STEPS = add(ConfigKey.integer("train.steps", "400", "Training steps.").atLeast(1));
+  public static final ConfigKey<Integer> TRAIN_RETRAIN_STEPS = add(ConfigKey.integer("train.retrain_steps", "0",
+      "After the search, re-train the discretized structure this many steps (gates frozen, closed modules removed, "
+          + "argmax activations); learned-gate methods only; 0 = off.").atLeast(0).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> TRAIN_BATCH_SIZE = add(ConfigKey.integer("train.batch_size", "32", "Examples per step.").atLeast(1));
+  public static final ConfigKey<Integer> TRAIN_EVAL_EVERY = add(ConfigKey.integer("train.eval_every", "100",
+      "Evaluate on dev every N steps (0 = at the end only).").atLeast(0));
+  public static final ConfigKey<Integer> TRAIN_EVAL_BATCH_SIZE = add(ConfigKey.integer("train.eval_batch_size", "64",
+      "Examples per evaluation batch.").atLeast(1));
+  public static final ConfigKey<Integer> TRAIN_PATIENCE = add(ConfigKey.integer("train.patience", "0",
+      "Early stopping after N evaluations without improvement (0 = off).").atLeast(0));
+  public static final ConfigKey<Integer> TRAIN_CHECKPOINT_EVERY = add(ConfigKey.integer("train.checkpoint_every", "100",
+      "Checkpoint every N steps (0 = off); a rerun resumes.").atLeast(0));
+  public static final ConfigKey<Float> TRAIN_TASK_TEMPERATURE = add(ConfigKey.real("train.task_temperature", "1.0",
+      "Task sampling ∝ size^(1/T).").above(0));
+  public static final ConfigKey<Integer> TRAIN_BUCKET_WINDOW = add(ConfigKey.integer("train.bucket_window", "8",
+      "Length-bucketing window, in batches.").atLeast(1));
+  public static final ConfigKey<Integer> TRAIN_LOG_EVERY = add(ConfigKey.integer("train.log_every", "20", "Progress line every N steps.").atLeast(1));
+  public static final ConfigKey<Integer> TRAIN_THREADS = add(ConfigKey.integer("train.threads", "0",
+      "TensorFlow intra-op threads (0 = one per core).").atLeast(0));
+
+  public static final ConfigKey<String> NOISE_SITE = add(ConfigKey.string("noise.site", "none", "Training-time representation noise site.",
+      ids(NoiseSite.values(), ConfigKeys::lower)));
+  public static final ConfigKey<Float> NOISE_TRAIN_SIGMA = add(ConfigKey.real("noise.train_sigma", "0",
+      "Noise-injection ratio: σ relative to the tensor's std.").atLeast(0));
+
+  public static final ConfigKey<String> TRACKING_URI = add(ConfigKey.string("tracking.uri", "auto",
+      "MLflow tracking URI, 'auto' (local server if running, else spool) or 'none'."));
+  public static final ConfigKey<String> TRACKING_EXPERIMENT = add(ConfigKey.string("tracking.experiment", "", "MLflow experiment (default: name)."));
+
+  public static final ConfigKey<List<String>> SWEEP_GRID = add(ConfigKey.list("sweep.grid.*", null,
+      "Grid axis: sweep.grid.<key> = [v1, v2, ...] for any key above."));
+  public static final ConfigKey<List<String>> SWEEP_SEEDS = add(ConfigKey.numberList("sweep.seeds", Type.INT, "",
+      "Seeds; each point runs once per seed."));
+  public static final ConfigKey<String> SWEEP_RANDOM = add(ConfigKey.string("sweep.random.*", null,
+      "Random axis: uniform(a,b) | loguniform(a,b) | intuniform(a,b) | choice(a,b,..)."));
+  public static final ConfigKey<Integer> SWEEP_SAMPLES = add(ConfigKey.integer("sweep.samples", "0", "Random-search samples.").atLeast(0));
+
+  public static final ConfigKey<List<String>> ROBUSTNESS_FAMILIES = add(ConfigKey.list("robustness.families",
+      "char-swap,char-delete,char-insert,char-keyboard,word-dropout,word-swap,word-duplicate,token-random,token-unk,token-mask,embedding-noise",
+      "Perturbation families evaluated."));
+  public static final ConfigKey<List<String>> ROBUSTNESS_SEVERITIES = add(ConfigKey.numberList("robustness.severities", Type.FLOAT,
+      "0,0.05,0.10,0.15,0.20", "Severities (ratios) evaluated.").atLeast(0).atMost(1));
+  public static final ConfigKey<Integer> ROBUSTNESS_SEED = add(ConfigKey.integer("robustness.seed", "13", "Seed of the perturbations."));
+  public static final ConfigKey<Boolean> ROBUSTNESS_DISCRETE = add(ConfigKey.bool("robustness.discrete", "false",
+      "Evaluate the discretized structure (gates below threshold closed)."));
+
+  /** Prefixes of the keys whose remainder is itself a config key (sweep axes). */
+  public static final String GRID_PREFIX = "sweep.grid.";
+  public static final String RANDOM_PREFIX = "sweep.random.";
 
   private ConfigKeys() {}
+
+  private static <T> ConfigKey<T> add(ConfigKey<T> k) {
+    KEYS.add(k);
+    return k;
+  }
+
+  private static <E> String[] ids(E[] values, Function<E, String> id) {
+    return Arrays.stream(values).map(id).toArray(String[]::new);
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String[] withEmpty(String[] ids) {
+    List<String> l = new ArrayList<>(List.of(""));
+    l.addAll(List.of(ids));
+    return l.toArray(String[]::new);
+  }
 
   private static String[] perturbFamilies() {
     List<String> f = new ArrayList<>(List.of("none"));
@@ -99,33 +200,19 @@ public final class ConfigKeys {
     return f.toArray(String[]::new);
   }
 
-  private static void add(String key, Type type, String def, String description, String... allowed) {
-    KEYS.add(new ConfigKey(key, type, def, List.of(allowed), description));
-  }
-
-  /**
-   * A key added after configs were first hashed: {@link ExperimentConfig#hash()} leaves it out
-   * while it holds its default, so adding a knob does not change the hash (and invalidate step
-   * caches, checkpoints and bench cells) of every config that does not use it. Register every new
-   * key this way.
-   */
-  private static void addLater(String key, Type type, String def, String description, String... allowed) {
-    add(key, type, def, description, allowed);
-    HASHED_WHEN_SET.add(key);
-  }
-
   /** Whether {@code key} counts in the config hash only when set away from its default. */
   public static boolean hashedOnlyWhenSet(String key) {
-    return HASHED_WHEN_SET.contains(key);
+    ConfigKey<?> k = find(key);
+    return k != null && k.isHashedOnlyWhenSet();
   }
 
-  public static List<ConfigKey> all() {
+  public static List<ConfigKey<?>> all() {
     return List.copyOf(KEYS);
   }
 
   /** The key definition matching {@code key}, or null. */
-  public static ConfigKey find(String key) {
-    for (ConfigKey k : KEYS) {
+  public static ConfigKey<?> find(String key) {
+    for (ConfigKey<?> k : KEYS) {
       if (k.matches(key)) {
         return k;
       }

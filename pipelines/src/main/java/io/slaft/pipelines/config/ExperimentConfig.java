@@ -21,8 +21,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * An experiment config: a YAML file flattened to dotted keys, plus {@code --set key=value}
- * overrides, validated against {@link ConfigKeys} at construction. Immutable.
+ * An experiment config: a YAML file flattened to dotted keys (nested and dotted forms are the same:
+ * {@code sweep: {random: {optimizer.lr: ...}}} is {@code sweep.random.optimizer.lr}), plus {@code
+ * --set key=value} overrides and sweep-point overrides, validated against {@link ConfigKeys} at
+ * construction: every key must be known, every value (and every sweep grid value and random-axis
+ * bound) must satisfy its key's type, allowed values and range. Values are read typed through
+ * {@link #get(ConfigKey)}. Immutable.
  *
  * <p>Errors name the file, the key, the rule and the allowed values, e.g.
  * {@code examples/x.yaml: sparsity.gate: 'l1' is not allowed; allowed values: sigmoid, ...}.
@@ -69,7 +73,7 @@ public final class ExperimentConfig {
     for (Map.Entry<?, ?> e : m.entrySet()) {
       String key = prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey();
       Object v = e.getValue();
-      if (v instanceof Map<?, ?> sub && !key.startsWith("sweep.random")) {
+      if (v instanceof Map<?, ?> sub) {
         flatten(key, sub, out);
       } else if (v instanceof List<?> list) {
         List<String> parts = new ArrayList<>();
@@ -114,30 +118,52 @@ public final class ExperimentConfig {
   private void validate() {
     for (Map.Entry<String, String> e : values.entrySet()) {
       String key = e.getKey();
-      String target = key;
-      if (key.startsWith("sweep.grid.") || key.startsWith("sweep.random.")) {
-        target = key.substring(key.startsWith("sweep.grid.") ? 11 : 13);
-        ConfigKey tk = ConfigKeys.find(target);
-        if (tk == null) {
-          throw unknown(key, target);
-        }
-        if (key.startsWith("sweep.grid.")) {
-          for (String v : splitList(e.getValue())) {
-            String err = tk.check(v);
-            if (err != null) {
-              throw new ConfigException(source + ": " + key + ": value " + v + " " + err);
-            }
-          }
-        }
+      String axis = key.startsWith(ConfigKeys.GRID_PREFIX) ? ConfigKeys.GRID_PREFIX
+          : key.startsWith(ConfigKeys.RANDOM_PREFIX) ? ConfigKeys.RANDOM_PREFIX : null;
+      if (axis != null) {
+        validateAxis(key, key.substring(axis.length()), axis.equals(ConfigKeys.GRID_PREFIX), e.getValue());
         continue;
       }
-      ConfigKey k = ConfigKeys.find(key);
+      ConfigKey<?> k = ConfigKeys.find(key);
       if (k == null) {
         throw unknown(key, key);
       }
       String err = k.check(e.getValue());
-      if (err != null && !(k.type() == ConfigKey.Type.LIST && e.getValue().isEmpty())) {
+      if (err != null) {
         throw new ConfigException(source + ": " + key + ": " + err + " (got '" + e.getValue() + "')");
+      }
+    }
+  }
+
+  /** A sweep axis: the swept key must exist, and every grid value (or distribution bound) must be valid for it. */
+  private void validateAxis(String key, String target, boolean grid, String value) {
+    ConfigKey<?> tk = ConfigKeys.find(target);
+    if (tk == null || target.startsWith("sweep.")) {
+      throw unknown(key, target);
+    }
+    List<String> candidates;
+    if (grid) {
+      candidates = splitList(value);
+      if (candidates.isEmpty()) {
+        throw new ConfigException(source + ": " + key + ": a grid axis needs at least one value, e.g. " + key + ": [0.5, 1.0]");
+      }
+    } else {
+      RandomAxis ra = RandomAxis.parse(value);
+      if (ra == null) {
+        throw new ConfigException(source + ": " + key + ": expected " + RandomAxis.forms() + ", got '" + value + "'");
+      }
+      try {
+        ra.distribution();
+      } catch (IllegalArgumentException ex) {
+        throw new ConfigException(source + ": " + key + ": " + ex.getMessage() + " (got '" + value + "')");
+      }
+      candidates = ra.args();
+    }
+    for (String v : candidates) {
+      String err = tk.check(v);
+      if (err != null) {
+        throw new ConfigException(source + ": " + key + ": " + (grid ? "value " : "bound ") + v + " " + err
+            + " (the rule of " + target + ")");
       }
     }
   }
@@ -148,13 +174,31 @@ public final class ExperimentConfig {
         + "? (./slaft config keys lists every key)");
   }
 
-  /** The value of {@code key}, or its default. */
-  public String get(String key) {
+  /** The typed value of {@code key}, or its default. */
+  public <T> T get(ConfigKey<T> key) {
+    return key.parse(raw(key.key()));
+  }
+
+  /**
+   * The typed value of a pattern key ({@code task_defs.*.train}) at {@code segment}
+   * ({@code task_defs.spam.train}), or its default.
+   */
+  public <T> T get(ConfigKey<T> key, String segment) {
+    return key.parse(raw(key.at(segment)));
+  }
+
+  /** Whether {@code key} at {@code segment} is set explicitly. */
+  public boolean has(ConfigKey<?> key, String segment) {
+    return values.containsKey(key.at(segment));
+  }
+
+  /** The text of {@code key} as set, or its default (sweep overrides, hashing, printing). */
+  public String raw(String key) {
     String v = values.get(key);
     if (v != null) {
       return v;
     }
-    ConfigKey k = ConfigKeys.find(key);
+    ConfigKey<?> k = ConfigKeys.find(key);
     if (k == null) {
       throw new IllegalArgumentException("no such config key: " + key);
     }
@@ -162,26 +206,6 @@ public final class ExperimentConfig {
       throw new ConfigException(source + ": required key '" + key + "' is missing (" + k.description() + ")");
     }
     return k.defaultValue();
-  }
-
-  public boolean has(String key) {
-    return values.containsKey(key);
-  }
-
-  public int integer(String key) {
-    return (int) Long.parseLong(get(key).trim());
-  }
-
-  public float real(String key) {
-    return (float) Double.parseDouble(get(key).trim());
-  }
-
-  public boolean bool(String key) {
-    return Boolean.parseBoolean(get(key).trim());
-  }
-
-  public List<String> list(String key) {
-    return splitList(get(key));
   }
 
   static List<String> splitList(String v) {
@@ -205,9 +229,9 @@ public final class ExperimentConfig {
   /** Every known non-pattern key with its effective value, plus explicit pattern keys. */
   public Map<String, String> resolved() {
     Map<String, String> m = new TreeMap<>();
-    for (ConfigKey k : ConfigKeys.all()) {
+    for (ConfigKey<?> k : ConfigKeys.all()) {
       if (!k.key().contains("*") && k.defaultValue() != null) {
-        m.put(k.key(), get(k.key()));
+        m.put(k.key(), raw(k.key()));
       }
     }
     m.putAll(values);
@@ -233,7 +257,7 @@ public final class ExperimentConfig {
 
   /** Numbers in one spelling ({@code 1e-3} and {@code 0.001} hash alike). */
   private static String canonical(String key, String value) {
-    ConfigKey k = ConfigKeys.find(key);
+    ConfigKey<?> k = ConfigKeys.find(key);
     if (k == null || value.isBlank()) {
       return value;
     }

@@ -1,5 +1,6 @@
 package io.slaft.pipelines.experiment;
 
+import io.slaft.pipelines.config.ConfigKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ public record Provenance(String configHash, Map<String, String> dataDigests, lon
   /** The provenance of training {@code config} on {@code data} with {@code backbone}. */
   public static Provenance of(io.slaft.pipelines.config.ExperimentConfig config, LoadedTasks data,
       io.slaft.model.backbone.Backbone backbone) {
-    return new Provenance(config.hash(), data.digests(), config.integer("seed"), currentCommit(), backbone.name(),
+    return new Provenance(config.hash(), data.digests(), config.get(ConfigKeys.SEED), currentCommit(), backbone.name(),
         backbone.weights().digest().substring(0, 16), VERSION);
   }
 

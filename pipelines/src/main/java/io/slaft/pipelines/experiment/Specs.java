@@ -13,6 +13,7 @@ import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.OptimizerConfig;
 import io.slaft.model.train.TrainSpec;
 import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -25,46 +26,46 @@ public final class Specs {
   private Specs() {}
 
   public static BackboneSource backbone(ExperimentConfig c) {
-    String pooling = c.get("backbone.pooling");
+    String pooling = c.get(ConfigKeys.BACKBONE_POOLING);
     Pooling p = pooling.isEmpty() ? null : Pooling.valueOf(pooling.toUpperCase(Locale.ROOT));
-    if (!c.get("backbone.onnx").isEmpty()) {
-      if (c.get("backbone.tokenizer").isEmpty()) {
+    if (!c.get(ConfigKeys.BACKBONE_ONNX).isEmpty()) {
+      if (c.get(ConfigKeys.BACKBONE_TOKENIZER).isEmpty()) {
         throw new ConfigException(c.source() + ": backbone.onnx needs backbone.tokenizer (the model's tokenizer.json)");
       }
-      return BackboneSource.files(Path.of(c.get("backbone.onnx")), Path.of(c.get("backbone.tokenizer")),
+      return BackboneSource.files(Path.of(c.get(ConfigKeys.BACKBONE_ONNX)), Path.of(c.get(ConfigKeys.BACKBONE_TOKENIZER)),
           p == null ? Pooling.CLS : p);
     }
-    BuiltinBackbone b = BuiltinBackbone.byId(c.get("backbone.name"));
+    BuiltinBackbone b = BuiltinBackbone.byId(c.get(ConfigKeys.BACKBONE_NAME));
     return new BackboneSource(b.id(), null, null, p == null ? b.pooling() : p);
   }
 
   public static TrainSpec train(ExperimentConfig c) {
     try {
       Set<Site> sites = EnumSet.noneOf(Site.class);
-      for (String s : c.list("adapters.sites")) {
+      for (String s : c.get(ConfigKeys.ADAPTER_SITES)) {
         sites.add(Site.byId(s));
       }
-      List<String> layerList = c.list("adapters.layers");
+      List<String> layerList = c.get(ConfigKeys.ADAPTER_LAYERS);
       List<Integer> layers = layerList.isEmpty() || layerList.equals(List.of("all"))
           ? List.of() : layerList.stream().map(Integer::parseInt).toList();
-      List<Activation> acts = c.list("adapters.activations").stream().map(Activation::byId).toList();
-      SearchSpace space = new SearchSpace(sites, layers, c.integer("adapters.bottleneck"), c.integer("adapters.lora_rank"),
-          c.real("adapters.lora_alpha"), acts, c.bool("adapters.channel_gates"), false, false, false,
-          c.real("adapters.init_scale"));
-      SparsityControl sp = new SparsityControl(GateFamily.byId(c.get("sparsity.gate")), c.real("sparsity.lambda"),
-          c.real("sparsity.budget"), c.integer("sparsity.warmup_steps"), c.integer("sparsity.ramp_steps"),
-          c.real("sparsity.temperature_start"), c.real("sparsity.temperature_end"), c.real("sparsity.init_logit"),
-          c.real("sparsity.threshold"));
-      Method method = Method.byId(c.get("method"));
-      OptimizerConfig opt = new OptimizerConfig(c.real("optimizer.lr"), c.real("optimizer.structure_lr"),
-          c.real("optimizer.backbone_lr"),
-          c.real("optimizer.weight_decay"), c.real("optimizer.warmup_ratio"), c.real("optimizer.clip_norm"),
+      List<Activation> acts = c.get(ConfigKeys.ADAPTER_ACTIVATIONS).stream().map(Activation::byId).toList();
+      SearchSpace space = new SearchSpace(sites, layers, c.get(ConfigKeys.ADAPTER_BOTTLENECK), c.get(ConfigKeys.ADAPTER_LORA_RANK),
+          c.get(ConfigKeys.ADAPTER_LORA_ALPHA), acts, c.get(ConfigKeys.ADAPTER_CHANNEL_GATES), false, false, false,
+          c.get(ConfigKeys.ADAPTER_INIT_SCALE));
+      SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
+          c.get(ConfigKeys.SPARSITY_BUDGET), c.get(ConfigKeys.SPARSITY_WARMUP_STEPS), c.get(ConfigKeys.SPARSITY_RAMP_STEPS),
+          c.get(ConfigKeys.SPARSITY_TEMPERATURE_START), c.get(ConfigKeys.SPARSITY_TEMPERATURE_END), c.get(ConfigKeys.SPARSITY_INIT_LOGIT),
+          c.get(ConfigKeys.SPARSITY_THRESHOLD));
+      Method method = Method.byId(c.get(ConfigKeys.METHOD));
+      OptimizerConfig opt = new OptimizerConfig(c.get(ConfigKeys.OPTIMIZER_LR), c.get(ConfigKeys.OPTIMIZER_STRUCTURE_LR),
+          c.get(ConfigKeys.OPTIMIZER_BACKBONE_LR),
+          c.get(ConfigKeys.OPTIMIZER_WEIGHT_DECAY), c.get(ConfigKeys.OPTIMIZER_WARMUP_RATIO), c.get(ConfigKeys.OPTIMIZER_CLIP_NORM),
           0.9f, 0.999f, 1e-8f);
-      return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, c.integer("train.steps"),
-          c.integer("train.batch_size"), c.integer("train.eval_every"), c.integer("train.eval_batch_size"),
-          c.integer("train.patience"), c.integer("train.checkpoint_every"), c.integer("seed"),
-          c.real("train.task_temperature"), c.integer("train.bucket_window"), c.integer("train.log_every"),
-          NoiseSite.valueOf(c.get("noise.site").toUpperCase(Locale.ROOT)), c.real("noise.train_sigma"));
+      return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, c.get(ConfigKeys.TRAIN_STEPS),
+          c.get(ConfigKeys.TRAIN_BATCH_SIZE), c.get(ConfigKeys.TRAIN_EVAL_EVERY), c.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE),
+          c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_CHECKPOINT_EVERY), c.get(ConfigKeys.SEED),
+          c.get(ConfigKeys.TRAIN_TASK_TEMPERATURE), c.get(ConfigKeys.TRAIN_BUCKET_WINDOW), c.get(ConfigKeys.TRAIN_LOG_EVERY),
+          NoiseSite.valueOf(c.get(ConfigKeys.NOISE_SITE).toUpperCase(Locale.ROOT)), c.get(ConfigKeys.NOISE_TRAIN_SIGMA));
     } catch (ConfigException e) {
       throw e;
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -6,6 +6,7 @@ import io.slaft.model.tokenize.TextTokenizer;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.robustness.TrainingDataNoise;
 import io.slaft.transforms.cache.DataDigest;
@@ -38,8 +39,7 @@ public final class TaskLoader {
 
   /** The task spec for a name: a {@code task_defs.<name>} entry or a built-in GLUE task. */
   public static TaskSpec spec(ExperimentConfig c, String name) {
-    String p = "task_defs." + name + ".";
-    if (!c.has(p + "train")) {
+    if (!c.has(ConfigKeys.TASK_TRAIN, name)) {
       try {
         return GlueTasks.spec(name);
       } catch (RuntimeException e) {
@@ -47,35 +47,37 @@ public final class TaskLoader {
             + String.join(", ", GlueTasks.names()) + ", or define it under task_defs." + name + " (train, dev, text, label, labels)");
       }
     }
-    boolean header = c.bool(p + "header");
-    Column text = column(c.get(p + "text"), header);
-    Column label = column(c.get(p + "label"), header);
-    String pair = c.get(p + "pair");
+    boolean header = c.get(ConfigKeys.TASK_HEADER, name);
+    Column text = column(c.get(ConfigKeys.TASK_TEXT, name), header);
+    Column label = column(c.get(ConfigKeys.TASK_LABEL, name), header);
+    String pair = c.get(ConfigKeys.TASK_PAIR, name);
     ColumnMapping cols = pair.isEmpty() ? ColumnMapping.of(text, label) : ColumnMapping.pair(text, column(pair, header), label);
     TaskSpec.Builder b = TaskSpec.builder(name);
-    List<String> reg = c.list(p + "regression");
-    List<String> labels = c.list(p + "labels");
+    List<String> reg = c.get(ConfigKeys.TASK_REGRESSION, name);
+    List<String> labels = c.get(ConfigKeys.TASK_LABELS, name);
     if (!reg.isEmpty()) {
       if (reg.size() != 2) {
-        throw new ConfigException(c.source() + ": " + p + "regression must be [min, max], got " + reg);
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_REGRESSION.at(name) + " must be [min, max], got " + reg);
       }
       b.regression(Double.parseDouble(reg.get(0)), Double.parseDouble(reg.get(1)));
     } else if (!labels.isEmpty()) {
       b.labels(labels.toArray(String[]::new));
     } else {
-      throw new ConfigException(c.source() + ": " + p + "labels (class values) or " + p + "regression [min, max] is required");
+      throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_LABELS.at(name) + " (class values) or "
+          + ConfigKeys.TASK_REGRESSION.at(name) + " [min, max] is required");
     }
     for (Split s : new Split[] {Split.TRAIN, Split.DEV}) {
-      String file = c.get(p + s.lowerName());
-      DataFile f = switch (c.get(p + "format")) {
+      String file = c.get(s == Split.TRAIN ? ConfigKeys.TASK_TRAIN : ConfigKeys.TASK_DEV, name);
+      DataFile f = switch (c.get(ConfigKeys.TASK_FORMAT, name)) {
         case "csv" -> DataFile.csv(file, cols);
         case "jsonl" -> DataFile.jsonl(file, cols);
         default -> DataFile.tsv(file, cols);
       };
-      if (!header && c.integer(p + "columns") <= 0) {
-        throw new ConfigException(c.source() + ": " + p + "columns (the number of columns) is required when " + p + "header is false");
+      if (!header && c.get(ConfigKeys.TASK_COLUMNS, name) <= 0) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_COLUMNS.at(name)
+            + " (the number of columns) is required when " + ConfigKeys.TASK_HEADER.at(name) + " is false");
       }
-      b.file(s, header ? f : f.withoutHeader(c.integer(p + "columns")));
+      b.file(s, header ? f : f.withoutHeader(c.get(ConfigKeys.TASK_COLUMNS, name)));
     }
     return b.build();
   }
@@ -90,7 +92,7 @@ public final class TaskLoader {
   /** Class names per task (spec name → labels in class-index order; empty for regression). */
   public static Map<String, List<String>> labelNames(ExperimentConfig c) {
     Map<String, List<String>> labels = new LinkedHashMap<>();
-    for (String name : c.list("tasks")) {
+    for (String name : c.get(ConfigKeys.TASKS)) {
       TaskSpec spec = spec(c, name);
       labels.put(spec.name(), spec.target().isRegression() ? List.of() : spec.target().labels());
     }
@@ -99,17 +101,17 @@ public final class TaskLoader {
 
   /** Reads and tokenizes every task of {@code c}. */
   public static LoadedTasks load(ExperimentConfig c, Backbone backbone) {
-    DataRoot root = DataRoot.resolve(c.get("data.dir").isEmpty() ? null : c.get("data.dir"));
+    DataRoot root = DataRoot.resolve(c.get(ConfigKeys.DATA_DIR).isEmpty() ? null : c.get(ConfigKeys.DATA_DIR));
     List<TrainTask> tasks = new ArrayList<>();
     List<ReadReport> reports = new ArrayList<>();
     List<DeadLetter> dead = new ArrayList<>();
     Map<String, String> digests = new LinkedHashMap<>();
-    DeadLetterPolicy policy = DeadLetterPolicy.maxFraction(c.real("data.max_dead_letter_fraction"));
-    for (String name : c.list("tasks")) {
+    DeadLetterPolicy policy = DeadLetterPolicy.maxFraction(c.get(ConfigKeys.DATA_MAX_DEAD_LETTER_FRACTION));
+    for (String name : c.get(ConfigKeys.TASKS)) {
       TaskSpec spec = spec(c, name);
       TaskReader reader = TaskReader.of(spec).withDataRoot(root);
-      int trainLimit = c.integer("data.train_limit");
-      int devLimit = c.integer("data.dev_limit");
+      int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
+      int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
       ReadResult train = (trainLimit > 0 ? reader.withLimit(trainLimit) : reader).read(Split.TRAIN);
       ReadResult dev = (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV);
       for (ReadResult r : List.of(train, dev)) {
@@ -133,9 +135,9 @@ public final class TaskLoader {
    * root and {@code data.dev_limit}), so element i is the source of the task's i-th dev example.
    */
   public static List<Example> readDev(ExperimentConfig c, String name) {
-    DataRoot root = DataRoot.resolve(c.get("data.dir").isEmpty() ? null : c.get("data.dir"));
+    DataRoot root = DataRoot.resolve(c.get(ConfigKeys.DATA_DIR).isEmpty() ? null : c.get(ConfigKeys.DATA_DIR));
     TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(root);
-    int devLimit = c.integer("data.dev_limit");
+    int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
     return (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV).examples();
   }
 

@@ -9,16 +9,15 @@ import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
-import io.slaft.model.train.TrainSpec;
 import io.slaft.model.train.TrainTask;
-import io.slaft.model.train.Trainer;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
-import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.ExperimentSession;
 import io.slaft.pipelines.experiment.LoadedTasks;
 import io.slaft.pipelines.experiment.Provenance;
-import io.slaft.pipelines.experiment.RunRecord;
-import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.TaskLoader;
+import io.slaft.pipelines.experiment.TrainedPoint;
 import io.slaft.pipelines.tracking.TrackingSettings;
 import io.slaft.tracking.MetricPoint;
 import io.slaft.tracking.RunRef;
@@ -60,37 +59,32 @@ public final class RobustnessRun {
   public static Outcome run(ExperimentConfig config, Path out, TrainListener listener, TrackingSettings tracking,
       Consumer<String> log) {
     RobustnessSettings settings = RobustnessSettings.from(config);
-    Backbone backbone = Backbone.shared(Specs.backbone(config), config.integer("backbone.max_length"));
-    TrainSpec spec = Specs.train(config);
-    LoadedTasks data = TaskLoader.load(config, backbone);
+    ExperimentSession session = ExperimentSession.open(config);
+    LoadedTasks data = session.data();
     Map<String, List<Example>> rawDev = new LinkedHashMap<>();
     for (TrainTask t : data.tasks()) {
       rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
     }
-    Provenance prov = Provenance.of(config, data, backbone);
-    NoiseSite site = EvalModels.siteOf(spec, settings.families().contains(RobustnessSettings.HIDDEN_NOISE)
+    Provenance prov = session.provenance();
+    Backbone backbone = session.backbone();
+    NoiseSite site = EvalModels.siteOf(session.spec().train(), settings.families().contains(RobustnessSettings.HIDDEN_NOISE)
         && !settings.families().contains(RobustnessSettings.EMBEDDING_NOISE) ? NoiseSite.HIDDEN : NoiseSite.EMBEDDINGS);
     TrainResult result;
     RobustnessTable table;
-    try (Trainer t = Trainer.createWithNoise(backbone, spec, data.tasks(), site);
-        EvalModels models = EvalModels.of(t, site, backbone, data.tasks())) {
-      t.listener(listener);
-      if (spec.checkpointEvery() > 0) {
-        t.checkpointDir(out.resolve("checkpoints").resolve("main"));
-      }
-      result = t.run();
+    List<Map<String, Object>> records;
+    try (TrainedPoint p = session.train(out, "main", listener, site);
+        EvalModels models = EvalModels.of(p.trainer(), site, backbone, data.tasks())) {
+      result = p.result();
+      records = p.records(Map.of());
       log.accept("robustness: trained " + result.stepsRun() + " steps; evaluating " + settings.families().size()
           + " families x " + settings.severities().size() + " severities");
       table = RobustnessEvaluator.of(settings).progress(log)
           .evaluate(models, data.tasks(), rawDev, backbone.tokenizer(), RobustnessEvaluator.vocabulary(backbone.tokenizer()));
     }
-    List<Map<String, Object>> records = new ArrayList<>();
-    for (TaskResult tr : result.tasks()) {
-      records.add(RunRecord.of(result, tr, "main", Map.of(), prov));
-    }
     Map<String, Object> extra = new LinkedHashMap<>();
     extra.put("robustness", table.toJson());
-    Path summary = ExperimentRunner.writeSummary(config, out, records, data.reports(), data.deadLetters(), extra);
+    RunSummary.writeDeadLetters(out, data.deadLetters());
+    Path summary = RunSummary.write(config, out, records, data.reports(), extra);
     List<Path> plots = writeOutputs(config, out, table, settings, "trained in this run");
     if (tracking != null) {
       track(tracking, config, result, records, table, prov, out, plots);
@@ -125,7 +119,7 @@ public final class RobustnessRun {
         byTask.put(t.name(), CompactModel.load(modelDir, t.name(), backbone));
       }
       RobustnessTable table;
-      try (EvalModels models = EvalModels.ofExports(byTask, config.integer("train.eval_batch_size"))) {
+      try (EvalModels models = EvalModels.ofExports(byTask, config.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE))) {
         table = RobustnessEvaluator.of(settings).progress(log).evaluate(models, data.tasks(), rawDev,
             backbone.tokenizer(), RobustnessEvaluator.vocabulary(backbone.tokenizer()));
       }
@@ -143,9 +137,9 @@ public final class RobustnessRun {
       RobustnessSettings settings, String model) {
     try {
       Files.createDirectories(out);
-      Files.writeString(out.resolve("robustness.json"), ExperimentRunner.json().writeValueAsString(table.toJson()));
+      Files.writeString(out.resolve("robustness.json"), RunSummary.json().writeValueAsString(table.toJson()));
       List<Path> plots = table.writePngs(out);
-      StringBuilder md = new StringBuilder("# Robustness — ").append(config.get("name")).append("\n\n")
+      StringBuilder md = new StringBuilder("# Robustness — ").append(config.get(ConfigKeys.NAME)).append("\n\n")
           .append("Metric under each perturbation family and severity (ratio of perturbed units; σ/std for noise), ")
           .append("drop from clean, prediction-flip rate against the clean predictions, and the normalised area under ")
           .append("the severity curve. Model: ").append(model).append("; seed ").append(settings.seed())
@@ -164,7 +158,7 @@ public final class RobustnessRun {
       List<Map<String, Object>> records, RobustnessTable table, Provenance prov, Path out, List<Path> plots) {
     Tracker t = settings.tracker();
     String parentKey = "robustness/" + config.hash() + "/" + Integer.toHexString(out.toAbsolutePath().toString().hashCode());
-    RunRef parent = t.startRun(RunSpec.root(settings.experiment(), parentKey, "robustness " + config.get("name"))
+    RunRef parent = t.startRun(RunSpec.root(settings.experiment(), parentKey, "robustness " + config.get(ConfigKeys.NAME))
         .withTags(Map.of("slaft.stage", "robustness")));
     t.logParams(parent, config.resolved());
     if (prov != null) {

@@ -1,6 +1,7 @@
 package io.slaft.pipelines.robustness;
 
 import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.transforms.perturb.Perturbations;
 import io.slaft.transforms.perturb.SeveritySchedule;
@@ -64,9 +65,9 @@ public record RobustnessSettings(List<String> families, SeveritySchedule severit
   /** The settings of {@code robustness.families}, {@code .severities}, {@code .seed}, {@code .discrete}. */
   public static RobustnessSettings from(ExperimentConfig c) {
     try {
-      return new RobustnessSettings(c.list("robustness.families"),
-          SeveritySchedule.parse(String.join(",", c.list("robustness.severities"))), c.integer("robustness.seed"),
-          c.bool("robustness.discrete"));
+      return new RobustnessSettings(c.get(ConfigKeys.ROBUSTNESS_FAMILIES),
+          SeveritySchedule.parse(String.join(",", c.get(ConfigKeys.ROBUSTNESS_SEVERITIES))), c.get(ConfigKeys.ROBUSTNESS_SEED),
+          c.get(ConfigKeys.ROBUSTNESS_DISCRETE));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(c.source() + ": robustness: " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.tokenize.TextTokenizer;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.TaskLoader;
 import io.slaft.transforms.data.Example;
@@ -29,8 +30,8 @@ public final class TrainingDataNoise {
 
   /** Whether {@code c} asks for any training-data noise. */
   public static boolean enabled(ExperimentConfig c) {
-    return (!c.get("data.perturb_family").equals("none") && c.real("data.perturb_ratio") > 0)
-        || c.real("data.label_noise") > 0;
+    return (!c.get(ConfigKeys.DATA_PERTURB_FAMILY).equals("none") && c.get(ConfigKeys.DATA_PERTURB_RATIO) > 0)
+        || c.get(ConfigKeys.DATA_LABEL_NOISE) > 0;
   }
 
   /**
@@ -42,10 +43,10 @@ public final class TrainingDataNoise {
     if (!enabled(c)) {
       return TaskLoader.tokenize(train, tok);
     }
-    String family = c.get("data.perturb_family");
-    double ratio = c.real("data.perturb_ratio");
-    double labelNoise = c.real("data.label_noise");
-    long seed = c.integer("seed");
+    String family = c.get(ConfigKeys.DATA_PERTURB_FAMILY);
+    double ratio = c.get(ConfigKeys.DATA_PERTURB_RATIO);
+    double labelNoise = c.get(ConfigKeys.DATA_LABEL_NOISE);
+    long seed = c.get(ConfigKeys.SEED);
     String task = spec.name();
     try {
       if (ratio < 0 || ratio > 1 || labelNoise < 0 || labelNoise > 1) {

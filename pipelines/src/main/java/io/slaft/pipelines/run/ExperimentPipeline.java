@@ -1,7 +1,11 @@
 package io.slaft.pipelines.run;
 
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
-import io.slaft.pipelines.experiment.Specs;
+import io.slaft.pipelines.config.SweepPoints;
+import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.ExperimentSpec;
+import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.TaskLoader;
 import io.slaft.transforms.data.DataRoot;
 import io.slaft.transforms.data.DeadLetterPolicy;
@@ -23,9 +27,11 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * The {@code slaft run} pipeline: prepare (read and validate every task split, write dead
@@ -38,14 +44,14 @@ public final class ExperimentPipeline {
 
   /** Adds the experiment's transforms to {@code p}. */
   public static void build(Pipeline p, ExperimentConfig config, Path out, boolean noCache, PointObserver observer) {
-    Specs.train(config);
-    DataRoot root = DataRoot.resolve(config.get("data.dir").isEmpty() ? null : config.get("data.dir"));
+    ExperimentSpec.bindSweep(config);
+    DataRoot root = DataRoot.resolve(config.get(ConfigKeys.DATA_DIR).isEmpty() ? null : config.get(ConfigKeys.DATA_DIR));
     List<PCollection<ReadReport>> reports = new ArrayList<>();
     List<PCollection<io.slaft.transforms.data.DeadLetter>> dead = new ArrayList<>();
-    for (String task : config.list("tasks")) {
+    for (String task : config.get(ConfigKeys.TASKS)) {
       TaskSpec spec = TaskLoader.spec(config, task);
       for (Split split : List.of(Split.TRAIN, Split.DEV)) {
-        int limit = config.integer(split == Split.TRAIN ? "data.train_limit" : "data.dev_limit");
+        int limit = config.get(split == Split.TRAIN ? ConfigKeys.DATA_TRAIN_LIMIT : ConfigKeys.DATA_DEV_LIMIT);
         ReadTask read = ReadTask.of(spec, split).withDataRoot(root);
         if (limit > 0) {
           read = read.withLimit(limit);
@@ -56,10 +62,12 @@ public final class ExperimentPipeline {
       }
     }
     PCollection<io.slaft.transforms.data.DeadLetter> allDead = PCollectionList.of(dead).apply("All dead letters", Flatten.pCollections());
-    PCollection<?> written = allDead.apply("Write dead letters", WriteDeadLetters.to(out.resolve("dead_letters.tsv").toString()));
+    String deadLetterFile = out.resolve(RunSummary.DEAD_LETTER_FILE).toString();
+    PCollection<?> written = allDead.apply("Write dead letters", WriteDeadLetters.to(deadLetterFile));
     PCollection<ReadReport> checked = PCollectionList.of(reports).apply("All read reports", Flatten.pCollections())
-        .apply("Dead-letter limit", DeadLetterPolicy.maxFraction(config.real("data.max_dead_letter_fraction"))
-            .reportingLocation(out.resolve("dead_letters.tsv").toString()).afterWriting(written));
+        .apply("Dead-letter limit", DeadLetterPolicy.maxFraction(config.get(ConfigKeys.DATA_MAX_DEAD_LETTER_FRACTION))
+            .reportingLocation(deadLetterFile).afterWriting(written));
+    PCollectionView<List<ReadReport>> reportView = checked.apply("Read reports as a view", View.asList());
 
     List<SweepPoint> points = SweepPoints.of(config);
     Map<String, String> flat = new LinkedHashMap<>(config.resolved());
@@ -67,13 +75,13 @@ public final class ExperimentPipeline {
         .apply("Spread points over workers", Reshuffle.viaRandomKey())
         .apply("Train", ParDo.of(new TrainFn(flat, config.source(), out.toString(), noCache, observer)));
     records.apply("Collect records", Combine.globally(new JoinRecords()).withoutDefaults())
-        .apply("Write summary", ParDo.of(new WriteSummaryFn(flat, config.source(), out.toString())))
+        .apply("Write summary", ParDo.of(new WriteSummaryFn(flat, config.source(), out.toString(), reportView))
+            .withSideInputs(reportView))
         .setCoder(org.apache.beam.sdk.coders.StringUtf8Coder.of());
     checked.apply("Report data checks", ParDo.of(new DoFn<ReadReport, Void>() {
       @ProcessElement
       public void process(@Element ReadReport r) {
-        System.err.printf("[data] %s %s: %d rows = %d examples + %d dead letters%n", r.task(), r.split().lowerName(),
-            r.rowsRead(), r.examples(), r.deadLetters());
+        System.err.println(ConsoleProgress.dataLine(r));
       }
     }));
   }
@@ -97,7 +105,7 @@ public final class ExperimentPipeline {
     /** Workers (e.g. Flink TaskManagers) use the config's TensorFlow thread count, like the driver. */
     @Setup
     public void setup() {
-      int threads = ExperimentConfig.of(source, config).integer("train.threads");
+      int threads = ExperimentConfig.of(source, config).get(ConfigKeys.TRAIN_THREADS);
       if (threads > 0) {
         io.slaft.model.runtime.TfRuntime.configure(threads, 1);
       }
@@ -138,31 +146,33 @@ public final class ExperimentPipeline {
       }
       all.sort((a, b) -> (a.get("point_id") + "/" + a.get("task")).compareTo(b.get("point_id") + "/" + b.get("task")));
       try {
-        return io.slaft.pipelines.experiment.ExperimentRunner.json().writeValueAsString(all);
+        return RunSummary.json().writeValueAsString(all);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
     }
   }
 
-  /** Writes summary.json from all records. */
+  /** Writes summary.json from all records and the prepare stage's read reports. */
   static final class WriteSummaryFn extends DoFn<String, String> {
     private final Map<String, String> config;
     private final String source;
     private final String out;
+    private final PCollectionView<List<ReadReport>> reports;
 
-    WriteSummaryFn(Map<String, String> config, String source, String out) {
+    WriteSummaryFn(Map<String, String> config, String source, String out, PCollectionView<List<ReadReport>> reports) {
       this.config = config;
       this.source = source;
       this.out = out;
+      this.reports = reports;
     }
 
     @ProcessElement
-    public void process(@Element String json, OutputReceiver<String> receiver) {
+    public void process(ProcessContext ctx) {
       ExperimentConfig c = ExperimentConfig.of(source, config);
-      List<Map<String, Object>> records = PointTrainer.records(json);
-      Path summary = RunSummary.write(c, Path.of(out), records);
-      receiver.output(summary.toString());
+      List<Map<String, Object>> records = PointTrainer.records(ctx.element());
+      Path summary = RunSummary.write(c, Path.of(out), records, ctx.sideInput(reports), Map.of());
+      ctx.output(summary.toString());
     }
   }
 }

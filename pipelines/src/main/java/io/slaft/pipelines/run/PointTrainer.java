@@ -1,6 +1,7 @@
 package io.slaft.pipelines.run;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ExperimentRunner;
@@ -40,7 +41,7 @@ public final class PointTrainer {
         return new Outcome(hit.get(), true);
       }
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
-          observer.listener(point, c, new ConsoleProgress(System.err, c.get("name") + " " + point.label())));
+          observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())));
       String json = ExperimentRunner.json().writeValueAsString(r.records());
       observer.finished(point, c, r);
       if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {
@@ -53,7 +54,7 @@ public final class PointTrainer {
   }
 
   private static String dataKey(ExperimentConfig c) {
-    return String.join(",", c.list("tasks")) + "@" + c.get("data.dir") + "/" + c.get("data.train_limit") + "/" + c.get("data.dev_limit");
+    return String.join(",", c.get(ConfigKeys.TASKS)) + "@" + c.get(ConfigKeys.DATA_DIR) + "/" + c.get(ConfigKeys.DATA_TRAIN_LIMIT) + "/" + c.get(ConfigKeys.DATA_DEV_LIMIT);
   }
 
   /** Parses the records JSON back. */

@@ -2,6 +2,7 @@ package io.slaft.pipelines.sensitivity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.report.LinePlot;
 import io.slaft.report.MarkdownTable;
@@ -75,7 +76,7 @@ public final class SensitivityReport {
     if (!Files.isRegularFile(summary)) {
       return Optional.empty();
     }
-    Result r = write(summary, outDir, config.get("name"));
+    Result r = write(summary, outDir, config.get(ConfigKeys.NAME));
     return r.points().isEmpty() ? Optional.empty() : Optional.of(r);
   }
 

@@ -3,6 +3,7 @@ package io.slaft.pipelines.tracking;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.run.PointObserver;
@@ -53,7 +54,7 @@ public final class TrackingObserver implements PointObserver {
   public TrainListener listener(SweepPoint point, ExperimentConfig config, TrainListener progress) {
     Tracker t = settings.tracker();
     Map<String, RunRef> runs = new LinkedHashMap<>();
-    for (String task : config.list("tasks")) {
+    for (String task : config.get(ConfigKeys.TASKS)) {
       RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), point.label() + " " + task)
           .withTags(Map.of("slaft.task", task, "slaft.point", point.id())));
       t.logParams(r, config.resolved());
@@ -91,7 +92,7 @@ public final class TrackingObserver implements PointObserver {
 
   private static RunRef runFor(Map<String, RunRef> runs, String task) {
     for (Map.Entry<String, RunRef> e : runs.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(task) || e.getKey().replace("-", "").equalsIgnoreCase(task.replace("-", ""))) {
+      if (io.slaft.model.train.TaskNames.same(e.getKey(), task)) {
         return e.getValue();
       }
     }
@@ -106,7 +107,7 @@ public final class TrackingObserver implements PointObserver {
       Path dir = Files.createTempDirectory("slaft-artifacts");
       Path cfg = dir.resolve("config.resolved.yaml");
       Files.writeString(cfg, config.toYaml());
-      List<String> tasks = config.list("tasks");
+      List<String> tasks = config.get(ConfigKeys.TASKS);
       for (int i = 0; i < result.result().tasks().size(); i++) {
         TaskResult tr = result.result().tasks().get(i);
         Map<String, Object> rec = result.records().get(i);

@@ -1,8 +1,9 @@
 package io.slaft.pipelines.tracking;
 
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.tracking.Tracker;
-import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.Trackers;
+import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingStatus;
 import java.io.Serializable;
 import java.net.URI;
@@ -24,11 +25,11 @@ public record TrackingSettings(String uri, String experiment, String spoolDir) i
    * MLFLOW_TRACKING_URI, else only the spool {@code out/tracking-spool}.
    */
   public static TrackingSettings resolve(io.slaft.pipelines.config.ExperimentConfig c, Path out) {
-    String uri = c.get("tracking.uri");
+    String uri = c.get(ConfigKeys.TRACKING_URI);
     if (uri.equals("none")) {
       return null;
     }
-    String experiment = c.get("tracking.experiment").isEmpty() ? c.get("name") : c.get("tracking.experiment");
+    String experiment = c.get(ConfigKeys.TRACKING_EXPERIMENT).isEmpty() ? c.get(ConfigKeys.NAME) : c.get(ConfigKeys.TRACKING_EXPERIMENT);
     String spool = out.resolve("tracking-spool").toString();
     if (uri.equals("auto")) {
       io.slaft.tracking.server.LocalMlflowServer local =

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.train.TrainSpec;
+import io.slaft.pipelines.experiment.ExperimentSpec;
 import io.slaft.pipelines.experiment.Specs;
-import io.slaft.pipelines.run.SweepPoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,5 +95,91 @@ class ExperimentConfigTest {
   void sweepAxisOnUnknownKeyIsRejected(@TempDir Path dir) throws Exception {
     Path f = write(dir, "sweep:\n  grid:\n    sparsity.lamda: [1, 2]\n");
     assertTrue(assertThrows(ConfigException.class, () -> ExperimentConfig.load(f)).getMessage().contains("sparsity.lambda"));
+  }
+
+  @Test
+  void nestedAndDottedSweepRandomAreTheSameConfig(@TempDir Path dir) throws Exception {
+    ExperimentConfig nested = ExperimentConfig.load(write(dir,
+        "sweep:\n  random:\n    optimizer.lr: loguniform(1e-4,1e-2)\n  samples: 2\n"));
+    Path dotted = dir.resolve("dotted.yaml");
+    Files.writeString(dotted, "sweep.random.optimizer.lr: loguniform(1e-4,1e-2)\nsweep.samples: 2\n");
+    Path deep = dir.resolve("deep.yaml");
+    Files.writeString(deep, "sweep:\n  random:\n    optimizer:\n      lr: loguniform(1e-4,1e-2)\n  samples: 2\n");
+    assertEquals(nested.hash(), ExperimentConfig.load(dotted).hash());
+    assertEquals(nested.hash(), ExperimentConfig.load(deep).hash());
+    List<io.slaft.transforms.sweep.SweepPoint> points = SweepPoints.of(nested);
+    assertEquals(2, points.size());
+    for (var p : points) {
+      double lr = Double.parseDouble(p.overrides().get("optimizer.lr"));
+      assertTrue(lr >= 1e-4 && lr <= 1e-2, "sample inside the distribution: " + lr);
+      assertTrue(ExperimentSpec.bind(nested.with(p.overrides())).train().optimizer().lr() > 0);
+    }
+  }
+
+  @Test
+  void nestedGridAndTaskDefsBind(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "tasks: [spam]\n"
+        + "task_defs:\n  spam:\n    train: spam/train.tsv\n    dev: spam/dev.tsv\n    labels: [ham, spam]\n"
+        + "sweep:\n  grid:\n    sparsity:\n      lambda: [0.5, 2]\n"));
+    assertEquals(Map.of("sparsity.lambda", "0.5,2"), c.withPrefix(ConfigKeys.GRID_PREFIX));
+    assertEquals(List.of("ham", "spam"), c.get(ConfigKeys.TASK_LABELS, "spam"));
+    assertEquals(2, ExperimentSpec.bindSweep(c).size());
+  }
+
+  @Test
+  void aNegativeLambdaInAGridIsRefusedAtLoadNamingKeyValueAndRule(@TempDir Path dir) throws Exception {
+    Path f = write(dir, "sweep:\n  grid:\n    sparsity.lambda: [-1, 1]\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentConfig.load(f));
+    assertTrue(e.getMessage().contains("sweep.grid.sparsity.lambda"), e.getMessage());
+    assertTrue(e.getMessage().contains("-1"), e.getMessage());
+    assertTrue(e.getMessage().contains(">= 0"), e.getMessage());
+    // the same rule for a plain value and --set
+    ConfigException set = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.load(write(dir, "name: x\n")).withOverrides(List.of("sparsity.lambda=-0.5")));
+    assertTrue(set.getMessage().contains("sparsity.lambda: must be >= 0"), set.getMessage());
+  }
+
+  @Test
+  void randomAxisBoundsAndFormsAreChecked(@TempDir Path dir) throws Exception {
+    ConfigException range = assertThrows(ConfigException.class, () -> ExperimentConfig.load(
+        write(dir, "sweep:\n  random:\n    sparsity.threshold: uniform(0.2, 1.5)\n  samples: 3\n")));
+    assertTrue(range.getMessage().contains("sweep.random.sparsity.threshold: bound 1.5 must be in (0, 1)"), range.getMessage());
+    ConfigException form = assertThrows(ConfigException.class, () -> ExperimentConfig.load(
+        write(dir, "sweep:\n  random:\n    optimizer.lr: lognormal(1, 2)\n  samples: 3\n")));
+    assertTrue(form.getMessage().contains("loguniform(a,b)"), form.getMessage());
+    ConfigException order = assertThrows(ConfigException.class, () -> ExperimentConfig.load(
+        write(dir, "sweep:\n  random:\n    optimizer.lr: uniform(0.1, 0.01)\n  samples: 3\n")));
+    assertTrue(order.getMessage().contains("sweep.random.optimizer.lr"), order.getMessage());
+    ConfigException choice = assertThrows(ConfigException.class, () -> ExperimentConfig.load(
+        write(dir, "sweep:\n  random:\n    sparsity.gate: choice(sigmoid, l1)\n  samples: 3\n")));
+    assertTrue(choice.getMessage().contains("'l1' is not allowed"), choice.getMessage());
+  }
+
+  @Test
+  void everySweepPointIsBoundBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+    // each value is fine alone; the sigmoid point with a budget breaks a rule that spans two keys
+    ExperimentConfig c = ExperimentConfig.load(write(dir,
+        "sparsity:\n  budget: 0.01\nsweep:\n  grid:\n    sparsity.gate: [budget, sigmoid]\n"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ExperimentSpec.bindSweep(c));
+    assertTrue(e.getMessage().startsWith("sweep point "), e.getMessage());
+    assertTrue(e.getMessage().contains("sparsity.gate=sigmoid"), e.getMessage());
+    assertTrue(e.getMessage().contains("sparsity.budget"), e.getMessage());
+  }
+
+  @Test
+  void valuesAreReadTypedFromTheirOneDeclaration(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "train:\n  steps: 12\nsparsity:\n  lambda: 1e-1\n"));
+    int steps = c.get(ConfigKeys.TRAIN_STEPS);
+    float lambda = c.get(ConfigKeys.SPARSITY_LAMBDA);
+    assertEquals(12, steps);
+    assertEquals(0.1f, lambda);
+    assertEquals(List.of("attn", "ffn", "parallel", "lora"), c.get(ConfigKeys.ADAPTER_SITES));
+    for (ConfigKey<?> k : ConfigKeys.all()) {
+      if (k.defaultValue() != null) {
+        assertEquals(null, k.check(k.defaultValue()), "the default of " + k.key() + " satisfies its own rule");
+      }
+    }
+    ConfigException steps0 = assertThrows(ConfigException.class, () -> c.withOverrides(List.of("train.steps=0")));
+    assertTrue(steps0.getMessage().contains("train.steps: must be >= 1"), steps0.getMessage());
   }
 }

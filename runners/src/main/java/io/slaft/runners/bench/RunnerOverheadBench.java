@@ -3,11 +3,12 @@ package io.slaft.runners.bench;
 import io.slaft.cli.GlobalOptions;
 import io.slaft.model.bench.BenchStats;
 import io.slaft.model.runtime.TfRuntime;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.run.ExperimentPipeline;
 import io.slaft.pipelines.run.PointObserver;
-import io.slaft.pipelines.run.SweepPoints;
 import io.slaft.runners.RunnerChoice;
 import io.slaft.runners.Runners;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class RunnerOverheadBench {
     all.add("tracking.uri=none");
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(all);
     if (threads == 0) {
-      threads = c.integer("train.threads");
+      threads = c.get(ConfigKeys.TRAIN_THREADS);
     }
     GlobalOptions quiet = new GlobalOptions();
     quiet.defaultThreads(threads);

@@ -1,5 +1,6 @@
 package io.slaft.runners.cli;
 
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.Provenance;
 import io.slaft.pipelines.run.PointObserver;
@@ -19,7 +20,7 @@ final class ParentRun {
 
   static PointObserver open(TrackingSettings s, String key, ExperimentConfig c, PointObserver children) {
     Tracker t = s.tracker();
-    RunRef r = t.startRun(RunSpec.root(s.experiment(), key, c.get("name")).withTags(Map.of("slaft.config_hash", c.hash(),
+    RunRef r = t.startRun(RunSpec.root(s.experiment(), key, c.get(ConfigKeys.NAME)).withTags(Map.of("slaft.config_hash", c.hash(),
         "slaft.git_commit", Provenance.currentCommit(), "slaft.version", Provenance.VERSION)));
     t.logParams(r, c.resolved());
     return children;

@@ -3,6 +3,7 @@ package io.slaft.runners.cli;
 import io.slaft.cli.ExitCode;
 import io.slaft.cli.GlobalOptions;
 import io.slaft.cli.SubcommandProvider;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.tracking.TrackingObserver;
 import io.slaft.pipelines.tracking.TrackingSettings;
@@ -39,7 +40,7 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
   public Integer call() throws Exception {
     Path home = Path.of(System.getProperty("slaft.home", "."));
     ExperimentConfig c = ExperimentConfig.load(home.resolve("examples/quickstart.yaml"));
-    global.defaultThreads(c.integer("train.threads"));
+    global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
     Path abs = out.toAbsolutePath();
     String uri = null;
@@ -56,7 +57,7 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
       }
     }
     Path spool = abs.resolve("tracking-spool");
-    TrackingSettings settings = new TrackingSettings(uri, c.get("name"), spool.toString());
+    TrackingSettings settings = new TrackingSettings(uri, c.get(ConfigKeys.NAME), spool.toString());
     String parentKey = "quickstart/" + c.hash() + "/" + Integer.toHexString(abs.toString().hashCode());
     int code = RunCommand.run(c, abs, "direct", null, noCache,
         ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));

@@ -3,10 +3,11 @@ package io.slaft.runners.cli;
 import io.slaft.cli.ExitCode;
 import io.slaft.cli.GlobalOptions;
 import io.slaft.cli.SubcommandProvider;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.run.ExperimentPipeline;
 import io.slaft.pipelines.run.PointObserver;
-import io.slaft.pipelines.run.SweepPoints;
 import io.slaft.pipelines.tracking.TrackingObserver;
 import io.slaft.pipelines.tracking.TrackingSettings;
 import io.slaft.runners.Runners;
@@ -56,8 +57,8 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
   @Override
   public Integer call() throws Exception {
     ExperimentConfig c = ExperimentConfig.load(config).withOverrides(overrides);
-    global.defaultThreads(c.integer("train.threads"));
-    if (global.threads() > 0 && global.threads() != c.integer("train.threads")) {
+    global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
+    if (global.threads() > 0 && global.threads() != c.get(ConfigKeys.TRAIN_THREADS)) {
       c = c.withOverrides(List.of("train.threads=" + global.threads()));
     }
     global.apply();
@@ -85,8 +86,8 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
   static int run(ExperimentConfig c, Path out, String runner, String flinkMaster, boolean noCache, PointObserver observer)
       throws Exception {
     int points = SweepPoints.of(c).size();
-    System.err.printf("slaft run: %s (config hash %s), %d point(s) x %d task(s) on %s, output %s%n", c.get("name"), c.hash(),
-        points, c.list("tasks").size(), runner, out);
+    System.err.printf("slaft run: %s (config hash %s), %d point(s) x %d task(s) on %s, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
+        points, c.get(ConfigKeys.TASKS).size(), runner, out);
     PipelineOptions options = PipelineOptionsFactory.create();
     Runners.configureFromCommandLine(options, runner, flinkMaster, msg -> System.err.println("slaft run: " + msg));
     Pipeline p = Pipeline.create(options);

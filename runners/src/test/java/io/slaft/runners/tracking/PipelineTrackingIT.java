@@ -9,8 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.cli.ExitCode;
 import io.slaft.cli.MlflowCommand;
+import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
-import io.slaft.pipelines.run.SweepPoints;
+import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.runners.cli.RunCommand;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
@@ -34,7 +35,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -198,7 +198,7 @@ class PipelineTrackingIT {
     ExperimentConfig config = ExperimentConfig.load(cfg);
     List<SweepPoint> points = SweepPoints.of(config);
     assertEquals(2, points.size());
-    List<String> tasks = config.list("tasks");
+    List<String> tasks = config.get(ConfigKeys.TASKS);
     String exp = rest.experimentId(experiment);
     List<JsonNode> runs = rest.runs(exp);
     assertEquals(1 + points.size() * tasks.size(), runs.size(), "one parent + one child per point x task, no duplicates");
@@ -275,7 +275,7 @@ class PipelineTrackingIT {
         assertEquals(resolved, ExperimentConfig.load(write(out.resolve("downloaded-" + point.id() + ".yaml"), yaml)).resolved(),
             "resolved config artifact, " + where);
         String preds = new String(rest.download(exp, id, "predictions.tsv"), StandardCharsets.UTF_8);
-        assertEquals(config.integer("data.dev_limit") + 1, preds.strip().split("\n").length, "one prediction per dev row, " + where);
+        assertEquals(config.get(ConfigKeys.DATA_DEV_LIMIT) + 1, preds.strip().split("\n").length, "one prediction per dev row, " + where);
         JsonNode structure = MlflowRest.JSON.readTree(rest.download(exp, id, "structure.json"));
         assertTrue(structure.size() > 0, "structure.json " + where);
       }

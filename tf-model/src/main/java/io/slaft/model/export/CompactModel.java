@@ -82,7 +82,7 @@ public final class CompactModel implements AutoCloseable {
   /** Loads {@code task} on an already loaded backbone. */
   public static CompactModel load(Path dir, String task, Backbone backbone) {
     ExportManifest m = manifest(dir);
-    ExportManifest.TaskEntry entry = m.tasks().stream().filter(e -> e.name().equalsIgnoreCase(task)).findFirst()
+    ExportManifest.TaskEntry entry = m.tasks().stream().filter(e -> io.slaft.model.train.TaskNames.same(e.name(), task)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + dir + "; it has "
             + m.tasks().stream().map(ExportManifest.TaskEntry::name).toList()));
     try {

@@ -1,8 +1,8 @@
 package io.slaft.transforms.data;
 
 import com.google.common.collect.ImmutableMap;
+import io.slaft.model.train.TaskNames;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,24 +35,19 @@ public final class GlueTasks {
   }
 
   /**
-   * The spec of a GLUE task; the name is matched ignoring case, {@code -} and {@code _}, so {@code
-   * sst2}, {@code SST-2} and {@code sts_b} work.
+   * The spec of a GLUE task; the name is matched by {@link TaskNames}, so {@code sst2}, {@code
+   * SST-2} and {@code sts_b} work.
    *
    * @throws IllegalArgumentException listing the known names
    */
   public static TaskSpec spec(String name) {
-    String key = normalize(name);
     for (Map.Entry<String, TaskSpec> e : SPECS.entrySet()) {
-      if (normalize(e.getKey()).equals(key)) {
+      if (TaskNames.same(e.getKey(), name)) {
         return e.getValue();
       }
     }
     throw new IllegalArgumentException(
         "unknown GLUE task '" + name + "': use one of " + names());
-  }
-
-  private static String normalize(String name) {
-    return name == null ? "" : name.replace("-", "").replace("_", "").toUpperCase(Locale.ROOT);
   }
 
   private static ImmutableMap<String, TaskSpec> build() {

@@ -1,0 +1,64 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.train.TrainSpec;
+import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.config.SweepPoints;
+import io.slaft.transforms.data.TaskSpec;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A validated config bound into the typed specs every stage runs on: the backbone, the training
+ * spec (search space, gates, optimizer, schedule), the discrete re-training and the task specs.
+ * Binding applies every rule that spans keys (e.g. a budget with a gate family that ignores it,
+ * an unknown task), so a config that binds runs; {@link #bindSweep} binds every sweep point the
+ * same way before any data is read. Immutable.
+ *
+ * @param config the config it was bound from
+ * @param backbone where the backbone comes from
+ * @param maxLength truncation length in tokens
+ * @param train the training spec
+ * @param retrainSteps steps of discrete re-training after the search (0 = none)
+ * @param tasks the task specs, in config order
+ */
+public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, int maxLength, TrainSpec train,
+    int retrainSteps, List<TaskSpec> tasks) {
+
+  public ExperimentSpec {
+    tasks = List.copyOf(tasks);
+  }
+
+  /** Binds {@code c}; a violated rule is a {@link ConfigException} naming the key. */
+  public static ExperimentSpec bind(ExperimentConfig c) {
+    List<TaskSpec> tasks = new ArrayList<>();
+    for (String name : c.get(ConfigKeys.TASKS)) {
+      tasks.add(TaskLoader.spec(c, name));
+    }
+    if (tasks.isEmpty()) {
+      throw new ConfigException(c.source() + ": " + ConfigKeys.TASKS + " is empty; name at least one task, e.g. tasks: [sst2]");
+    }
+    return new ExperimentSpec(c, Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH), Specs.train(c),
+        c.get(ConfigKeys.TRAIN_RETRAIN_STEPS), tasks);
+  }
+
+  /**
+   * Binds every sweep point of {@code c} (one when there is no sweep), in sweep order. A point
+   * that does not bind is refused with the point and its values, e.g. {@code sweep point
+   * 2-... (sparsity.gate=sigmoid, sparsity.budget=0.01): ...}.
+   */
+  public static List<ExperimentSpec> bindSweep(ExperimentConfig c) {
+    List<ExperimentSpec> out = new ArrayList<>();
+    for (SweepPoint p : SweepPoints.of(c)) {
+      try {
+        out.add(bind(c.with(p.overrides())));
+      } catch (ConfigException e) {
+        throw new ConfigException("sweep point " + p.id() + " " + p.overrides() + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+}
