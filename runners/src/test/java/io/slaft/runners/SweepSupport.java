@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.config.SweepPoints;
-import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.RunSummary;
+import io.slaft.pipelines.experiment.SummarySchema;
 import io.slaft.pipelines.run.ExperimentPipeline;
 import io.slaft.pipelines.run.PointObserver;
 import io.slaft.runners.flink.LocalFlinkCluster;
@@ -103,10 +104,11 @@ final class SweepSupport {
     return p.run().waitUntilFinish();
   }
 
-  /** {@code runs[]} of {@code out/summary.json}. */
+  /** {@code runs[]} of {@code out/summary.json}, after checking the file against the summary schema. */
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> runs(Path out) throws IOException {
-    Map<String, Object> s = ExperimentRunner.json().readValue(out.resolve("summary.json").toFile(), Map.class);
+    SummarySchema.assertValid(out.resolve(RunSummary.SUMMARY_FILE));
+    Map<String, Object> s = RunSummary.json().readValue(out.resolve(RunSummary.SUMMARY_FILE).toFile(), Map.class);
     return (List<Map<String, Object>>) s.get("runs");
   }
 

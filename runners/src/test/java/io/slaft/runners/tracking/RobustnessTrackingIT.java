@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.cli.ExitCode;
 import io.slaft.cli.RobustnessCommand;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.RunSummary;
+import io.slaft.pipelines.experiment.SummarySchema;
 import io.slaft.pipelines.robustness.RobustnessTable;
 import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.server.LocalMlflowServer;
@@ -67,6 +69,7 @@ class RobustnessTrackingIT {
     assertEquals(ExitCode.OK, code);
 
     ExperimentConfig config = ExperimentConfig.load(cfg);
+    SummarySchema.assertValid(out.resolve(RunSummary.SUMMARY_FILE));
     JsonNode local = MlflowRest.JSON.readTree(out.resolve("robustness.json").toFile());
     assertEquals(FAMILIES.size() * 3, local.path("rows").size(), "one row per family x severity: " + local);
 

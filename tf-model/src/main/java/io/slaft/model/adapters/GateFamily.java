@@ -35,6 +35,14 @@ public enum GateFamily {
     return this == BUDGET;
   }
 
+  /**
+   * Whether the size-weighted penalty weight λ applies: not for {@link #FIXED} (no gates to
+   * penalise) and not for {@link #BUDGET} (the budget, solved each step, sets the size instead).
+   */
+  public boolean usesLambda() {
+    return this == SIGMOID || this == HARD_CONCRETE;
+  }
+
   public static GateFamily byId(String id) {
     for (GateFamily g : values()) {
       if (g.id.equals(id.toLowerCase(Locale.ROOT))) {

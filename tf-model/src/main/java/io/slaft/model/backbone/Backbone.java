@@ -31,9 +31,9 @@ public final class Backbone {
   /** Loads {@code source}; {@code maxLength} is the tokenizer's truncation length. */
   public static Backbone load(BackboneSource source, int maxLength) {
     Path onnx = source.onnxFile();
-    OnnxModel.requireReadable(onnx, "ONNX model file", "check the path given to --onnx");
+    OnnxModel.requireReadable(onnx, "ONNX model file", "check the ONNX model path");
     Path tok = source.tokenizerFile();
-    OnnxModel.requireReadable(tok, "tokenizer file", "pass the tokenizer.json exported with the model (--tokenizer FILE)");
+    OnnxModel.requireReadable(tok, "tokenizer file", "use the tokenizer.json exported with the model");
     BackboneWeights weights = BertOnnxImporter.importWeights(OnnxModel.read(onnx));
     if (maxLength > weights.config().maxPositions()) {
       throw new IllegalArgumentException("max length " + maxLength + " exceeds the model's "

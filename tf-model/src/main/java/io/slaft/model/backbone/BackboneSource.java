@@ -16,7 +16,7 @@ public record BackboneSource(String builtin, Path onnx, Path tokenizer, Pooling 
   public BackboneSource {
     if (builtin == null) {
       Objects.requireNonNull(onnx, "onnx file is required when no built-in backbone is named");
-      Objects.requireNonNull(tokenizer, "--tokenizer FILE is required with --onnx FILE");
+      Objects.requireNonNull(tokenizer, "an ONNX backbone needs its tokenizer.json");
     }
     Objects.requireNonNull(pooling, "pooling");
   }

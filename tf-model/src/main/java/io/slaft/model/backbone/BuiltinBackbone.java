@@ -53,7 +53,7 @@ public enum BuiltinBackbone {
     }
     throw new IllegalArgumentException("unknown backbone '" + id + "'; built-in backbones are "
         + Arrays.stream(values()).map(BuiltinBackbone::id).collect(Collectors.joining(", "))
-        + ", or give --onnx FILE --tokenizer FILE for any BERT-family ONNX export");
+        + ", or load any BERT-family ONNX export from its model file and tokenizer.json");
   }
 
   /** Local path of the ONNX file, extracted on first use. */

@@ -97,7 +97,7 @@ public final class CompactModel implements AutoCloseable {
     Path f = dir.resolve("export.json");
     if (!Files.isRegularFile(f)) {
       throw new ModelFileException(f, "no export.json: not a slaft export directory",
-          "point --model at a directory written by slaft export (or slaft train --export)");
+          "use a directory that holds an export (export.json, structure.json, weights.bin), such as a run's model/<point>");
     }
     try {
       ExportManifest m = Exporter.JSON.readValue(f.toFile(), ExportManifest.class);

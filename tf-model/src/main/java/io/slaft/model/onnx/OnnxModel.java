@@ -57,12 +57,12 @@ public final class OnnxModel {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size == 0) {
-        throw new ModelFileException(file, "the file is empty", "point --onnx at a complete .onnx export");
+        throw new ModelFileException(file, "the file is empty", "use a complete .onnx export");
       }
       MappedByteBuffer mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
       bytes = mapped.order(ByteOrder.LITTLE_ENDIAN);
     } catch (NoSuchFileException e) {
-      throw new ModelFileException(file, "no such file", "check the path given to --onnx");
+      throw new ModelFileException(file, "no such file", "check the ONNX model path");
     } catch (IOException e) {
       throw new ModelFileException(file, "cannot be read: " + e.getMessage(), "check permissions", e);
     }
@@ -96,7 +96,7 @@ public final class OnnxModel {
       }
     }
     if (graph == null) {
-      throw new ModelFileException(file, "no graph found: this is not an ONNX model", "point --onnx at a .onnx file");
+      throw new ModelFileException(file, "no graph found: this is not an ONNX model", "use a .onnx model file");
     }
     List<OnnxNode> nodes = new ArrayList<>();
     Map<String, OnnxTensor> inits = new LinkedHashMap<>();

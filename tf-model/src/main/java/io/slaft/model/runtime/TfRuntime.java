@@ -48,7 +48,7 @@ public final class TfRuntime {
       if (config.getIntraOpParallelismThreads() != intra || config.getInterOpParallelismThreads() != inter) {
         throw new IllegalStateException("TensorFlow threads are already fixed at intra=" + intraThreads
             + " inter=" + config.getInterOpParallelismThreads() + " for this JVM; set threads before any "
-            + "model is loaded (--threads / train.threads)");
+            + "model is loaded: TensorFlow fixes its thread pool at the first session");
       }
       return;
     }
@@ -78,7 +78,7 @@ public final class TfRuntime {
     if (config != null) {
       if (xla != enabled) {
         throw new IllegalStateException("XLA is already " + (xla ? "on" : "off") + " for this JVM; choose "
-            + "--xla/--no-xla before any model is loaded");
+            + "whether to use XLA before any model is loaded: TensorFlow fixes it at the first session");
       }
       return;
     }

@@ -109,27 +109,6 @@ public final class ParamStore {
     }
   }
 
-  /**
-   * One AdamW step for {@code p} with gradient {@code g}: decoupled weight decay {@code wd},
-   * learning rate {@code lr}, bias-corrected moments.
-   */
-  static void adamw(Param p, float[] g, double lr, double wd, OptimizerConfig o) {
-    p.steps++;
-    double b1 = o.beta1();
-    double b2 = o.beta2();
-    double c1 = 1 - Math.pow(b1, p.steps);
-    double c2 = 1 - Math.pow(b2, p.steps);
-    float[] w = p.value;
-    for (int i = 0; i < w.length; i++) {
-      double gi = g[i];
-      p.m[i] = (float) (b1 * p.m[i] + (1 - b1) * gi);
-      p.v[i] = (float) (b2 * p.v[i] + (1 - b2) * gi * gi);
-      double mh = p.m[i] / c1;
-      double vh = p.v[i] / c2;
-      w[i] = (float) (w[i] - lr * (mh / (Math.sqrt(vh) + o.eps()) + wd * w[i]));
-    }
-  }
-
   void write(DataOutputStream out) throws IOException {
     out.writeInt(params.size());
     for (Param p : params.values()) {

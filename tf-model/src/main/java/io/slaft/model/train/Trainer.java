@@ -4,23 +4,16 @@ import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.BudgetSolver;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.GateMath;
-import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.eval.GlueMetrics;
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.tokenize.TokenBatch;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -49,9 +42,6 @@ import org.tensorflow.types.TInt32;
  * <p>Not thread-safe; one trainer per thread. Close it to release the TensorFlow graph.
  */
 public final class Trainer implements AutoCloseable {
-  private static final int CHECKPOINT_MAGIC = 0x534C4146;
-  private static final int CHECKPOINT_VERSION = 1;
-
   private final Backbone backbone;
   private final TrainSpec spec;
   private final List<TrainTask> tasks;
@@ -59,6 +49,7 @@ public final class Trainer implements AutoCloseable {
   private final TrainingGraph g;
   private final Session session;
   private final ParamStore params;
+  private final AdamW optimizer;
   private final Map<String, BatchIterator> iterators = new LinkedHashMap<>();
   private final double[] taskWeights;
   private final List<String> taskNames;
@@ -84,6 +75,7 @@ public final class Trainer implements AutoCloseable {
     this.g = new TrainingGraph(backbone.weights(), layout, spec.sparsity(), Math.max(2, maxOut), backbone.pooling(), site);
     this.session = TfRuntime.newSession(g.graph());
     this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
+    this.optimizer = new AdamW(spec.optimizer());
     this.taskWeights = new double[tasks.size()];
     double sum = 0;
     for (int i = 0; i < tasks.size(); i++) {
@@ -169,7 +161,7 @@ public final class Trainer implements AutoCloseable {
 
   /** Trains (resuming from a checkpoint if one exists) and returns the best evaluation's results. */
   public TrainResult run() {
-    State st = new State();
+    TrainState st = new TrainState();
     if (checkpointDir != null && Files.isRegularFile(checkpointFile())) {
       loadCheckpoint(st);
     }
@@ -198,20 +190,11 @@ public final class Trainer implements AutoCloseable {
         }
         st.evalTokensPerSec = ev.tokensPerSec();
         double score = score(metrics);
-        boolean best = st.bestStep < 0 || score > st.bestScore;
-        if (best) {
-          st.bestResults = ev.results();
-          st.bestScore = score;
-          st.bestStep = step + 1;
-          st.best = params.snapshot();
-          st.sinceBest = 0;
-        } else {
-          st.sinceBest++;
-        }
+        boolean best = st.offer(step + 1, score, ev.results(), params::snapshot);
         TrainListener.EvalInfo info = new TrainListener.EvalInfo(step + 1, metrics, score, best);
         st.history.add(info);
         listener.onEval(info);
-        if (spec.patience() > 0 && st.sinceBest >= spec.patience()) {
+        if (st.patienceExhausted(spec.patience())) {
           step++;
           break;
         }
@@ -259,21 +242,6 @@ public final class Trainer implements AutoCloseable {
     return s / metrics.size();
   }
 
-  private static final class State {
-    int step;
-    int resumedAt;
-    double trainSeconds;
-    long tokens;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    int bestStep = -1;
-    int sinceBest;
-    Map<String, float[]> best;
-    /** The best evaluation's full results (null after a resume until a new best). */
-    List<TaskResult> bestResults;
-    double evalTokensPerSec;
-    List<TrainListener.EvalInfo> history = new ArrayList<>();
-  }
-
   private record StepOut(String task, double loss, double penalty, double lambda, double lr, double gateMass, int active,
       long paddedTokens) {}
 
@@ -316,7 +284,7 @@ public final class Trainer implements AutoCloseable {
       c = controls(task.name(), true, spec.trainNoise(), r);
     } else {
       float tau = sp.temperatureAt(step, spec.steps());
-      lambda = sp.family() == GateFamily.FIXED || sp.family() == GateFamily.BUDGET ? 0f : sp.lambdaAt(step);
+      lambda = sp.family().usesLambda() ? sp.lambdaAt(step) : 0f;
       float[] noise = new float[layout.size()];
       float gateTemp = tau;
       if (sp.family() == GateFamily.HARD_CONCRETE) {
@@ -348,7 +316,7 @@ public final class Trainer implements AutoCloseable {
           gr[i] = read((TFloat32) res.get(3 + i));
         }
         double lrMul = spec.optimizer().schedule(step, total);
-        apply(task.name(), slots, gr, lrMul, discrete);
+        optimizer.step(params, task.name(), slots, gr, lrMul, discrete);
         int active = 0;
         double mass = 0;
         for (float v : z) {
@@ -360,42 +328,6 @@ public final class Trainer implements AutoCloseable {
       }
     } finally {
       feeds.forEach(Tensor::close);
-    }
-  }
-
-  private void apply(String task, List<Slot> slots, float[][] grads, double lrMul, boolean freezeStructure) {
-    OptimizerConfig o = spec.optimizer();
-    double normMain = 0;
-    double normStruct = 0;
-    for (int i = 0; i < slots.size(); i++) {
-      double s = 0;
-      for (float v : grads[i]) {
-        s += (double) v * v;
-      }
-      if (slots.get(i).group() == Slot.Group.STRUCTURE) {
-        normStruct += s;
-      } else {
-        normMain += s;
-      }
-    }
-    double clipMain = Math.min(1.0, o.clipNorm() / (Math.sqrt(normMain) + 1e-12));
-    double clipStruct = Math.min(1.0, o.clipNorm() / (Math.sqrt(normStruct) + 1e-12));
-    for (int i = 0; i < slots.size(); i++) {
-      Slot s = slots.get(i);
-      float[] gr = grads[i];
-      boolean struct = s.group() == Slot.Group.STRUCTURE;
-      if (struct && freezeStructure) {
-        continue;
-      }
-      double scale = struct ? clipStruct : clipMain;
-      if (scale != 1.0) {
-        for (int k = 0; k < gr.length; k++) {
-          gr[k] = (float) (gr[k] * scale);
-        }
-      }
-      double lr = (struct ? o.structureLr() : s.group().backbone() ? o.backboneLr() : o.lr()) * lrMul;
-      double wd = s.group().decays() ? o.weightDecay() : 0;
-      ParamStore.adamw(params.get(ParamStore.key(s, task)), gr, lr, wd, o);
     }
   }
 
@@ -863,124 +795,20 @@ public final class Trainer implements AutoCloseable {
   }
 
   private Path checkpointFile() {
-    return checkpointDir.resolve("checkpoint.bin");
+    return checkpointDir.resolve(CheckpointFile.NAME);
   }
 
   private String fingerprint() {
-    StringBuilder b = new StringBuilder(spec.toString()).append(backbone.name());
-    for (TrainTask t : tasks) {
-      b.append(t.name()).append(t.train().size()).append(t.dev().size());
-    }
-    try {
-      byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d, 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return CheckpointFile.fingerprint(spec, backbone.name(), tasks);
   }
 
-  private void saveCheckpoint(State st) {
-    try {
-      Files.createDirectories(checkpointDir);
-      Path tmp = Files.createTempFile(checkpointDir, "checkpoint", ".part");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
-        out.writeInt(CHECKPOINT_MAGIC);
-        out.writeInt(CHECKPOINT_VERSION);
-        out.writeUTF(fingerprint());
-        out.writeInt(st.step);
-        out.writeDouble(st.trainSeconds);
-        out.writeLong(st.tokens);
-        out.writeDouble(st.bestScore);
-        out.writeInt(st.bestStep);
-        out.writeInt(st.sinceBest);
-        for (String t : taskNames) {
-          out.writeInt(iterators.get(t).epoch());
-          out.writeInt(iterators.get(t).position());
-        }
-        params.write(out);
-        out.writeBoolean(st.best != null);
-        if (st.best != null) {
-          for (Map.Entry<String, float[]> e : st.best.entrySet()) {
-            out.writeUTF(e.getKey());
-            ParamStore.writeArray(out, e.getValue());
-          }
-        }
-        out.writeInt(st.history.size());
-        for (TrainListener.EvalInfo e : st.history) {
-          out.writeInt(e.step());
-          out.writeDouble(e.score());
-          out.writeBoolean(e.best());
-          out.writeInt(e.metrics().size());
-          for (var te : e.metrics().entrySet()) {
-            out.writeUTF(te.getKey());
-            out.writeInt(te.getValue().size());
-            for (var me : te.getValue().entrySet()) {
-              out.writeUTF(me.getKey());
-              out.writeDouble(me.getValue());
-            }
-          }
-        }
-      }
-      Files.move(tmp, checkpointFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      listener.onCheckpoint(st.step, checkpointFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint in " + checkpointDir, e);
-    }
+  private void saveCheckpoint(TrainState st) {
+    CheckpointFile.write(checkpointDir, fingerprint(), st, taskNames, iterators, params);
+    listener.onCheckpoint(st.step, checkpointFile());
   }
 
-  private void loadCheckpoint(State st) {
-    Path f = checkpointFile();
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
-      if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
-        throw new IOException("not a slaft checkpoint (or from an incompatible version)");
-      }
-      String fp = in.readUTF();
-      if (!fp.equals(fingerprint())) {
-        throw new IOException("it was written by a run with a different config or data; delete it or use another --out");
-      }
-      st.step = in.readInt();
-      st.resumedAt = st.step;
-      st.trainSeconds = in.readDouble();
-      st.tokens = in.readLong();
-      st.bestScore = in.readDouble();
-      st.bestStep = in.readInt();
-      st.sinceBest = in.readInt();
-      for (String t : taskNames) {
-        int epoch = in.readInt();
-        int pos = in.readInt();
-        iterators.get(t).seek(epoch, pos);
-      }
-      params.read(in);
-      if (in.readBoolean()) {
-        st.best = new LinkedHashMap<>();
-        for (ParamStore.Param p : params.all()) {
-          String key = in.readUTF();
-          float[] a = new float[params.get(key).value().length];
-          ParamStore.readArray(in, a);
-          st.best.put(key, a);
-        }
-      }
-      int h = in.readInt();
-      for (int i = 0; i < h; i++) {
-        int step = in.readInt();
-        double score = in.readDouble();
-        boolean best = in.readBoolean();
-        int nt = in.readInt();
-        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        for (int k = 0; k < nt; k++) {
-          String task = in.readUTF();
-          int nm = in.readInt();
-          Map<String, Double> m = new LinkedHashMap<>();
-          for (int j = 0; j < nm; j++) {
-            m.put(in.readUTF(), in.readDouble());
-          }
-          metrics.put(task, m);
-        }
-        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot resume from checkpoint " + f + ": " + e.getMessage(), e);
-    }
+  private void loadCheckpoint(TrainState st) {
+    CheckpointFile.read(checkpointFile(), fingerprint(), st, taskNames, iterators, params);
   }
 
   @Override

@@ -1,0 +1,109 @@
+package io.slaft.pipelines.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.transforms.data.Column;
+import io.slaft.transforms.data.ColumnMapping;
+import io.slaft.transforms.data.DataFile;
+import io.slaft.transforms.data.ReadReport;
+import io.slaft.transforms.data.Split;
+import io.slaft.transforms.data.TaskReader;
+import io.slaft.transforms.data.TaskSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one summary writer produces what the committed schema describes, and the schema is strict enough to fail. */
+class SummarySchemaTest {
+  static Map<String, Object> record(String task, String point, Map<String, String> overrides, double acc) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("task", task);
+    r.put("method", "sla");
+    r.put("seed", 1);
+    r.put("point_id", point);
+    r.put("overrides", overrides);
+    r.put("metrics", Map.of("accuracy", acc));
+    r.put("primary_metric", "accuracy");
+    r.put("trainable_params", 100);
+    r.put("active_params", 50);
+    r.put("backbone_params", 1000);
+    r.put("compression", 0.05);
+    r.put("trainable_pct", 10.0);
+    r.put("active_modules", 1);
+    r.put("total_modules", 2);
+    r.put("gates", Map.of("l0", Map.of("attn", 0.9, "ffn", 0.1)));
+    r.put("structure", List.of(Map.of("module", "l0.attn", "gate", 0.9, "active", true, "width", 8)));
+    r.put("train_tokens_per_s", 10.0);
+    r.put("train_seconds", 1.0);
+    r.put("eval_tokens_per_s", 20.0);
+    r.put("steps", 4);
+    r.put("best_step", 4);
+    r.put("gate_family", "hard-concrete");
+    r.put("lambda", 1.0);
+    r.put("provenance", new Provenance("0123456789abcdef", Map.of("sst2", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0"));
+    return r;
+  }
+
+  /** A real read report: {@code good} valid rows and {@code bad} rows with an unknown label. */
+  static ReadReport report(Path dir, Split split, int good, int bad) throws Exception {
+    StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+    for (int i = 0; i < good; i++) {
+      tsv.append("row ").append(i).append("\t1\n");
+    }
+    for (int i = 0; i < bad; i++) {
+      tsv.append("bad ").append(i).append("\tmaybe\n");
+    }
+    Path f = dir.resolve(split.lowerName() + ".tsv");
+    Files.writeString(f, tsv);
+    ColumnMapping cols = ColumnMapping.of(Column.named("sentence"), Column.named("label"));
+    TaskSpec spec = TaskSpec.builder("SST-2").labels("0", "1").file(Split.TRAIN, DataFile.tsv(f.toString(), cols))
+        .file(Split.DEV, DataFile.tsv(f.toString(), cols)).build();
+    return TaskReader.of(spec).read(split).report();
+  }
+
+  @Test
+  void trainRunAndRobustnessSummariesShareTheSchema(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.of("test", Map.of("name", "schema"));
+    List<ReadReport> reports = List.of(report(Files.createDirectories(dir.resolve("t")), Split.TRAIN, 9, 1),
+        report(Files.createDirectories(dir.resolve("d")), Split.DEV, 5, 0));
+    Path train = RunSummary.write(c, dir.resolve("train"), List.of(record("SST-2", "main", Map.of(), 0.8)), reports, Map.of());
+    Path run = RunSummary.write(c, dir.resolve("run"), List.of(record("SST-2", "0-a", Map.of("seed", "1", "sparsity.lambda", "1"), 0.8),
+        record("SST-2", "1-b", Map.of("seed", "2", "sparsity.lambda", "1"), 0.7)), reports, Map.of());
+    Path rob = RunSummary.write(c, dir.resolve("rob"), List.of(record("SST-2", "main", Map.of(), 0.8)), reports,
+        Map.of("robustness", Map.of("rows", List.of())));
+    for (Path p : List.of(train, run, rob)) {
+      SummarySchema.assertValid(p);
+    }
+    JsonNode s = RunSummary.json().readTree(run.toFile());
+    assertEquals(1, s.get("data").get("dead_letters").asInt());
+    assertEquals(1, s.get("aggregate").size(), "two seeds of one setting pool into one aggregate row");
+    assertEquals(0.75, s.get("aggregate").get(0).get("mean").asDouble(), 1e-12);
+  }
+
+  @Test
+  void theSchemaRejectsADriftedShape(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.of("test", Map.of("name", "schema"));
+    Path p = RunSummary.write(c, dir.resolve("out"), List.of(record("SST-2", "main", Map.of(), 0.8)),
+        List.of(report(Files.createDirectories(dir.resolve("t")), Split.TRAIN, 3, 0)), Map.of());
+    ObjectNode s = (ObjectNode) RunSummary.json().readTree(p.toFile());
+    assertTrue(SummarySchema.violations(s).isEmpty());
+    ObjectNode drifted = s.deepCopy();
+    drifted.put("dead_letter_file", "x"); // the old top-level place of slaft run
+    assertFalse(SummarySchema.violations(drifted).isEmpty());
+    ObjectNode noData = s.deepCopy();
+    noData.remove("data");
+    assertFalse(SummarySchema.violations(noData).isEmpty());
+    ObjectNode badRun = s.deepCopy();
+    ((ObjectNode) badRun.get("runs").get(0)).remove("metrics");
+    assertFalse(SummarySchema.violations(badRun).isEmpty());
+  }
+}

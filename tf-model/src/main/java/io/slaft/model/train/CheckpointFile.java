@@ -1,0 +1,154 @@
+package io.slaft.model.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone and
+ * task sizes (a checkpoint of another run is refused), then the {@link TrainState}, every task's
+ * batch-iterator position and the {@link ParamStore} (values and optimizer moments), the best
+ * snapshot and the evaluation history. Written to a temporary file and renamed over the previous
+ * checkpoint, so a kill leaves the last complete one.
+ */
+final class CheckpointFile {
+  /** File name inside a checkpoint directory. */
+  static final String NAME = "checkpoint.bin";
+  private static final int CHECKPOINT_MAGIC = 0x534C4146;
+  private static final int CHECKPOINT_VERSION = 1;
+
+  private CheckpointFile() {}
+
+  /** What a checkpoint must match to be resumed: the spec, the backbone and each task's name and sizes. */
+  static String fingerprint(TrainSpec spec, String backboneName, List<TrainTask> tasks) {
+    StringBuilder b = new StringBuilder(spec.toString()).append(backboneName);
+    for (TrainTask t : tasks) {
+      b.append(t.name()).append(t.train().size()).append(t.dev().size());
+    }
+    try {
+      byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Writes {@code st} and the trainer's state into {@code dir/checkpoint.bin}. */
+  static void write(Path checkpointDir, String fingerprint, TrainState st, List<String> taskNames,
+      Map<String, BatchIterator> iterators, ParamStore params) {
+    try {
+      Files.createDirectories(checkpointDir);
+      Path tmp = Files.createTempFile(checkpointDir, "checkpoint", ".part");
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+        out.writeInt(CHECKPOINT_MAGIC);
+        out.writeInt(CHECKPOINT_VERSION);
+        out.writeUTF(fingerprint);
+        out.writeInt(st.step);
+        out.writeDouble(st.trainSeconds);
+        out.writeLong(st.tokens);
+        out.writeDouble(st.bestScore);
+        out.writeInt(st.bestStep);
+        out.writeInt(st.sinceBest);
+        for (String t : taskNames) {
+          out.writeInt(iterators.get(t).epoch());
+          out.writeInt(iterators.get(t).position());
+        }
+        params.write(out);
+        out.writeBoolean(st.best != null);
+        if (st.best != null) {
+          for (Map.Entry<String, float[]> e : st.best.entrySet()) {
+            out.writeUTF(e.getKey());
+            ParamStore.writeArray(out, e.getValue());
+          }
+        }
+        out.writeInt(st.history.size());
+        for (TrainListener.EvalInfo e : st.history) {
+          out.writeInt(e.step());
+          out.writeDouble(e.score());
+          out.writeBoolean(e.best());
+          out.writeInt(e.metrics().size());
+          for (var te : e.metrics().entrySet()) {
+            out.writeUTF(te.getKey());
+            out.writeInt(te.getValue().size());
+            for (var me : te.getValue().entrySet()) {
+              out.writeUTF(me.getKey());
+              out.writeDouble(me.getValue());
+            }
+          }
+        }
+      }
+      Files.move(tmp, checkpointDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint in " + checkpointDir, e);
+    }
+  }
+
+  /** Reads {@code f} into {@code st}, the iterators and {@code params}; refuses a checkpoint of another run. */
+  static void read(Path f, String fingerprint, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
+      ParamStore params) {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
+      if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
+        throw new IOException("not a slaft checkpoint (or from an incompatible version)");
+      }
+      String fp = in.readUTF();
+      if (!fp.equals(fingerprint)) {
+        throw new IOException("it was written by a run with a different config or data; delete it or use another --out");
+      }
+      st.step = in.readInt();
+      st.resumedAt = st.step;
+      st.trainSeconds = in.readDouble();
+      st.tokens = in.readLong();
+      st.bestScore = in.readDouble();
+      st.bestStep = in.readInt();
+      st.sinceBest = in.readInt();
+      for (String t : taskNames) {
+        int epoch = in.readInt();
+        int pos = in.readInt();
+        iterators.get(t).seek(epoch, pos);
+      }
+      params.read(in);
+      if (in.readBoolean()) {
+        st.best = new LinkedHashMap<>();
+        for (ParamStore.Param p : params.all()) {
+          String key = in.readUTF();
+          float[] a = new float[params.get(key).value().length];
+          ParamStore.readArray(in, a);
+          st.best.put(key, a);
+        }
+      }
+      int h = in.readInt();
+      for (int i = 0; i < h; i++) {
+        int step = in.readInt();
+        double score = in.readDouble();
+        boolean best = in.readBoolean();
+        int nt = in.readInt();
+        Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
+        for (int k = 0; k < nt; k++) {
+          String task = in.readUTF();
+          int nm = in.readInt();
+          Map<String, Double> m = new LinkedHashMap<>();
+          for (int j = 0; j < nm; j++) {
+            m.put(in.readUTF(), in.readDouble());
+          }
+          metrics.put(task, m);
+        }
+        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resume from checkpoint " + f + ": " + e.getMessage(), e);
+    }
+  }
+}
