@@ -34,7 +34,13 @@ public final class ExperimentRunner {
    */
   public static PointResult train(ExperimentConfig config, Path out, String pointId, Map<String, String> overrides,
       TrainListener listener) {
-    ExperimentSession session = ExperimentSession.open(config);
+    return train(config, out, pointId, overrides, listener, null);
+  }
+
+  /** As {@link #train(ExperimentConfig, Path, String, Map, TrainListener)}, reading tasks from {@code prepared} when it covers the point. */
+  public static PointResult train(ExperimentConfig config, Path out, String pointId, Map<String, String> overrides,
+      TrainListener listener, PreparedData prepared) {
+    ExperimentSession session = ExperimentSession.open(config, prepared);
     try (TrainedPoint p = session.train(out, pointId, listener, NoiseSite.NONE)) {
       Path exportDir = p.exportable() ? p.export(ExperimentSession.exportDir(out, pointId)) : null;
       return new PointResult(p.records(overrides), p.result(), session.data(), session.provenance(), exportDir);

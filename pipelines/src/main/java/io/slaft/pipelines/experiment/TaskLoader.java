@@ -18,6 +18,7 @@ import io.slaft.transforms.data.DeadLetter;
 import io.slaft.transforms.data.DeadLetterPolicy;
 import io.slaft.transforms.data.Example;
 import io.slaft.transforms.data.GlueTasks;
+import io.slaft.transforms.data.PreparedSplit;
 import io.slaft.transforms.data.ReadReport;
 import io.slaft.transforms.data.ReadResult;
 import io.slaft.transforms.data.Split;
@@ -99,9 +100,18 @@ public final class TaskLoader {
     return labels;
   }
 
-  /** Reads and tokenizes every task of {@code c}. */
+  /** Reads, validates and tokenizes every task of {@code c} from its raw files. */
   public static LoadedTasks load(ExperimentConfig c, Backbone backbone) {
-    DataRoot root = DataRoot.resolve(c.get(ConfigKeys.DATA_DIR).isEmpty() ? null : c.get(ConfigKeys.DATA_DIR));
+    return load(c, backbone, null);
+  }
+
+  /**
+   * Tokenizes every task of {@code c}; with {@code prepared} (whose read settings must be {@code c}'s,
+   * see {@link PreparedData#covers}) the validated examples are read from the prepare stage's
+   * files instead of the raw ones, with the reports and digests prepare recorded.
+   */
+  public static LoadedTasks load(ExperimentConfig c, Backbone backbone, PreparedData prepared) {
+    DataRoot root = prepared != null ? null : dataRoot(c);
     List<TrainTask> tasks = new ArrayList<>();
     List<ReadReport> reports = new ArrayList<>();
     List<DeadLetter> dead = new ArrayList<>();
@@ -109,18 +119,25 @@ public final class TaskLoader {
     DeadLetterPolicy policy = DeadLetterPolicy.maxFraction(c.get(ConfigKeys.DATA_MAX_DEAD_LETTER_FRACTION));
     for (String name : c.get(ConfigKeys.TASKS)) {
       TaskSpec spec = spec(c, name);
-      TaskReader reader = TaskReader.of(spec).withDataRoot(root);
-      int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
-      int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
-      ReadResult train = (trainLimit > 0 ? reader.withLimit(trainLimit) : reader).read(Split.TRAIN);
-      ReadResult dev = (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV);
+      ReadResult train;
+      ReadResult dev;
+      if (prepared != null) {
+        train = PreparedSplit.read(PreparedSplit.file(prepared.dir(), name, Split.TRAIN));
+        dev = PreparedSplit.read(PreparedSplit.file(prepared.dir(), name, Split.DEV));
+        digests.put(name, prepared.digests().get(name));
+      } else {
+        TaskReader reader = TaskReader.of(spec).withDataRoot(root);
+        int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
+        int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
+        train = (trainLimit > 0 ? reader.withLimit(trainLimit) : reader).read(Split.TRAIN);
+        dev = (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV);
+        digests.put(name, digest(c, name, root));
+      }
       for (ReadResult r : List.of(train, dev)) {
         reports.add(r.report());
         dead.addAll(r.deadLetters());
         policy.check(r.report());
       }
-      digests.put(name, DataDigest.of(reader.locate(Split.TRAIN), reader.locate(Split.DEV)).shortHex()
-          + (trainLimit > 0 || devLimit > 0 ? "@train" + trainLimit + "/dev" + devLimit : ""));
       boolean regression = spec.target().isRegression();
       int labels = regression ? 0 : spec.target().outputs();
       tasks.add(new TrainTask(spec.name(), labels, MetricKind.forTask(spec.name(), regression),
@@ -130,13 +147,42 @@ public final class TaskLoader {
     return new LoadedTasks(tasks, reports, dead, digests);
   }
 
+  /** The data root of {@code c} ({@code data.dir}, else {@code $SLAFT_DATA}, else {@code shared/datasets} above). */
+  public static DataRoot dataRoot(ExperimentConfig c) {
+    return DataRoot.resolve(c.get(ConfigKeys.DATA_DIR).isEmpty() ? null : c.get(ConfigKeys.DATA_DIR));
+  }
+
+  /** The provenance digest of task {@code name}: SHA-256 of its train and dev files, plus the row limits. */
+  public static String digest(ExperimentConfig c, String name, DataRoot root) {
+    TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(root);
+    int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
+    int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
+    return DataDigest.of(reader.locate(Split.TRAIN), reader.locate(Split.DEV)).shortHex()
+        + (trainLimit > 0 || devLimit > 0 ? "@train" + trainLimit + "/dev" + devLimit : "");
+  }
+
+  /**
+   * What decides which rows are read (tasks, their definitions, the data root, the row limits), as
+   * one string: two configs with the same read settings read the same examples.
+   */
+  public static String readSettings(ExperimentConfig c) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, String> e : c.resolved().entrySet()) {
+      String k = e.getKey();
+      if (k.equals(ConfigKeys.TASKS.key()) || k.equals(ConfigKeys.DATA_DIR.key()) || k.equals(ConfigKeys.DATA_TRAIN_LIMIT.key())
+          || k.equals(ConfigKeys.DATA_DEV_LIMIT.key()) || k.startsWith("task_defs.")) {
+        b.append(k).append('=').append(e.getValue()).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
   /**
    * The raw dev examples of task {@code name}, read exactly as {@link #load} reads them (same data
    * root and {@code data.dev_limit}), so element i is the source of the task's i-th dev example.
    */
   public static List<Example> readDev(ExperimentConfig c, String name) {
-    DataRoot root = DataRoot.resolve(c.get(ConfigKeys.DATA_DIR).isEmpty() ? null : c.get(ConfigKeys.DATA_DIR));
-    TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(root);
+    TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(dataRoot(c));
     int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
     return (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV).examples();
   }

@@ -5,10 +5,13 @@ import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ExperimentSpec;
+import io.slaft.pipelines.experiment.PreparedData;
 import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.TaskLoader;
 import io.slaft.transforms.data.DataRoot;
 import io.slaft.transforms.data.DeadLetterPolicy;
+import io.slaft.transforms.data.MaterializeSplit;
+import io.slaft.transforms.data.PreparedSplit;
 import io.slaft.transforms.data.ReadReport;
 import io.slaft.transforms.data.ReadTask;
 import io.slaft.transforms.data.Split;
@@ -28,16 +31,21 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The {@code slaft run} pipeline: prepare (read and validate every task split, write dead
- * letters, enforce the dead-letter limit) → train (one element per sweep point, spread over
- * workers; each worker loads the backbone once) → report (collect every point's records into
- * {@code summary.json}). The same pipeline runs on the DirectRunner and on Flink.
+ * The {@code slaft run} pipeline, in named stages: prepare (read and validate every task split
+ * once, write dead letters, enforce the dead-letter limit, materialize the validated examples per
+ * task and split under {@code <out>/prepared/}) → train (waits for prepare; one element per sweep
+ * point, spread over workers; each worker loads the backbone once and reads the prepared splits, not
+ * the raw files — a point whose sweep varies what is read reads raw itself) → report (collect every
+ * point's records and prepare's read reports into {@code summary.json}). Every sweep point is bound
+ * before the pipeline is built. The same pipeline runs on the DirectRunner and on Flink; workers
+ * must see {@code out} at the same path (a shared filesystem on a cluster).
  */
 public final class ExperimentPipeline {
   private ExperimentPipeline() {}
@@ -45,11 +53,15 @@ public final class ExperimentPipeline {
   /** Adds the experiment's transforms to {@code p}. */
   public static void build(Pipeline p, ExperimentConfig config, Path out, boolean noCache, PointObserver observer) {
     ExperimentSpec.bindSweep(config);
-    DataRoot root = DataRoot.resolve(config.get(ConfigKeys.DATA_DIR).isEmpty() ? null : config.get(ConfigKeys.DATA_DIR));
+    DataRoot root = TaskLoader.dataRoot(config);
     List<PCollection<ReadReport>> reports = new ArrayList<>();
     List<PCollection<io.slaft.transforms.data.DeadLetter>> dead = new ArrayList<>();
+    List<PCollection<String>> materialized = new ArrayList<>();
+    Map<String, String> digests = new LinkedHashMap<>();
+    Path preparedDir = PreparedData.dirOf(out);
     for (String task : config.get(ConfigKeys.TASKS)) {
       TaskSpec spec = TaskLoader.spec(config, task);
+      digests.put(task, TaskLoader.digest(config, task, root));
       for (Split split : List.of(Split.TRAIN, Split.DEV)) {
         int limit = config.get(split == Split.TRAIN ? ConfigKeys.DATA_TRAIN_LIMIT : ConfigKeys.DATA_DEV_LIMIT);
         ReadTask read = ReadTask.of(spec, split).withDataRoot(root);
@@ -59,6 +71,8 @@ public final class ExperimentPipeline {
         PCollectionTuple t = p.apply("Read " + task + " " + split.lowerName(), read);
         reports.add(t.get(ReadTask.REPORT));
         dead.add(t.get(ReadTask.DEAD_LETTERS));
+        materialized.add(t.get(ReadTask.EXAMPLES).apply("Materialize " + task + " " + split.lowerName(),
+            MaterializeSplit.to(PreparedSplit.file(preparedDir, task, split), t.get(ReadTask.REPORT))));
       }
     }
     PCollection<io.slaft.transforms.data.DeadLetter> allDead = PCollectionList.of(dead).apply("All dead letters", Flatten.pCollections());
@@ -68,12 +82,15 @@ public final class ExperimentPipeline {
         .apply("Dead-letter limit", DeadLetterPolicy.maxFraction(config.get(ConfigKeys.DATA_MAX_DEAD_LETTER_FRACTION))
             .reportingLocation(deadLetterFile).afterWriting(written));
     PCollectionView<List<ReadReport>> reportView = checked.apply("Read reports as a view", View.asList());
+    PCollection<String> prepared = PCollectionList.of(materialized).apply("All prepared splits", Flatten.pCollections());
+    PreparedData preparedData = new PreparedData(preparedDir.toString(), digests, TaskLoader.readSettings(config));
 
     List<SweepPoint> points = SweepPoints.of(config);
     Map<String, String> flat = new LinkedHashMap<>(config.resolved());
     PCollection<String> records = p.apply("Sweep points", Create.of(points))
+        .apply("After prepare and the dead-letter limit", Wait.on(prepared, checked))
         .apply("Spread points over workers", Reshuffle.viaRandomKey())
-        .apply("Train", ParDo.of(new TrainFn(flat, config.source(), out.toString(), noCache, observer)));
+        .apply("Train", ParDo.of(new TrainFn(flat, config.source(), out.toString(), noCache, observer, preparedData)));
     records.apply("Collect records", Combine.globally(new JoinRecords()).withoutDefaults())
         .apply("Write summary", ParDo.of(new WriteSummaryFn(flat, config.source(), out.toString(), reportView))
             .withSideInputs(reportView))
@@ -93,13 +110,16 @@ public final class ExperimentPipeline {
     private final String out;
     private final boolean noCache;
     private final PointObserver observer;
+    private final PreparedData prepared;
 
-    TrainFn(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer) {
+    TrainFn(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer,
+        PreparedData prepared) {
       this.config = config;
       this.source = source;
       this.out = out;
       this.noCache = noCache;
       this.observer = observer;
+      this.prepared = prepared;
     }
 
     /** Workers (e.g. Flink TaskManagers) use the config's TensorFlow thread count, like the driver. */
@@ -114,7 +134,7 @@ public final class ExperimentPipeline {
     @ProcessElement
     public void process(@Element SweepPoint point, OutputReceiver<String> receiver) {
       ExperimentConfig c = ExperimentConfig.of(source, config);
-      receiver.output(PointTrainer.train(c, point, Path.of(out), noCache, observer).recordsJson());
+      receiver.output(PointTrainer.train(c, point, Path.of(out), noCache, observer, prepared).recordsJson());
     }
   }
 

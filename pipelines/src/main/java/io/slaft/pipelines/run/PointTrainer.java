@@ -5,6 +5,7 @@ import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.pipelines.experiment.PreparedData;
 import io.slaft.pipelines.experiment.Provenance;
 import io.slaft.transforms.cache.CacheKey;
 import io.slaft.transforms.cache.FileStepCache;
@@ -27,6 +28,12 @@ public final class PointTrainer {
   public record Outcome(String recordsJson, boolean cacheHit) {}
 
   public static Outcome train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer) {
+    return train(base, point, out, noCache, observer, null);
+  }
+
+  /** As above; tasks are read from {@code prepared} (the pipeline's prepare stage) when it covers the point. */
+  public static Outcome train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer,
+      PreparedData prepared) {
     ExperimentConfig c = base.with(point.overrides());
     try {
       FileStepCache cache = FileStepCache.open(out.resolve("cache"));
@@ -41,7 +48,7 @@ public final class PointTrainer {
         return new Outcome(hit.get(), true);
       }
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
-          observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())));
+          observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared);
       String json = ExperimentRunner.json().writeValueAsString(r.records());
       observer.finished(point, c, r);
       if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {

@@ -16,15 +16,27 @@ public final class ReadResult {
   private final ReadReport report;
 
   ReadResult(List<Example> examples, List<DeadLetter> deadLetters, ReadReport report) {
+    this(examples, deadLetters, report, false);
+  }
+
+  private ReadResult(List<Example> examples, List<DeadLetter> deadLetters, ReadReport report, boolean deadLettersElsewhere) {
     this.examples = ImmutableList.copyOf(examples);
     this.deadLetters = ImmutableList.copyOf(deadLetters);
     this.report = checkNotNull(report);
     checkArgument(
-        report.examples() == examples.size() && report.deadLetters() == deadLetters.size(),
+        report.examples() == examples.size() && (deadLettersElsewhere || report.deadLetters() == deadLetters.size()),
         "report %s disagrees with %s examples and %s dead letters",
         report,
         examples.size(),
         deadLetters.size());
+  }
+
+  /**
+   * A result whose dead letters live elsewhere (a prepared split: prepare wrote them out); {@link
+   * #deadLetters()} is empty while the report keeps their count.
+   */
+  static ReadResult withoutDeadLetters(List<Example> examples, ReadReport report) {
+    return new ReadResult(examples, List.of(), report, true);
   }
 
   public List<Example> examples() {

@@ -105,6 +105,13 @@ public final class TaskReader {
     }
   }
 
+  /**
+   * Beam counter (namespace {@link ReadTask#METRICS_NAMESPACE}) of raw task files parsed, counted
+   * when parsing runs inside a Beam step (a no-op elsewhere): a run's pipeline parses each task
+   * split once.
+   */
+  public static final String RAW_FILE_READS = "raw_file_reads";
+
   /** Parses an already open stream; {@code fileName} is recorded in examples and dead letters. */
   static ReadReport parse(
       TaskSpec spec,
@@ -115,6 +122,7 @@ public final class TaskReader {
       Consumer<Example> examples,
       Consumer<DeadLetter> deadLetters)
       throws IOException {
+    org.apache.beam.sdk.metrics.Metrics.counter(ReadTask.METRICS_NAMESPACE, RAW_FILE_READS).inc();
     return new TaskParser(spec, split, fileName, limit).parse(in, examples, deadLetters);
   }
 }

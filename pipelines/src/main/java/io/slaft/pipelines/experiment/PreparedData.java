@@ -1,0 +1,36 @@
+package io.slaft.pipelines.experiment;
+
+import io.slaft.pipelines.config.ExperimentConfig;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Where the pipeline's prepare stage materialized a run's validated task splits ({@link
+ * io.slaft.transforms.data.PreparedSplit} files under {@code <run>/prepared/<task>/}), the data
+ * digests it recorded, and the read settings it read them with. Training elements read these
+ * instead of the raw files. Immutable and serializable (it travels with Beam DoFns).
+ *
+ * @param directory the prepared-data directory, as a string (serializable)
+ * @param digests provenance digest per task, as {@link TaskLoader#digest} computes it
+ * @param readSettings {@link TaskLoader#readSettings} of the config prepare read with
+ */
+public record PreparedData(String directory, Map<String, String> digests, String readSettings) implements Serializable {
+  public PreparedData {
+    digests = Map.copyOf(digests);
+  }
+
+  /** The prepared-data directory of a run directory. */
+  public static Path dirOf(Path out) {
+    return out.resolve("prepared");
+  }
+
+  public Path dir() {
+    return Path.of(directory);
+  }
+
+  /** Whether a point trained with {@code c} reads exactly these rows (its sweep does not vary what is read). */
+  public boolean covers(ExperimentConfig c) {
+    return readSettings.equals(TaskLoader.readSettings(c));
+  }
+}
