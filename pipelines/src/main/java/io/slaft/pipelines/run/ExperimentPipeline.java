@@ -17,6 +17,7 @@ import io.slaft.transforms.data.ReadTask;
 import io.slaft.transforms.data.Split;
 import io.slaft.transforms.data.TaskSpec;
 import io.slaft.transforms.data.WriteDeadLetters;
+import io.slaft.transforms.sweep.ExpandSweep;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -85,9 +85,8 @@ public final class ExperimentPipeline {
     PCollection<String> prepared = PCollectionList.of(materialized).apply("All prepared splits", Flatten.pCollections());
     PreparedData preparedData = new PreparedData(preparedDir.toString(), digests, TaskLoader.readSettings(config));
 
-    List<SweepPoint> points = SweepPoints.of(config);
     Map<String, String> flat = new LinkedHashMap<>(config.resolved());
-    PCollection<String> records = p.apply("Sweep points", Create.of(points))
+    PCollection<String> records = p.apply("Sweep points", ExpandSweep.of(SweepPoints.spec(config)))
         .apply("After prepare and the dead-letter limit", Wait.on(prepared, checked))
         .apply("Spread points over workers", Reshuffle.viaRandomKey())
         .apply("Train", ParDo.of(new TrainFn(flat, config.source(), out.toString(), noCache, observer, preparedData)));

@@ -3,11 +3,7 @@ package io.slaft.transforms.data;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -43,46 +39,9 @@ public final class MaterializeSplit extends PTransform<PCollection<Example>, PCo
   public PCollection<String> expand(PCollection<Example> examples) {
     PCollectionView<ReadReport> reportView = report.apply("Report as a view", View.asSingleton());
     return examples
-        .apply("Collect examples", Combine.globally(new ToList()))
+        .apply("Collect examples", Combine.globally(new CollectToList<>(ExampleCoder.of())))
         .apply("Write prepared split", ParDo.of(new WriteFn(file, reportView)).withSideInputs(reportView))
         .setCoder(StringUtf8Coder.of());
-  }
-
-  private static final class ToList extends Combine.CombineFn<Example, List<Example>, List<Example>> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public List<Example> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public List<Example> addInput(List<Example> acc, Example e) {
-      acc.add(e);
-      return acc;
-    }
-
-    @Override
-    public List<Example> mergeAccumulators(Iterable<List<Example>> accs) {
-      List<Example> all = new ArrayList<>();
-      accs.forEach(all::addAll);
-      return all;
-    }
-
-    @Override
-    public List<Example> extractOutput(List<Example> acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<List<Example>> getAccumulatorCoder(CoderRegistry registry, Coder<Example> input) {
-      return ListCoder.of(ExampleCoder.of());
-    }
-
-    @Override
-    public Coder<List<Example>> getDefaultOutputCoder(CoderRegistry registry, Coder<Example> input) {
-      return ListCoder.of(ExampleCoder.of());
-    }
   }
 
   private static final class WriteFn extends DoFn<List<Example>, String> {

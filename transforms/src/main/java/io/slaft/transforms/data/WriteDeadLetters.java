@@ -7,12 +7,8 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MoveOptions;
@@ -51,48 +47,9 @@ public final class WriteDeadLetters extends PTransform<PCollection<DeadLetter>, 
   @Override
   public PCollection<String> expand(PCollection<DeadLetter> input) {
     return input
-        .apply("GatherDeadLetters", Combine.globally(new ToList()))
+        .apply("GatherDeadLetters", Combine.globally(new CollectToList<>(DeadLetterCoder.of())))
         .apply("WriteTsv", ParDo.of(new WriteFn(path)))
         .setCoder(StringUtf8Coder.of());
-  }
-
-  private static final class ToList extends Combine.CombineFn<DeadLetter, List<DeadLetter>, List<DeadLetter>> {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public List<DeadLetter> createAccumulator() {
-      return new ArrayList<>();
-    }
-
-    @Override
-    public List<DeadLetter> addInput(List<DeadLetter> acc, DeadLetter input) {
-      acc.add(input);
-      return acc;
-    }
-
-    @Override
-    public List<DeadLetter> mergeAccumulators(Iterable<List<DeadLetter>> accs) {
-      List<DeadLetter> all = new ArrayList<>();
-      for (List<DeadLetter> a : accs) {
-        all.addAll(a);
-      }
-      return all;
-    }
-
-    @Override
-    public List<DeadLetter> extractOutput(List<DeadLetter> acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<List<DeadLetter>> getAccumulatorCoder(CoderRegistry registry, Coder<DeadLetter> in) {
-      return ListCoder.of(DeadLetterCoder.of());
-    }
-
-    @Override
-    public Coder<List<DeadLetter>> getDefaultOutputCoder(CoderRegistry registry, Coder<DeadLetter> in) {
-      return ListCoder.of(DeadLetterCoder.of());
-    }
   }
 
   private static final class WriteFn extends DoFn<List<DeadLetter>, String> {

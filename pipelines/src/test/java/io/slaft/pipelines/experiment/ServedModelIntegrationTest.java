@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * spelling the config accepts.
  */
 @Tag("integration")
-class ServedModelIT {
+class ServedModelIntegrationTest {
   @TempDir static Path dir;
   static Path run;
   static Path config;

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the summary has the one schema.
  */
 @Tag("integration")
-class ExperimentPipelineIT {
+class ExperimentPipelineIntegrationTest {
   @Test
   void prepareFeedsTrainingAndRawFilesAreReadOncePerRun(@TempDir Path dir) throws Exception {
     Path yaml = dir.resolve("sweep.yaml");
