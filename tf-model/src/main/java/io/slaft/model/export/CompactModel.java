@@ -9,6 +9,7 @@ import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.LayerWeights;
 import io.slaft.model.backbone.ModelFileException;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.BertEncoderGraph;
 import io.slaft.model.graph.EncoderHooks;
 import io.slaft.model.runtime.TfRuntime;
@@ -191,14 +192,9 @@ public final class CompactModel implements AutoCloseable {
 
     private Operand<TFloat32> adapter(ExportManifest.ModuleEntry m, Operand<TFloat32> x) {
       String p = TensorNames.module(task.name(), m.module());
-      Operand<TFloat32> d = tf.math.add(tf.linalg.matMul(x, matrix(w.get(p + "down_w"))), vector(w.get(p + "down_b")));
-      Operand<TFloat32> a = switch (Activation.byId(m.activation())) {
-        case RELU -> tf.nn.relu(d);
-        case GELU -> BertEncoderGraph.gelu(tf, d);
-        case SILU -> tf.math.mul(d, tf.math.sigmoid(d));
-        case IDENTITY -> d;
-      };
-      return tf.math.add(tf.linalg.matMul(a, matrix(w.get(p + "up_w"))), vector(w.get(p + "up_b")));
+      Operand<TFloat32> d = AdapterOps.dense(tf, x, matrix(w.get(p + "down_w")), vector(w.get(p + "down_b")));
+      Operand<TFloat32> a = AdapterOps.activate(tf, Activation.byId(m.activation()), d);
+      return AdapterOps.dense(tf, a, matrix(w.get(p + "up_w")), vector(w.get(p + "up_b")));
     }
 
     private Operand<TFloat32> matrix(WeightFile.Tensor t) {

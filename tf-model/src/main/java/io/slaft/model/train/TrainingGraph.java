@@ -2,13 +2,14 @@ package io.slaft.model.train;
 
 import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.GateFamily;
-import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.SearchSpace;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.BertEncoderGraph;
 import io.slaft.model.graph.EncoderHooks;
 import java.util.ArrayList;
@@ -306,23 +307,18 @@ public final class TrainingGraph {
 
     private Operand<TFloat32> bottleneck(Module m, Operand<TFloat32> x) {
       String p = "m" + m.index() + "_";
-      Operand<TFloat32> d = tf.math.add(tf.linalg.matMul(x, slotInputs.get(p + "dw")), slotInputs.get(p + "db"));
+      Operand<TFloat32> d = AdapterOps.dense(tf, x, slotInputs.get(p + "dw"), slotInputs.get(p + "db"));
       Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
       Operand<TFloat32> mixed = null;
       List<Activation> acts = space.activations();
       for (int k = 0; k < acts.size(); k++) {
-        Operand<TFloat32> f = switch (acts.get(k)) {
-          case RELU -> tf.nn.relu(d);
-          case GELU -> BertEncoderGraph.gelu(tf, d);
-          case SILU -> tf.math.mul(d, tf.math.sigmoid(d));
-          case IDENTITY -> d;
-        };
+        Operand<TFloat32> f = AdapterOps.activate(tf, acts.get(k), d);
         Operand<TFloat32> term = acts.size() == 1 ? f : tf.math.mul(f, tf.gather(w, tf.constant(k), tf.constant(0)));
         mixed = mixed == null ? term : tf.math.add(mixed, term);
       }
       Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
       mixed = tf.math.mul(mixed, c);
-      Operand<TFloat32> up = tf.math.add(tf.linalg.matMul(mixed, slotInputs.get(p + "uw")), slotInputs.get(p + "ub"));
+      Operand<TFloat32> up = AdapterOps.dense(tf, mixed, slotInputs.get(p + "uw"), slotInputs.get(p + "ub"));
       up = tf.math.mul(up, gate(m));
       return space.exampleGates() ? scaleByExample(up, exampleGate(m, x)) : up;
     }

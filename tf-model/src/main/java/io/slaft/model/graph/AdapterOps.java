@@ -1,0 +1,31 @@
+package io.slaft.model.graph;
+
+import io.slaft.model.adapters.Activation;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The adapter arithmetic the training graph and the compact inference model share: the dense
+ * projection {@code x @ W + b} of a bottleneck's down and up matrices, and each candidate
+ * activation. Both sides build their bottleneck from these, so a kept module computes the same
+ * function in training and in an export ({@code ExportParityTest} checks the whole model).
+ */
+public final class AdapterOps {
+  private AdapterOps() {}
+
+  /** {@code x @ w + b}. */
+  public static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
+    return tf.math.add(tf.linalg.matMul(x, w), b);
+  }
+
+  /** The activation {@code a} applied to {@code x} (GELU is the exact erf form of the backbone). */
+  public static Operand<TFloat32> activate(Ops tf, Activation a, Operand<TFloat32> x) {
+    return switch (a) {
+      case RELU -> tf.nn.relu(x);
+      case GELU -> BertEncoderGraph.gelu(tf, x);
+      case SILU -> tf.math.mul(x, tf.math.sigmoid(x));
+      case IDENTITY -> x;
+    };
+  }
+}
