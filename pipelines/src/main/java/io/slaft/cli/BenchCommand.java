@@ -4,7 +4,6 @@ import io.slaft.model.backbone.Backbone;
 import io.slaft.model.bench.BackboneBenchmark;
 import io.slaft.model.bench.BenchStats;
 import io.slaft.pipelines.config.ConfigKeys;
-import io.slaft.transforms.batch.Batch;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

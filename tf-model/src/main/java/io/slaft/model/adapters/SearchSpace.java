@@ -67,6 +67,11 @@ public record SearchSpace(
     return !exampleGates && !fullModel;
   }
 
+  /** The scale of a LoRA update, {@code alpha / r}: training multiplies it in, the export folds it into B. */
+  public float loraScale() {
+    return loraAlpha / loraRank;
+  }
+
   /** The sites in a fixed order (enum order), for stable layouts. */
   public List<Site> orderedSites() {
     return List.copyOf(sites);

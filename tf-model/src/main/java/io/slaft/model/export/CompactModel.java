@@ -11,7 +11,7 @@ import io.slaft.model.backbone.ModelFileException;
 import io.slaft.model.backbone.Pooling;
 import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.BertEncoderGraph;
-import io.slaft.model.graph.EncoderHooks;
+import io.slaft.model.graph.AdapterSites;
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.tokenize.TokenBatch;
@@ -120,9 +120,9 @@ public final class CompactModel implements AutoCloseable {
       String lora = TensorNames.module(task.name(), ModuleLayout.Module.idOf(l, Site.LORA));
       float[] q = lw.query();
       float[] v = lw.value();
-      if (w.containsKey(lora + "aq")) {
-        q = addLowRank(q, w.get(lora + "aq"), w.get(lora + "bq"), h);
-        v = addLowRank(v, w.get(lora + "av"), w.get(lora + "bv"), h);
+      if (w.containsKey(lora + TensorNames.LORA_AQ)) {
+        q = addLowRank(q, w.get(lora + TensorNames.LORA_AQ), w.get(lora + TensorNames.LORA_BQ), h);
+        v = addLowRank(v, w.get(lora + TensorNames.LORA_AV), w.get(lora + TensorNames.LORA_BV), h);
       }
       BiasDeltas b = new BiasDeltas(task.name(), l, w);
       layers.add(new LayerWeights(q, b.plus(lw.queryBias(), "query"), lw.key(), b.plus(lw.keyBias(), "key"),
@@ -170,7 +170,8 @@ public final class CompactModel implements AutoCloseable {
     }
   }
 
-  private static final class Hooks implements EncoderHooks {
+  /** The kept bottleneck modules with their fixed activation, placed by {@link AdapterSites}. */
+  private static final class Hooks extends AdapterSites {
     private final Ops tf;
     private final ExportManifest.TaskEntry task;
     private final Map<String, WeightFile.Tensor> w;
@@ -181,20 +182,17 @@ public final class CompactModel implements AutoCloseable {
       this.w = w;
     }
 
-    private ExportManifest.ModuleEntry module(int layer, Site site) {
+    @Override
+    protected Operand<TFloat32> bottleneck(int layer, Site site, Operand<TFloat32> x) {
       for (ExportManifest.ModuleEntry m : task.modules()) {
         if (m.layer() == layer && m.site().equals(site.id())) {
-          return m;
+          String p = TensorNames.module(task.name(), m.module());
+          Activation act = Activation.byId(m.activation());
+          return AdapterOps.bottleneck(tf, x, matrix(w.get(p + TensorNames.DOWN_W)), vector(w.get(p + TensorNames.DOWN_B)),
+              matrix(w.get(p + TensorNames.UP_W)), vector(w.get(p + TensorNames.UP_B)), d -> AdapterOps.activate(tf, act, d));
         }
       }
       return null;
-    }
-
-    private Operand<TFloat32> adapter(ExportManifest.ModuleEntry m, Operand<TFloat32> x) {
-      String p = TensorNames.module(task.name(), m.module());
-      Operand<TFloat32> d = AdapterOps.dense(tf, x, matrix(w.get(p + "down_w")), vector(w.get(p + "down_b")));
-      Operand<TFloat32> a = AdapterOps.activate(tf, Activation.byId(m.activation()), d);
-      return AdapterOps.dense(tf, a, matrix(w.get(p + "up_w")), vector(w.get(p + "up_b")));
     }
 
     private Operand<TFloat32> matrix(WeightFile.Tensor t) {
@@ -203,26 +201,6 @@ public final class CompactModel implements AutoCloseable {
 
     private Operand<TFloat32> vector(WeightFile.Tensor t) {
       return tf.constant(Shape.of(t.shape()[0]), DataBuffers.of(t.values(), true, false));
-    }
-
-    @Override
-    public Operand<TFloat32> afterAttention(Ops ops, int layer, Operand<TFloat32> attnOut) {
-      ExportManifest.ModuleEntry m = module(layer, Site.ATTN);
-      return m == null ? attnOut : tf.math.add(attnOut, adapter(m, attnOut));
-    }
-
-    @Override
-    public Operand<TFloat32> afterFfn(Ops ops, int layer, Operand<TFloat32> ffnInput, Operand<TFloat32> ffnOut) {
-      Operand<TFloat32> out = ffnOut;
-      ExportManifest.ModuleEntry ser = module(layer, Site.FFN);
-      ExportManifest.ModuleEntry par = module(layer, Site.PARALLEL);
-      if (ser != null) {
-        out = tf.math.add(out, adapter(ser, ffnOut));
-      }
-      if (par != null) {
-        out = tf.math.add(out, adapter(par, ffnInput));
-      }
-      return out;
     }
   }
 

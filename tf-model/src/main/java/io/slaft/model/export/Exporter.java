@@ -9,6 +9,7 @@ import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.graph.EncoderHooks;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.SlotNames;
 import io.slaft.model.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,7 +62,6 @@ public final class Exporter {
         if (!g.active()) {
           continue;
         }
-        String p = "m" + m.index() + "_";
         String name = TensorNames.module(t, m.id());
         float z = (float) g.servedGate(trainer.spec().sparsity().family());
         if (m.site().isBottleneck()) {
@@ -74,10 +74,10 @@ public final class Exporter {
           }
           int r = space.bottleneck();
           int w = kept.size();
-          float[] dw = trainer.value(p + "dw", t);
-          float[] db = trainer.value(p + "db", t);
-          float[] uw = trainer.value(p + "uw", t);
-          float[] ub = trainer.value(p + "ub", t);
+          float[] dw = trainer.value(SlotNames.of(m, SlotNames.DOWN_W), t);
+          float[] db = trainer.value(SlotNames.of(m, SlotNames.DOWN_B), t);
+          float[] uw = trainer.value(SlotNames.of(m, SlotNames.UP_W), t);
+          float[] ub = trainer.value(SlotNames.of(m, SlotNames.UP_B), t);
           float[] dw2 = new float[h * w];
           float[] db2 = new float[w];
           float[] uw2 = new float[w * h];
@@ -93,14 +93,14 @@ public final class Exporter {
           for (int i = 0; i < h; i++) {
             ub2[i] = ub[i] * z;
           }
-          tensors.put(name + "down_w", new WeightFile.Tensor(new int[] {h, w}, dw2));
-          tensors.put(name + "down_b", new WeightFile.Tensor(new int[] {w}, db2));
-          tensors.put(name + "up_w", new WeightFile.Tensor(new int[] {w, h}, uw2));
-          tensors.put(name + "up_b", new WeightFile.Tensor(new int[] {h}, ub2));
+          tensors.put(name + TensorNames.DOWN_W, new WeightFile.Tensor(new int[] {h, w}, dw2));
+          tensors.put(name + TensorNames.DOWN_B, new WeightFile.Tensor(new int[] {w}, db2));
+          tensors.put(name + TensorNames.UP_W, new WeightFile.Tensor(new int[] {w, h}, uw2));
+          tensors.put(name + TensorNames.UP_B, new WeightFile.Tensor(new int[] {h}, ub2));
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), g.activation(), w));
         } else if (m.site() == Site.BIAS) {
           for (String role : EncoderHooks.BIAS_ROLES) {
-            float[] d = trainer.value(p + "b_" + role, t).clone();
+            float[] d = trainer.value(SlotNames.biasDelta(m, role), t).clone();
             for (int i = 0; i < d.length; i++) {
               d[i] *= z;
             }
@@ -109,15 +109,17 @@ public final class Exporter {
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, g.width()));
         } else {
           int r = space.loraRank();
-          float scale = z * space.loraAlpha() / r;
-          for (String ab : new String[] {"q", "v"}) {
-            float[] a = trainer.value(p + "a" + ab, t);
-            float[] b = trainer.value(p + "b" + ab, t).clone();
+          float scale = z * space.loraScale();
+          String[][] parts = {{SlotNames.LORA_AQ, SlotNames.LORA_BQ, TensorNames.LORA_AQ, TensorNames.LORA_BQ},
+              {SlotNames.LORA_AV, SlotNames.LORA_BV, TensorNames.LORA_AV, TensorNames.LORA_BV}};
+          for (String[] part : parts) {
+            float[] a = trainer.value(SlotNames.of(m, part[0]), t);
+            float[] b = trainer.value(SlotNames.of(m, part[1]), t).clone();
             for (int i = 0; i < b.length; i++) {
               b[i] *= scale;
             }
-            tensors.put(name + "a" + ab, new WeightFile.Tensor(new int[] {h, r}, a.clone()));
-            tensors.put(name + "b" + ab, new WeightFile.Tensor(new int[] {r, h}, b));
+            tensors.put(name + part[2], new WeightFile.Tensor(new int[] {h, r}, a.clone()));
+            tensors.put(name + part[3], new WeightFile.Tensor(new int[] {r, h}, b));
           }
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, r));
         }
@@ -125,14 +127,14 @@ public final class Exporter {
       if (space.bitfit()) {
         for (int l = 0; l < backbone.config().layers(); l++) {
           for (String role : EncoderHooks.BIAS_ROLES) {
-            float[] v = trainer.value("bf" + l + "_" + role, t);
+            float[] v = trainer.value(SlotNames.bitfit(l, role), t);
             tensors.put(TensorNames.bitfit(t, l, role), new WeightFile.Tensor(new int[] {v.length}, v.clone()));
           }
         }
       }
       int outs = task.outputs();
-      float[] hw = trainer.value("head_w", t);
-      float[] hb = trainer.value("head_b", t);
+      float[] hw = trainer.value(SlotNames.HEAD_W, t);
+      float[] hb = trainer.value(SlotNames.HEAD_B, t);
       int maxOut = hb.length;
       float[] w2 = new float[h * outs];
       for (int i = 0; i < h; i++) {

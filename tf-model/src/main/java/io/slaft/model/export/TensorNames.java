@@ -7,6 +7,17 @@ package io.slaft.model.export;
 final class TensorNames {
   private TensorNames() {}
 
+  /** Suffixes of a kept bottleneck module's tensors (after {@link #module}). */
+  static final String DOWN_W = "down_w";
+  static final String DOWN_B = "down_b";
+  static final String UP_W = "up_w";
+  static final String UP_B = "up_b";
+  /** Suffixes of a kept LoRA module's tensors: A and B (scale and gate folded in) of query and value. */
+  static final String LORA_AQ = "aq";
+  static final String LORA_BQ = "bq";
+  static final String LORA_AV = "av";
+  static final String LORA_BV = "bv";
+
   /** Prefix of a kept module's tensors, {@code <task>/<module id>/} (e.g. {@code sst2/l3.lora/}). */
   static String module(String task, String moduleId) {
     return task + "/" + moduleId + "/";

@@ -1,18 +1,29 @@
 package io.slaft.model.graph;
 
 import io.slaft.model.adapters.Activation;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The adapter arithmetic the training graph and the compact inference model share: the dense
- * projection {@code x @ W + b} of a bottleneck's down and up matrices, and each candidate
- * activation. Both sides build their bottleneck from these, so a kept module computes the same
- * function in training and in an export ({@code ExportParityTest} checks the whole model).
+ * The adapter arithmetic the training graph and the compact inference model share: a bottleneck
+ * module ({@link #bottleneck}: down-projection, the middle, up-projection), the dense projection
+ * {@code x @ W + b}, and each candidate activation. Both sides build their modules from these (and
+ * place them with {@link AdapterSites}), so a kept module computes the same function in training
+ * and in an export ({@code ExportParityTest} checks the whole model).
  */
 public final class AdapterOps {
   private AdapterOps() {}
+
+  /**
+   * A bottleneck module {@code up(middle(down(x)))}: {@code middle} is the activation (the compact
+   * model's fixed one; in training the mix of candidates times the channel gates).
+   */
+  public static Operand<TFloat32> bottleneck(Ops tf, Operand<TFloat32> x, Operand<TFloat32> downW,
+      Operand<TFloat32> downB, Operand<TFloat32> upW, Operand<TFloat32> upB, UnaryOperator<Operand<TFloat32>> middle) {
+    return dense(tf, middle.apply(dense(tf, x, downW, downB)), upW, upB);
+  }
 
   /** {@code x @ w + b}. */
   public static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {

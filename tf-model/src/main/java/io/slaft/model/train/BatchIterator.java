@@ -7,8 +7,8 @@ import java.util.Random;
 
 /**
  * Endless, deterministic batches over one task's training examples with length bucketing: each
- * epoch is a seeded permutation, cut into windows of {@code window} batches that are sorted by
- * length and split into batches, whose order is shuffled again. The position (epoch, batch) is
+ * epoch is a seeded permutation, cut into windows of {@code window} batches that are batched by
+ * length ({@link LengthBatches}, full batches only), whose order is shuffled again. The position (epoch, batch) is
  * the whole state, so a resumed run continues with exactly the batches it would have seen.
  */
 final class BatchIterator {
@@ -60,11 +60,8 @@ final class BatchIterator {
     List<List<LabeledExample>> batches = new ArrayList<>();
     int span = batchSize * window;
     for (int start = 0; start < perm.size(); start += span) {
-      List<LabeledExample> chunk = new ArrayList<>(perm.subList(start, Math.min(perm.size(), start + span)));
-      chunk.sort((a, b) -> Integer.compare(a.tokens().length(), b.tokens().length()));
-      for (int i = 0; i + batchSize <= chunk.size(); i += batchSize) {
-        batches.add(List.copyOf(chunk.subList(i, i + batchSize)));
-      }
+      batches.addAll(LengthBatches.of(perm.subList(start, Math.min(perm.size(), start + span)),
+          x -> x.tokens().length(), batchSize, true));
     }
     if (batches.isEmpty()) {
       batches.add(List.copyOf(perm));

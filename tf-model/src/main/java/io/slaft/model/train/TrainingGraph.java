@@ -10,6 +10,7 @@ import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.Pooling;
 import io.slaft.model.graph.AdapterOps;
+import io.slaft.model.graph.AdapterSites;
 import io.slaft.model.graph.BertEncoderGraph;
 import io.slaft.model.graph.EncoderHooks;
 import java.util.ArrayList;
@@ -111,73 +112,59 @@ public final class TrainingGraph {
     }
 
     for (Module mod : layout.modules()) {
-      String p = "m" + mod.index() + "_";
       switch (mod.site().kind()) {
         case BOTTLENECK -> {
-          slot(p + "dw", Slot.Group.ADAPTER, false, h, space.bottleneck());
-          slot(p + "db", Slot.Group.ADAPTER_BIAS, false, space.bottleneck());
-          slot(p + "uw", Slot.Group.ADAPTER, false, space.bottleneck(), h);
-          slot(p + "ub", Slot.Group.ADAPTER_BIAS, false, h);
+          slot(SlotNames.of(mod, SlotNames.DOWN_W), Slot.Group.ADAPTER, false, h, space.bottleneck());
+          slot(SlotNames.of(mod, SlotNames.DOWN_B), Slot.Group.ADAPTER_BIAS, false, space.bottleneck());
+          slot(SlotNames.of(mod, SlotNames.UP_W), Slot.Group.ADAPTER, false, space.bottleneck(), h);
+          slot(SlotNames.of(mod, SlotNames.UP_B), Slot.Group.ADAPTER_BIAS, false, h);
         }
         case LORA -> {
-          slot(p + "aq", Slot.Group.ADAPTER, false, h, space.loraRank());
-          slot(p + "bq", Slot.Group.ADAPTER, false, space.loraRank(), h);
-          slot(p + "av", Slot.Group.ADAPTER, false, h, space.loraRank());
-          slot(p + "bv", Slot.Group.ADAPTER, false, space.loraRank(), h);
+          slot(SlotNames.of(mod, SlotNames.LORA_AQ), Slot.Group.ADAPTER, false, h, space.loraRank());
+          slot(SlotNames.of(mod, SlotNames.LORA_BQ), Slot.Group.ADAPTER, false, space.loraRank(), h);
+          slot(SlotNames.of(mod, SlotNames.LORA_AV), Slot.Group.ADAPTER, false, h, space.loraRank());
+          slot(SlotNames.of(mod, SlotNames.LORA_BV), Slot.Group.ADAPTER, false, space.loraRank(), h);
         }
         case BIAS -> {
           for (String role : EncoderHooks.BIAS_ROLES) {
-            slot(p + "b_" + role, Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
+            slot(SlotNames.biasDelta(mod, role), Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
           }
         }
       }
       if (space.exampleGates()) {
-        slot(p + "gw", Slot.Group.ADAPTER, false, h, 1);
-        slot(p + "gb", Slot.Group.ADAPTER_BIAS, false, 1);
+        slot(SlotNames.of(mod, SlotNames.EXAMPLE_GATE_W), Slot.Group.ADAPTER, false, h, 1);
+        slot(SlotNames.of(mod, SlotNames.EXAMPLE_GATE_B), Slot.Group.ADAPTER_BIAS, false, 1);
       }
     }
     if (space.bitfit()) {
       for (int l = 0; l < weights.config().layers(); l++) {
         for (String role : EncoderHooks.BIAS_ROLES) {
-          slot("bf" + l + "_" + role, Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
+          slot(SlotNames.bitfit(l, role), Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
         }
       }
     }
-    boolean learnGates = sparsity.family() != GateFamily.FIXED && m > 0;
+    boolean learnGates = sparsity.family().learnsGates() && m > 0;
     if (learnGates) {
-      slot("gates", Slot.Group.STRUCTURE, true, m);
+      slot(SlotNames.GATES, Slot.Group.STRUCTURE, true, m);
     }
     if (acts > 1 && mb > 0) {
-      slot("acts", Slot.Group.STRUCTURE, true, mb, acts);
+      slot(SlotNames.ACTS, Slot.Group.STRUCTURE, true, mb, acts);
     }
     if (space.channelGates() && mb > 0) {
-      slot("chans", Slot.Group.STRUCTURE, true, mb, space.bottleneck());
+      slot(SlotNames.CHANS, Slot.Group.STRUCTURE, true, mb, space.bottleneck());
     }
-    slot("head_w", Slot.Group.HEAD, true, h, maxOutputs);
-    slot("head_b", Slot.Group.HEAD_BIAS, true, maxOutputs);
+    slot(SlotNames.HEAD_W, Slot.Group.HEAD, true, h, maxOutputs);
+    slot(SlotNames.HEAD_B, Slot.Group.HEAD_BIAS, true, maxOutputs);
 
     Operand<TFloat32> pen = tf.constant(0f);
     if (m > 0) {
-      Operand<TFloat32> alpha = learnGates ? slotInputs.get("gates") : tf.zeros(tf.constant(new int[] {m}), TFloat32.class);
+      Operand<TFloat32> alpha = learnGates ? slotInputs.get(SlotNames.GATES) : tf.zeros(tf.constant(new int[] {m}), TFloat32.class);
       Operand<TFloat32> sizes = tf.constant(toFloat(layout.sizes()));
-      float total = layout.poolParams();
-      switch (sparsity.family()) {
-        case SIGMOID -> {
-          gateVector = tf.math.sigmoid(tf.math.div(alpha, gateTemp));
-          pen = tf.math.div(tf.reduceSum(tf.math.mul(gateVector, sizes), tf.constant(0)), tf.constant(total));
-        }
-        case HARD_CONCRETE -> {
-          Operand<TFloat32> s = tf.math.sigmoid(tf.math.div(tf.math.add(alpha, gateNoise), gateTemp));
-          Operand<TFloat32> stretched = tf.math.add(tf.math.mul(s,
-              tf.constant((float) (SparsityControl.HC_ZETA - SparsityControl.HC_GAMMA))), tf.constant((float) SparsityControl.HC_GAMMA));
-          gateVector = tf.clipByValue(stretched, tf.constant(0f), tf.constant(1f));
-          Operand<TFloat32> l0 = tf.math.sigmoid(tf.math.sub(alpha, tf.constant((float) (SparsityControl.HC_BETA
-              * Math.log(-SparsityControl.HC_GAMMA / SparsityControl.HC_ZETA)))));
-          pen = tf.math.div(tf.reduceSum(tf.math.mul(l0, sizes), tf.constant(0)), tf.constant(total));
-        }
-        case BUDGET -> gateVector = tf.math.sigmoid(tf.math.div(tf.math.sub(alpha, gateShift), gateTemp));
-        case FIXED -> gateVector = tf.math.add(tf.math.mul(alpha, tf.constant(0f)), tf.constant(1f));
-        default -> throw new IllegalStateException(sparsity.family().toString());
+      GateFamily family = sparsity.family();
+      gateVector = family.gateOp(tf, alpha, gateNoise, gateTemp, gateShift);
+      Operand<TFloat32> familyPenalty = family.penaltyOp(tf, alpha, gateVector, sizes, layout.poolParams());
+      if (familyPenalty != null) {
+        pen = familyPenalty;
       }
       gateVector = tf.math.mul(gateVector, gateMask);
     } else {
@@ -186,11 +173,11 @@ public final class TrainingGraph {
     gates = tf.withName("gate_values").identity(gateVector);
     if (mb > 0) {
       Operand<TFloat32> soft = acts > 1
-          ? tf.nn.softmax(tf.math.div(slotInputs.get("acts"), gateTemp))
+          ? tf.nn.softmax(tf.math.div(slotInputs.get(SlotNames.ACTS), gateTemp))
           : tf.onesLike(actHardWeights);
       actWeights = tf.math.add(tf.math.mul(soft, tf.math.sub(tf.constant(1f), actHard)), tf.math.mul(actHardWeights, actHard));
       if (space.channelGates()) {
-        Operand<TFloat32> c = tf.math.sigmoid(tf.math.div(slotInputs.get("chans"), gateTemp));
+        Operand<TFloat32> c = tf.math.sigmoid(tf.math.div(slotInputs.get(SlotNames.CHANS), gateTemp));
         chanGates = tf.math.mul(c, chanMask);
         float perChannel = layout.paramsPerChannel();
         Operand<TFloat32> chanPen = tf.math.div(tf.math.mul(tf.reduceSum(c, tf.constant(new int[] {0, 1})),
@@ -204,8 +191,8 @@ public final class TrainingGraph {
 
     encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space));
     Operand<TFloat32> pooled = encoder.pooled(pooling);
-    logits = tf.withName("logits").math.add(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get("head_w")),
-        slotInputs.get("head_b")), classBias);
+    logits = tf.withName("logits").math.add(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(SlotNames.HEAD_W)),
+        slotInputs.get(SlotNames.HEAD_B)), classBias);
     prediction = tf.withName("prediction").reshape(tf.slice(logits, tf.constant(new int[] {0, 0}),
         tf.constant(new int[] {-1, 1})), tf.constant(new int[] {-1}));
     Operand<TFloat32> onehot = tf.oneHot(labels, tf.constant(maxOutputs), tf.constant(1f), tf.constant(0f));
@@ -246,7 +233,7 @@ public final class TrainingGraph {
   }
 
   /** Adapters of the pool, wired into the encoder's insertion points. */
-  private final class AdapterHooks implements EncoderHooks {
+  private final class AdapterHooks extends AdapterSites {
     private final SearchSpace space;
     private final Map<Integer, Operand<TFloat32>> loraExampleGates = new LinkedHashMap<>();
     private Operand<TFloat32> mask3d;
@@ -275,11 +262,10 @@ public final class TrainingGraph {
 
     /** UniPELT gate of module {@code m}: {@code sigmoid(w · masked-mean(input) + b)} per example, {@code [batch, 1, 1]}. */
     private Operand<TFloat32> exampleGate(Module m, Operand<TFloat32> input) {
-      String p = "m" + m.index() + "_";
       Operand<TFloat32> x3 = tf.reshape(input, shape3d);
       Operand<TFloat32> pooled = tf.math.div(tf.reduceSum(tf.math.mul(x3, mask3d), tf.constant(1)), tokenCounts);
-      Operand<TFloat32> g = tf.math.sigmoid(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(p + "gw")),
-          slotInputs.get(p + "gb")));
+      Operand<TFloat32> g = tf.math.sigmoid(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(SlotNames.of(m, SlotNames.EXAMPLE_GATE_W))),
+          slotInputs.get(SlotNames.of(m, SlotNames.EXAMPLE_GATE_B))));
       return tf.expandDims(g, tf.constant(1));
     }
 
@@ -299,48 +285,34 @@ public final class TrainingGraph {
       for (int i = 0; i < dims.length; i++) {
         dims[i] = (int) shape.size(i);
       }
-      String slotName = "bb_" + name;
+      String slotName = SlotNames.backbone(name);
       slot(slotName, matrix ? Slot.Group.BACKBONE : Slot.Group.BACKBONE_BIAS, false, dims);
       backboneInit.put(slotName, values);
       return slotInputs.get(slotName);
     }
 
-    private Operand<TFloat32> bottleneck(Module m, Operand<TFloat32> x) {
-      String p = "m" + m.index() + "_";
-      Operand<TFloat32> d = AdapterOps.dense(tf, x, slotInputs.get(p + "dw"), slotInputs.get(p + "db"));
-      Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
-      Operand<TFloat32> mixed = null;
-      List<Activation> acts = space.activations();
-      for (int k = 0; k < acts.size(); k++) {
-        Operand<TFloat32> f = AdapterOps.activate(tf, acts.get(k), d);
-        Operand<TFloat32> term = acts.size() == 1 ? f : tf.math.mul(f, tf.gather(w, tf.constant(k), tf.constant(0)));
-        mixed = mixed == null ? term : tf.math.add(mixed, term);
+    @Override
+    protected Operand<TFloat32> bottleneck(int layer, Site site, Operand<TFloat32> x) {
+      Module m = layout.find(layer, site);
+      if (m == null) {
+        return null;
       }
+      Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
       Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
-      mixed = tf.math.mul(mixed, c);
-      Operand<TFloat32> up = AdapterOps.dense(tf, mixed, slotInputs.get(p + "uw"), slotInputs.get(p + "ub"));
+      List<Activation> acts = space.activations();
+      Operand<TFloat32> up = AdapterOps.bottleneck(tf, x, slotInputs.get(SlotNames.of(m, SlotNames.DOWN_W)),
+          slotInputs.get(SlotNames.of(m, SlotNames.DOWN_B)), slotInputs.get(SlotNames.of(m, SlotNames.UP_W)),
+          slotInputs.get(SlotNames.of(m, SlotNames.UP_B)), d -> {
+            Operand<TFloat32> mixed = null;
+            for (int k = 0; k < acts.size(); k++) {
+              Operand<TFloat32> f = AdapterOps.activate(tf, acts.get(k), d);
+              Operand<TFloat32> term = acts.size() == 1 ? f : tf.math.mul(f, tf.gather(w, tf.constant(k), tf.constant(0)));
+              mixed = mixed == null ? term : tf.math.add(mixed, term);
+            }
+            return tf.math.mul(mixed, c);
+          });
       up = tf.math.mul(up, gate(m));
       return space.exampleGates() ? scaleByExample(up, exampleGate(m, x)) : up;
-    }
-
-    @Override
-    public Operand<TFloat32> afterAttention(Ops ops, int layer, Operand<TFloat32> attnOut) {
-      Module m = layout.find(layer, Site.ATTN);
-      return m == null ? attnOut : tf.math.add(attnOut, bottleneck(m, attnOut));
-    }
-
-    @Override
-    public Operand<TFloat32> afterFfn(Ops ops, int layer, Operand<TFloat32> ffnInput, Operand<TFloat32> ffnOut) {
-      Operand<TFloat32> out = ffnOut;
-      Module par = layout.find(layer, Site.PARALLEL);
-      Module ser = layout.find(layer, Site.FFN);
-      if (ser != null) {
-        out = tf.math.add(out, bottleneck(ser, ffnOut));
-      }
-      if (par != null) {
-        out = tf.math.add(out, bottleneck(par, ffnInput));
-      }
-      return out;
     }
 
     private Operand<TFloat32> lora(int layer, Operand<TFloat32> x, String a, String b) {
@@ -348,9 +320,9 @@ public final class TrainingGraph {
       if (m == null) {
         return null;
       }
-      String p = "m" + m.index() + "_";
-      Operand<TFloat32> delta = tf.linalg.matMul(tf.linalg.matMul(x, slotInputs.get(p + a)), slotInputs.get(p + b));
-      float scale = space.loraAlpha() / space.loraRank();
+      Operand<TFloat32> delta = tf.linalg.matMul(tf.linalg.matMul(x, slotInputs.get(SlotNames.of(m, a))),
+          slotInputs.get(SlotNames.of(m, b)));
+      float scale = space.loraScale();
       delta = tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
       if (space.exampleGates()) {
         Operand<TFloat32> eg = loraExampleGates.computeIfAbsent(layer, l -> exampleGate(m, x));
@@ -361,20 +333,20 @@ public final class TrainingGraph {
 
     @Override
     public Operand<TFloat32> queryDelta(Ops ops, int layer, Operand<TFloat32> input) {
-      return lora(layer, input, "aq", "bq");
+      return lora(layer, input, SlotNames.LORA_AQ, SlotNames.LORA_BQ);
     }
 
     @Override
     public Operand<TFloat32> valueDelta(Ops ops, int layer, Operand<TFloat32> input) {
-      return lora(layer, input, "av", "bv");
+      return lora(layer, input, SlotNames.LORA_AV, SlotNames.LORA_BV);
     }
 
     @Override
     public Operand<TFloat32> biasDelta(Ops ops, int layer, String role) {
-      Operand<TFloat32> delta = space.bitfit() ? slotInputs.get("bf" + layer + "_" + role) : null;
+      Operand<TFloat32> delta = space.bitfit() ? slotInputs.get(SlotNames.bitfit(layer, role)) : null;
       Module m = layout.find(layer, Site.BIAS);
       if (m != null) {
-        Operand<TFloat32> gated = tf.math.mul(slotInputs.get("m" + m.index() + "_b_" + role), gate(m));
+        Operand<TFloat32> gated = tf.math.mul(slotInputs.get(SlotNames.biasDelta(m, role)), gate(m));
         delta = delta == null ? gated : tf.math.add(delta, gated);
       }
       return delta;
