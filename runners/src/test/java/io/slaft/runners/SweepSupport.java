@@ -9,7 +9,6 @@ import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.SummarySchema;
 import io.slaft.pipelines.run.ExperimentPipeline;
-import io.slaft.pipelines.run.PointObserver;
 import io.slaft.runners.flink.LocalFlinkCluster;
 import io.slaft.transforms.data.DataRoot;
 import io.slaft.transforms.sweep.SweepPoint;
@@ -27,7 +26,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Runs {@code examples/sweep-small.yaml}, shrunk for test time but still 4 points, through
- * {@link ExperimentPipeline#build} and reads back what {@code summary.json} says per sweep point.
+ * {@link ExperimentPipeline} and reads back what {@code summary.json} says per sweep point.
  *
  * <p>Determinism across JVMs needs one TensorFlow intra-op thread count everywhere: {@link #threads()} is
  * {@code SLAFT_THREADS} if set, else the core count, which is what {@link TfRuntime} picks in a JVM that has no
@@ -100,7 +99,7 @@ final class SweepSupport {
   /** Builds the experiment pipeline on {@code options} (fresh cache: {@code noCache}) and runs it to the end. */
   static PipelineResult.State run(PipelineOptions options, ExperimentConfig c, Path out) {
     Pipeline p = Pipeline.create(options);
-    ExperimentPipeline.build(p, c, out, true, PointObserver.NONE);
+    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
     return p.run().waitUntilFinish();
   }
 

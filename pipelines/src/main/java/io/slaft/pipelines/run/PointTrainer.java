@@ -1,6 +1,5 @@
 package io.slaft.pipelines.run;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
@@ -13,8 +12,6 @@ import io.slaft.transforms.sweep.SweepPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,15 +21,16 @@ import java.util.Optional;
 public final class PointTrainer {
   private PointTrainer() {}
 
-  /** The outcome: JSON run records and whether they came from the cache. */
-  public record Outcome(String recordsJson, boolean cacheHit) {}
-
-  public static Outcome train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer) {
+  public static PointRecords train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer) {
     return train(base, point, out, noCache, observer, null);
   }
 
-  /** As above; tasks are read from {@code prepared} (the pipeline's prepare stage) when it covers the point. */
-  public static Outcome train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer,
+  /**
+   * As above; tasks are read from {@code prepared} (the pipeline's prepare stage) when it covers the
+   * point. The records are in their stored (JSON) form whether trained now or taken from the cache,
+   * so both give the same summary.
+   */
+  public static PointRecords train(ExperimentConfig base, SweepPoint point, Path out, boolean noCache, PointObserver observer,
       PreparedData prepared) {
     ExperimentConfig c = base.with(point.overrides());
     try {
@@ -45,7 +43,7 @@ public final class PointTrainer {
       if (hit.isPresent()) {
         System.err.printf("[%s] cache hit (key %s): reusing the trained result; --no-cache retrains%n", point.label(),
             key.hex().substring(0, 12));
-        return new Outcome(hit.get(), true);
+        return new PointRecords(point.id(), true, PointRecords.parse(hit.get()));
       }
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
           observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared);
@@ -54,7 +52,7 @@ public final class PointTrainer {
       if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {
         cache.storeJson(key, json);
       }
-      return new Outcome(json, false);
+      return new PointRecords(point.id(), false, PointRecords.parse(json));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -62,14 +60,5 @@ public final class PointTrainer {
 
   private static String dataKey(ExperimentConfig c) {
     return String.join(",", c.get(ConfigKeys.TASKS)) + "@" + c.get(ConfigKeys.DATA_DIR) + "/" + c.get(ConfigKeys.DATA_TRAIN_LIMIT) + "/" + c.get(ConfigKeys.DATA_DEV_LIMIT);
-  }
-
-  /** Parses the records JSON back. */
-  public static List<Map<String, Object>> records(String json) {
-    try {
-      return ExperimentRunner.json().readValue(json, new TypeReference<>() {});
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -33,6 +33,10 @@ import java.util.Map;
  * Logging is asynchronous (the tracker batches off the training thread).
  */
 public final class TrackingObserver implements PointObserver {
+  /**
+   * Step losses of the points training in this JVM, by parent run and point, for the training-curve
+   * plot; an entry lives from {@link #listener} to the end of {@link #finished}.
+   */
   private static final Map<String, List<double[]>> LOSSES = new java.util.concurrent.ConcurrentHashMap<>();
   private final TrackingSettings settings;
   private final String parentKey;
@@ -153,6 +157,8 @@ public final class TrackingObserver implements PointObserver {
       t.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      LOSSES.remove(parentKey + "/" + point.id());
     }
   }
 

@@ -1,5 +1,7 @@
 package io.slaft.pipelines.robustness;
 
+import io.slaft.model.testing.TinyTasks;
+import io.slaft.model.adapters.GateFamily;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -23,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportedModelRobustnessTest {
   @Test
   void exportedModelIsEvaluatedOnInputPerturbationsAndSkipsNoise(@TempDir Path dir) {
-    Backbone backbone = TinyModels.backbone();
-    TrainTask task = TinyModels.markerTask("marker");
-    try (Trainer t = Trainer.create(backbone, TinyModels.spec(40, 5), List.of(task))) {
+    Backbone backbone = TinyTasks.backbone();
+    TrainTask task = TinyTasks.markerTask("marker", true);
+    try (Trainer t = Trainer.create(backbone, TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 40, 5), List.of(task))) {
       t.run();
       Exporter.export(t, Map.of("marker", List.of("no", "yes")), Map.of("seed", "5"), dir);
       double discrete = t.evaluate(task, task.dev(), EvalControls.discretized()).metrics().get("accuracy");
@@ -37,7 +39,7 @@ class ExportedModelRobustnessTest {
             () -> models.score(task, task.dev(), NoiseSite.EMBEDDINGS, 0.1f, 1, true));
         RobustnessTable table = RobustnessEvaluator.of(new RobustnessSettings(
                 List.of("token-mask", "embedding-noise"), SeveritySchedule.of(0.0, 0.2), 3, true))
-            .evaluate(models, List.of(task), Map.of(), null, TinyModels.vocabulary());
+            .evaluate(models, List.of(task), Map.of(), null, TinyVocabulary.of());
         assertEquals(2, table.rows().size(), "noise family skipped");
         RobustnessTable.Row clean = table.row("marker", "token-mask", 0.0);
         assertEquals(0.0, clean.drop(), 0.0);

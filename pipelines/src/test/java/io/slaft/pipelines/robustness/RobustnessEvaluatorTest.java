@@ -1,5 +1,7 @@
 package io.slaft.pipelines.robustness;
 
+import io.slaft.model.testing.TinyTasks;
+import io.slaft.model.adapters.GateFamily;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,9 +38,9 @@ class RobustnessEvaluatorTest {
 
   @BeforeAll
   static void train() {
-    backbone = TinyModels.backbone();
-    tasks = List.of(TinyModels.markerTask("marker"), TinyModels.regressionTask());
-    trainer = Trainer.createWithNoise(backbone, TinyModels.spec(60, 3), tasks, NoiseSite.EMBEDDINGS);
+    backbone = TinyTasks.backbone();
+    tasks = List.of(TinyTasks.markerTask("marker", true), TinyTasks.regressionTask());
+    trainer = Trainer.createWithNoise(backbone, TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 60, 3), tasks, NoiseSite.EMBEDDINGS);
     trainer.run();
     models = EvalModels.of(trainer, NoiseSite.EMBEDDINGS, backbone, tasks);
   }
@@ -51,7 +53,7 @@ class RobustnessEvaluatorTest {
 
   private static RobustnessTable evaluate(List<String> families, SeveritySchedule s, long seed) {
     return RobustnessEvaluator.of(new RobustnessSettings(families, s, seed, false))
-        .evaluate(models, tasks, Map.of(), null, TinyModels.vocabulary());
+        .evaluate(models, tasks, Map.of(), null, TinyVocabulary.of());
   }
 
   @Test

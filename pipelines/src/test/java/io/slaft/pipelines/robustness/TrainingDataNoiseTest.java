@@ -1,5 +1,6 @@
 package io.slaft.pipelines.robustness;
 
+import io.slaft.model.testing.TinyTasks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -19,7 +20,7 @@ class TrainingDataNoiseTest {
   @Test
   void labelNoiseFlipsTheRequestedFractionDeterministically() {
     TaskSpec sst2 = GlueTasks.spec("sst2");
-    List<LabeledExample> train = TinyModels.markerExamples(200, 5);
+    List<LabeledExample> train = TinyTasks.markerExamples(200, 5, true);
     List<LabeledExample> a = TrainingDataNoise.withLabelNoise(train, sst2, 0.15, 42);
     List<LabeledExample> b = TrainingDataNoise.withLabelNoise(train, sst2, 0.15, 42);
     int flipped = 0;
@@ -38,7 +39,7 @@ class TrainingDataNoiseTest {
   @Test
   void regressionScoresAreJitteredWithinTheRange() {
     TaskSpec stsb = GlueTasks.spec("stsb");
-    List<LabeledExample> train = TinyModels.regressionExamples(100, 5);
+    List<LabeledExample> train = TinyTasks.regressionExamples(100, 5);
     List<LabeledExample> noisy = TrainingDataNoise.withLabelNoise(train, stsb, 0.1, 1);
     int changed = 0;
     for (int i = 0; i < train.size(); i++) {

@@ -56,7 +56,7 @@ class ExperimentPipelineIntegrationTest {
     ExperimentConfig c = ExperimentConfig.load(yaml);
     Path out = dir.resolve("run");
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-    ExperimentPipeline.build(p, c, out, true, PointObserver.NONE);
+    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
     PipelineResult result = p.run();
     assertEquals(PipelineResult.State.DONE, result.waitUntilFinish());
 

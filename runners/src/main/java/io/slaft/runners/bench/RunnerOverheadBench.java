@@ -8,7 +8,6 @@ import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.run.ExperimentPipeline;
-import io.slaft.pipelines.run.PointObserver;
 import io.slaft.runners.RunnerChoice;
 import io.slaft.runners.Runners;
 import java.io.IOException;
@@ -136,7 +135,7 @@ public final class RunnerOverheadBench {
     PipelineOptions o = Runners.configure(PipelineOptionsFactory.create(), r, null, null);
     long t0 = System.nanoTime();
     Pipeline p = Pipeline.create(o);
-    ExperimentPipeline.build(p, c, out, true, PointObserver.NONE);
+    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
     PipelineResult.State state = p.run().waitUntilFinish();
     double s = (System.nanoTime() - t0) / 1e9;
     if (state != PipelineResult.State.DONE) {

@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     PipelineOptions options = PipelineOptionsFactory.create();
     Runners.configureFromCommandLine(options, runner, flinkMaster, msg -> System.err.println("slaft run: " + msg));
     Pipeline p = Pipeline.create(options);
-    ExperimentPipeline.build(p, c, out, noCache, observer);
+    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(noCache).withObserver(observer));
     long t0 = System.nanoTime();
     PipelineResult.State state = p.run().waitUntilFinish();
     System.err.printf("slaft run: pipeline %s in %.1f s%n", state, (System.nanoTime() - t0) / 1e9);

@@ -3,7 +3,6 @@ package io.slaft.model.backbone;
 import io.slaft.model.onnx.OnnxModel;
 import io.slaft.model.tokenize.TextTokenizer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -12,7 +11,19 @@ import java.util.Map;
  * source and JVM for every thread (e.g. every Beam DoFn instance on a worker).
  */
 public final class Backbone {
-  private static final Map<BackboneSource, Backbone> SHARED = new HashMap<>();
+  /**
+   * Backbones shared in this JVM, by source, least recently used first; at most {@link
+   * #SHARED_LIMIT}, so a long-lived worker that serves runs on many backbones keeps only the ones in
+   * use (an evicted backbone is freed once no trainer or model holds it). Immutable values: sharing
+   * one between runs cannot change a result.
+   */
+  private static final int SHARED_LIMIT = 2;
+  private static final Map<BackboneSource, Backbone> SHARED = new java.util.LinkedHashMap<>(4, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<BackboneSource, Backbone> eldest) {
+      return size() > SHARED_LIMIT;
+    }
+  };
 
   private final String name;
   private final BackboneSource source;

@@ -1,5 +1,6 @@
 package io.slaft.model.train;
 
+import io.slaft.model.testing.TinyTasks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

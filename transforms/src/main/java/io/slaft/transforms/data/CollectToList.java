@@ -10,14 +10,19 @@ import org.apache.beam.sdk.transforms.Combine;
 /**
  * Collects every element of a (bounded) collection into one list, in no particular order, with an
  * explicit element coder; for the writers that need a whole split or all dead letters on one
- * worker ({@link WriteDeadLetters}, {@link MaterializeSplit}).
+ * worker ({@link WriteDeadLetters}, {@link MaterializeSplit}, the experiment's summary writer).
  */
-final class CollectToList<T> extends Combine.CombineFn<T, List<T>, List<T>> {
+public final class CollectToList<T> extends Combine.CombineFn<T, List<T>, List<T>> {
   private static final long serialVersionUID = 1L;
   private final Coder<T> elementCoder;
 
   CollectToList(Coder<T> elementCoder) {
     this.elementCoder = elementCoder;
+  }
+
+  /** Collects elements encoded with {@code elementCoder}. */
+  public static <T> CollectToList<T> of(Coder<T> elementCoder) {
+    return new CollectToList<>(elementCoder);
   }
 
   @Override

@@ -1,0 +1,94 @@
+package io.slaft.pipelines.run;
+
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.PreparedData;
+import io.slaft.transforms.sweep.SweepPoint;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * The train stage: waits for the prepare stage's signals, spreads the sweep points over workers and
+ * trains each one ({@link PointTrainer}: step cache, session, export under {@code <out>/model/}).
+ * Each worker loads the backbone once and reads the prepared splits, not the raw files (a point
+ * whose sweep varies what is read reads raw itself). Output: one {@link PointRecords} per point.
+ */
+public final class TrainPoints extends PTransform<PCollection<SweepPoint>, PCollection<PointRecords>> {
+  private final Map<String, String> config;
+  private final String source;
+  private final String out;
+  private final boolean noCache;
+  private final PointObserver observer;
+  private final PreparedData prepared;
+  private final transient PCollection<?>[] after;
+
+  private TrainPoints(ExperimentConfig config, Path out, boolean noCache, PointObserver observer, PreparedData prepared,
+      PCollection<?>[] after) {
+    this.config = new LinkedHashMap<>(config.resolved());
+    this.source = config.source();
+    this.out = out.toString();
+    this.noCache = noCache;
+    this.observer = observer;
+    this.prepared = prepared;
+    this.after = after;
+  }
+
+  /**
+   * Trains every point of {@code config} into {@code out}, reading {@code prepared}, after every
+   * collection in {@code after} is complete.
+   */
+  public static TrainPoints of(ExperimentConfig config, Path out, boolean noCache, PointObserver observer,
+      PreparedData prepared, PCollection<?>... after) {
+    return new TrainPoints(config, out, noCache, observer, prepared, after);
+  }
+
+  @Override
+  public PCollection<PointRecords> expand(PCollection<SweepPoint> points) {
+    return points.apply("After prepare and the dead-letter limit", Wait.on(after))
+        .apply("Spread points over workers", Reshuffle.viaRandomKey())
+        .apply("Train point", ParDo.of(new TrainFn(config, source, out, noCache, observer, prepared)))
+        .setCoder(PointRecords.CODER);
+  }
+
+  /** Trains one sweep point per element. */
+  static final class TrainFn extends DoFn<SweepPoint, PointRecords> {
+    private final Map<String, String> config;
+    private final String source;
+    private final String out;
+    private final boolean noCache;
+    private final PointObserver observer;
+    private final PreparedData prepared;
+
+    TrainFn(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer,
+        PreparedData prepared) {
+      this.config = config;
+      this.source = source;
+      this.out = out;
+      this.noCache = noCache;
+      this.observer = observer;
+      this.prepared = prepared;
+    }
+
+    /** Workers (e.g. Flink TaskManagers) use the config's TensorFlow thread count, like the driver. */
+    @Setup
+    public void setup() {
+      int threads = ExperimentConfig.of(source, config).get(ConfigKeys.TRAIN_THREADS);
+      if (threads > 0) {
+        io.slaft.model.runtime.TfRuntime.configure(threads, 1);
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element SweepPoint point, OutputReceiver<PointRecords> receiver) {
+      ExperimentConfig c = ExperimentConfig.of(source, config);
+      receiver.output(PointTrainer.train(c, point, Path.of(out), noCache, observer, prepared));
+    }
+  }
+}
