@@ -47,6 +47,11 @@ public final class TrainCommand implements Callable<Integer> {
     RunSummary.writeDeadLetters(out, r.data().deadLetters());
     Path summary = RunSummary.write(c, out, r.records(), r.data().reports(), Map.of());
     System.out.println(ResultsTable.of(r.records()).toMarkdown());
+    String structures = io.slaft.pipelines.experiment.StructureMap.of(r.records());
+    if (!structures.isEmpty()) {
+      System.out.println();
+      System.out.print(structures);
+    }
     System.out.println("summary: " + summary.toAbsolutePath());
     return ExitCode.OK;
   }

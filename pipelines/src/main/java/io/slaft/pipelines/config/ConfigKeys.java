@@ -108,6 +108,16 @@ public final class ConfigKeys {
   public static final ConfigKey<Float> SPARSITY_INIT_LOGIT = add(ConfigKey.real("sparsity.init_logit", "2.0", "Initial gate logit."));
   public static final ConfigKey<Float> SPARSITY_THRESHOLD = add(ConfigKey.real("sparsity.threshold", "0.5",
       "Gate value below which a module is removed.").above(0).below(1));
+  public static final ConfigKey<Boolean> SPARSITY_SETTLE = add(ConfigKey.bool("sparsity.settle", "true",
+      "Settle phase after the λ ramp: commit modules whose discrete state stopped changing; everything commits at settle_at.")
+      .hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> SPARSITY_SETTLE_EVERY = add(ConfigKey.integer("sparsity.settle_every", "10",
+      "Steps between two settle checks of the discrete structure.").atLeast(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> SPARSITY_SETTLE_PATIENCE = add(ConfigKey.integer("sparsity.settle_patience", "5",
+      "Consecutive equal settle checks that commit a module.").atLeast(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Float> SPARSITY_SETTLE_AT = add(ConfigKey.real("sparsity.settle_at", "0.75",
+      "Fraction of search steps after which every module is committed (the structure is final).").above(0).atMost(1)
+      .hashedOnlyWhenSet());
 
   public static final ConfigKey<Float> OPTIMIZER_LR = add(ConfigKey.real("optimizer.lr", "1e-3",
       "Learning rate of adapter and head weights.").above(0));

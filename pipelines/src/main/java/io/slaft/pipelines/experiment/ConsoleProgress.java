@@ -2,6 +2,7 @@ package io.slaft.pipelines.experiment;
 
 import io.slaft.model.train.TrainListener;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,7 +38,23 @@ public final class ConsoleProgress implements TrainListener {
       b.append(String.format(Locale.ROOT, " %s %s %.4f", t.getKey(), first.getKey(), first.getValue()));
     }
     lastMetric = " |" + b;
-    out.printf(Locale.ROOT, "[%s] eval @%d:%s%s%n", label, e.step(), b, e.best() ? " (best)" : "");
+    out.printf(Locale.ROOT, "[%s] eval @%d:%s%s%s%n", label, e.step(), b, e.best() ? " (best)" : "", structure(e));
+  }
+
+  /** {@code " · structure SST-2 11 kept, 3 flips; MRPC ..."}, or nothing when no task has modules. */
+  static String structure(EvalInfo e) {
+    if (e.structure().values().stream().allMatch(List::isEmpty) && e.flips().values().stream().allMatch(n -> n == 0)) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(" · structure");
+    String sep = " ";
+    for (Map.Entry<String, List<String>> t : e.structure().entrySet()) {
+      int flips = e.flips().getOrDefault(t.getKey(), 0);
+      b.append(String.format(Locale.ROOT, "%s%s %d kept, %d flip%s", sep, t.getKey(), t.getValue().size(), flips,
+          flips == 1 ? "" : "s"));
+      sep = "; ";
+    }
+    return b.toString();
   }
 
   static String eta(double s) {

@@ -36,6 +36,23 @@ public final class RunRecord {
     r.put("total_modules", task.structure().size());
     r.put("gates", gates(task.structure()));
     r.put("structure", task.structure().stream().map(RunRecord::module).toList());
+    List<Map<String, Object>> flips = new java.util.ArrayList<>();
+    int lastQuarter = 0;
+    for (io.slaft.model.train.TrainListener.EvalInfo e : result.history()) {
+      Integer n = e.flips().get(task.task());
+      if (n == null) {
+        continue;
+      }
+      Map<String, Object> f = new LinkedHashMap<>();
+      f.put("step", e.step());
+      f.put("flips", n);
+      f.put("kept", e.structure().get(task.task()).size());
+      flips.add(f);
+      lastQuarter += 4L * e.step() > 3L * result.spec().steps() ? n : 0;
+    }
+    r.put("structure_flips", flips);
+    r.put("structure_flips_last_quarter", lastQuarter);
+    r.put("structure_settled_step", result.settledAt().getOrDefault(task.task(), -1));
     r.put("train_tokens_per_s", result.trainTokensPerSec());
     r.put("train_seconds", result.trainSeconds());
     r.put("eval_tokens_per_s", result.evalTokensPerSec());

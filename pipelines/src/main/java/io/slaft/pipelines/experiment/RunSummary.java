@@ -72,7 +72,7 @@ public final class RunSummary {
       Files.createDirectories(out);
       write(out.resolve("config.resolved.yaml"), c.toYaml());
       String md = "# " + c.get(ConfigKeys.NAME) + "\n\n## Runs\n\n" + ResultsTable.of(sorted).toMarkdown()
-          + "\n\n## Aggregate (mean ± std over seeds)\n\n" + agg.table().toMarkdown() + "\n";
+          + "\n\n## Aggregate (mean ± std over seeds)\n\n" + agg.table().toMarkdown() + "\n" + structures(sorted);
       write(out.resolve("results.md"), md);
       Path summary = out.resolve(SUMMARY_FILE);
       write(summary, JSON.writeValueAsString(s));
@@ -104,6 +104,37 @@ public final class RunSummary {
 
   private record Aggregate(List<Map<String, Object>> rows, MarkdownTable table) {}
 
+  /** The "Learned structures" section of results.md ({@link StructureMap}), or nothing when no run has modules. */
+  static String structures(List<Map<String, Object>> records) {
+    String maps = StructureMap.of(records);
+    return maps.isEmpty() ? "" : "\n## Learned structures\n\n```\n" + maps + "```\n";
+  }
+
+  /**
+   * Seed-to-seed agreement of the learned structure: the mean Jaccard similarity of the kept module
+   * sets over every pair of records in {@code group}; null for fewer than two.
+   */
+  @SuppressWarnings("unchecked")
+  static Double keptJaccard(List<Map<String, Object>> group) {
+    List<List<String>> kept = new ArrayList<>();
+    for (Map<String, Object> r : group) {
+      kept.add(((List<Map<String, Object>>) r.get("structure")).stream()
+          .filter(m -> Boolean.TRUE.equals(m.get("active"))).map(m -> (String) m.get("module")).toList());
+    }
+    if (kept.size() < 2) {
+      return null;
+    }
+    double sum = 0;
+    int pairs = 0;
+    for (int i = 0; i < kept.size(); i++) {
+      for (int j = i + 1; j < kept.size(); j++) {
+        sum += io.slaft.model.train.DiscreteStructure.jaccard(kept.get(i), kept.get(j));
+        pairs++;
+      }
+    }
+    return sum / pairs;
+  }
+
   @SuppressWarnings("unchecked")
   private static Aggregate aggregate(List<Map<String, Object>> records) {
     Map<String, List<Map<String, Object>>> groups = new TreeMap<>();
@@ -114,7 +145,8 @@ public final class RunSummary {
     }
     List<Map<String, Object>> aggregate = new ArrayList<>();
     MarkdownTable.Builder table = MarkdownTable.builder("task", "setting", "seeds", "metric", "mean", "std",
-        "compression % mean", "compression % std").decimals(4).decimals("compression % mean", 3).decimals("compression % std", 3);
+        "compression % mean", "compression % std", "kept Jaccard").decimals(4).decimals("compression % mean", 3)
+        .decimals("compression % std", 3).decimals("kept Jaccard", 3);
     for (List<Map<String, Object>> g : groups.values()) {
       Map<String, Object> first = g.get(0);
       String primary = (String) first.get("primary_metric");
@@ -131,9 +163,11 @@ public final class RunSummary {
       a.put("std", Stats.std(m));
       a.put("compression_pct_mean", Stats.mean(comp));
       a.put("compression_pct_std", Stats.std(comp));
+      Double jaccard = keptJaccard(g);
+      a.put("kept_jaccard_mean", jaccard);
       aggregate.add(a);
       table.row(first.get("task"), setting.isEmpty() ? "-" : setting.toString(), g.size(), primary, Stats.mean(m), Stats.std(m),
-          Stats.mean(comp), Stats.std(comp));
+          Stats.mean(comp), Stats.std(comp), jaccard == null ? "-" : jaccard);
     }
     return new Aggregate(aggregate, table.build());
   }

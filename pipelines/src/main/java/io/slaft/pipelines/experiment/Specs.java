@@ -4,6 +4,7 @@ import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.Method;
 import io.slaft.model.adapters.SearchSpace;
+import io.slaft.model.adapters.SettleControl;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.BackboneSource;
@@ -55,7 +56,8 @@ public final class Specs {
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
           c.get(ConfigKeys.SPARSITY_BUDGET), c.get(ConfigKeys.SPARSITY_WARMUP_STEPS), c.get(ConfigKeys.SPARSITY_RAMP_STEPS),
           c.get(ConfigKeys.SPARSITY_TEMPERATURE_START), c.get(ConfigKeys.SPARSITY_TEMPERATURE_END), c.get(ConfigKeys.SPARSITY_INIT_LOGIT),
-          c.get(ConfigKeys.SPARSITY_THRESHOLD));
+          c.get(ConfigKeys.SPARSITY_THRESHOLD), new SettleControl(c.get(ConfigKeys.SPARSITY_SETTLE),
+              c.get(ConfigKeys.SPARSITY_SETTLE_EVERY), c.get(ConfigKeys.SPARSITY_SETTLE_PATIENCE), c.get(ConfigKeys.SPARSITY_SETTLE_AT)));
       Method method = Method.byId(c.get(ConfigKeys.METHOD));
       OptimizerConfig opt = new OptimizerConfig(c.get(ConfigKeys.OPTIMIZER_LR), c.get(ConfigKeys.OPTIMIZER_STRUCTURE_LR),
           c.get(ConfigKeys.OPTIMIZER_BACKBONE_LR),

@@ -88,6 +88,11 @@ public final class TrackingObserver implements PointObserver {
         e.metrics().forEach((task, m) -> {
           List<MetricPoint> pts = new ArrayList<>();
           m.forEach((k, v) -> pts.add(new MetricPoint("dev_" + k, v, e.step(), now)));
+          Integer flips = e.flips().get(task);
+          if (flips != null) {
+            pts.add(new MetricPoint("structure_flips", flips, e.step(), now));
+            pts.add(new MetricPoint("kept_modules", e.structure().get(task).size(), e.step(), now));
+          }
           t.logMetrics(runFor(runs, task), pts);
         });
       }

@@ -41,7 +41,11 @@ class SummarySchemaTest {
     r.put("active_modules", 1);
     r.put("total_modules", 2);
     r.put("gates", Map.of("l0", Map.of("attn", 0.9, "ffn", 0.1)));
-    r.put("structure", List.of(Map.of("module", "l0.attn", "gate", 0.9, "active", true, "width", 8)));
+    r.put("structure", List.of(Map.of("module", "l0.attn", "gate", 0.9, "active", true, "width", 8),
+        Map.of("module", "l0.ffn", "gate", 0.1, "active", acc < 0.75, "width", 8)));
+    r.put("structure_flips", List.of(Map.of("step", 2, "flips", 1, "kept", 2), Map.of("step", 4, "flips", 1, "kept", 1)));
+    r.put("structure_flips_last_quarter", 1);
+    r.put("structure_settled_step", 3);
     r.put("train_tokens_per_s", 10.0);
     r.put("train_seconds", 1.0);
     r.put("eval_tokens_per_s", 20.0);
@@ -87,6 +91,10 @@ class SummarySchemaTest {
     assertEquals(1, s.get("data").get("dead_letters").asInt());
     assertEquals(1, s.get("aggregate").size(), "two seeds of one setting pool into one aggregate row");
     assertEquals(0.75, s.get("aggregate").get(0).get("mean").asDouble(), 1e-12);
+    assertEquals(0.5, s.get("aggregate").get(0).get("kept_jaccard_mean").asDouble(), 1e-12,
+        "seeds keep {l0.attn} and {l0.attn, l0.ffn}: Jaccard 1/2");
+    assertTrue(RunSummary.json().readTree(train.toFile()).get("aggregate").get(0).get("kept_jaccard_mean").isNull(),
+        "one seed has no pair to compare");
   }
 
   @Test
@@ -105,5 +113,8 @@ class SummarySchemaTest {
     ObjectNode badRun = s.deepCopy();
     ((ObjectNode) badRun.get("runs").get(0)).remove("metrics");
     assertFalse(SummarySchema.violations(badRun).isEmpty());
+    ObjectNode badFlips = s.deepCopy();
+    ((ObjectNode) badFlips.get("runs").get(0).get("structure_flips").get(0)).put("flips", -1);
+    assertFalse(SummarySchema.violations(badFlips).isEmpty());
   }
 }

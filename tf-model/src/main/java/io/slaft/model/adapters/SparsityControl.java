@@ -17,6 +17,7 @@ import com.google.common.base.Preconditions;
  * @param temperatureEnd final gate temperature
  * @param initLogit initial gate logit (sigmoid 2.0 ≈ 0.88 open)
  * @param threshold gates below this value are closed when the structure is discretized
+ * @param settle the settle phase after the λ ramp ({@link SettleControl})
  */
 public record SparsityControl(
     GateFamily family,
@@ -27,15 +28,24 @@ public record SparsityControl(
     float temperatureStart,
     float temperatureEnd,
     float initLogit,
-    float threshold) {
+    float threshold,
+    SettleControl settle) {
 
   /** Hard-concrete stretch and temperature constants (Louizos et al. 2018). */
   public static final double HC_BETA = 2.0 / 3.0;
   public static final double HC_GAMMA = -0.1;
   public static final double HC_ZETA = 1.1;
 
+  /** As the canonical constructor, with the default settle phase ({@link SettleControl#DEFAULT}). */
+  public SparsityControl(GateFamily family, float lambda, float budget, int warmupSteps, int rampSteps,
+      float temperatureStart, float temperatureEnd, float initLogit, float threshold) {
+    this(family, lambda, budget, warmupSteps, rampSteps, temperatureStart, temperatureEnd, initLogit, threshold,
+        SettleControl.DEFAULT);
+  }
+
   public SparsityControl {
     Preconditions.checkNotNull(family, "sparsity.gate must be set");
+    Preconditions.checkNotNull(settle, "sparsity settle control must be set");
     Preconditions.checkArgument(lambda >= 0, "sparsity.lambda must be >= 0, got %s", lambda);
     Preconditions.checkArgument(budget >= 0 && budget <= 1, "sparsity.budget must be in [0, 1], got %s", budget);
     Preconditions.checkArgument(family != GateFamily.BUDGET || budget > 0,
@@ -51,6 +61,12 @@ public record SparsityControl(
   /** Sensible defaults for a family: λ 1.0, warm-up 10 % style steps given by the caller. */
   public static SparsityControl defaults(GateFamily family) {
     return new SparsityControl(family, 1.0f, family == GateFamily.BUDGET ? 0.01f : 0f, 0, 0, 1f, 1f, 2f, 0.5f);
+  }
+
+  /** The same control with another settle phase. */
+  public SparsityControl withSettle(SettleControl s) {
+    return new SparsityControl(family, lambda, budget, warmupSteps, rampSteps, temperatureStart, temperatureEnd, initLogit,
+        threshold, s);
   }
 
   /** λ at {@code step}. */

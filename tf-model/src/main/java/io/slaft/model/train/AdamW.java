@@ -1,6 +1,7 @@
 package io.slaft.model.train;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The trainer's optimizer: AdamW (decoupled weight decay on {@link Slot.Group#decays()} slots) with
@@ -19,15 +20,31 @@ final class AdamW {
   /**
    * One update of {@code task}'s view of {@code params}.
    *
-   * @param grads one gradient per slot, in slot order (clipped in place)
+   * @param grads one gradient per slot, in slot order (clipped in place); {@code null} for a slot
+   *     that does not move this step (its elements and moments are left as they are)
    * @param lrMul the schedule's learning-rate multiplier for this step
    * @param freezeStructure leave structure logits unchanged (discrete re-training)
+   * @param frozen per slot, the elements that do not move (their gradient is zeroed before
+   *     clipping and they are not updated), or {@code null} for none; may be {@code null} itself
    */
-  void step(ParamStore params, String task, List<Slot> slots, float[][] grads, double lrMul, boolean freezeStructure) {
+  void step(ParamStore params, String task, List<Slot> slots, float[][] grads, double lrMul, boolean freezeStructure,
+      Function<Slot, boolean[]> frozen) {
     OptimizerConfig o = config;
     double normMain = 0;
     double normStruct = 0;
+    boolean[][] frozenBySlot = new boolean[slots.size()][];
     for (int i = 0; i < slots.size(); i++) {
+      if (grads[i] == null) {
+        continue;
+      }
+      frozenBySlot[i] = frozen == null ? null : frozen.apply(slots.get(i));
+      if (frozenBySlot[i] != null) {
+        for (int k = 0; k < grads[i].length; k++) {
+          if (frozenBySlot[i][k]) {
+            grads[i][k] = 0f;
+          }
+        }
+      }
       double s = 0;
       for (float v : grads[i]) {
         s += (double) v * v;
@@ -44,7 +61,7 @@ final class AdamW {
       Slot s = slots.get(i);
       float[] gr = grads[i];
       boolean struct = s.group() == Slot.Group.STRUCTURE;
-      if (struct && freezeStructure) {
+      if (gr == null || struct && freezeStructure) {
         continue;
       }
       double scale = struct ? clipStruct : clipMain;
@@ -55,12 +72,17 @@ final class AdamW {
       }
       double lr = (struct ? o.structureLr() : s.group().backbone() ? o.backboneLr() : o.lr()) * lrMul;
       double wd = s.group().decays() ? o.weightDecay() : 0;
-      update(params.get(ParamStore.key(s, task)), gr, lr, wd);
+      update(params.get(ParamStore.key(s, task)), gr, lr, wd, frozenBySlot[i]);
     }
   }
 
   /** One AdamW update of {@code p} with bias-corrected moments. */
   void update(ParamStore.Param p, float[] g, double lr, double wd) {
+    update(p, g, lr, wd, null);
+  }
+
+  /** As {@link #update(ParamStore.Param, float[], double, double)}, leaving the {@code frozen} elements (if any) unchanged. */
+  void update(ParamStore.Param p, float[] g, double lr, double wd, boolean[] frozen) {
     p.steps++;
     double b1 = config.beta1();
     double b2 = config.beta2();
@@ -68,6 +90,9 @@ final class AdamW {
     double c2 = 1 - Math.pow(b2, p.steps);
     float[] w = p.value;
     for (int i = 0; i < w.length; i++) {
+      if (frozen != null && frozen[i]) {
+        continue;
+      }
       double gi = g[i];
       p.m[i] = (float) (b1 * p.m[i] + (1 - b1) * gi);
       p.v[i] = (float) (b2 * p.v[i] + (1 - b2) * gi * gi);

@@ -21,14 +21,15 @@ import java.util.Map;
  * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone and
  * task sizes (a checkpoint of another run is refused), then the {@link TrainState}, every task's
  * batch-iterator position and the {@link ParamStore} (values and optimizer moments), the best
- * snapshot and the evaluation history. Written to a temporary file and renamed over the previous
+ * snapshot, the evaluation history (with each evaluation's structure and flips) and the settle state
+ * ({@link Settler}). Written to a temporary file and renamed over the previous
  * checkpoint, so a kill leaves the last complete one.
  */
 final class CheckpointFile {
   /** File name inside a checkpoint directory. */
   static final String NAME = "checkpoint.bin";
   private static final int CHECKPOINT_MAGIC = 0x534C4146;
-  private static final int CHECKPOINT_VERSION = 1;
+  private static final int CHECKPOINT_VERSION = 2;
 
   private CheckpointFile() {}
 
@@ -48,7 +49,7 @@ final class CheckpointFile {
 
   /** Writes {@code st} and the trainer's state into {@code dir/checkpoint.bin}. */
   static void write(Path checkpointDir, String fingerprint, TrainState st, List<String> taskNames,
-      Map<String, BatchIterator> iterators, ParamStore params) {
+      Map<String, BatchIterator> iterators, ParamStore params, Settler settler) {
     try {
       Files.createDirectories(checkpointDir);
       Path tmp = Files.createTempFile(checkpointDir, "checkpoint", ".part");
@@ -88,7 +89,17 @@ final class CheckpointFile {
               out.writeDouble(me.getValue());
             }
           }
+          out.writeInt(e.structure().size());
+          for (var se : e.structure().entrySet()) {
+            out.writeUTF(se.getKey());
+            out.writeInt(e.flips().getOrDefault(se.getKey(), 0));
+            out.writeInt(se.getValue().size());
+            for (String m : se.getValue()) {
+              out.writeUTF(m);
+            }
+          }
         }
+        settler.write(out);
       }
       Files.move(tmp, checkpointDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -98,7 +109,7 @@ final class CheckpointFile {
 
   /** Reads {@code f} into {@code st}, the iterators and {@code params}; refuses a checkpoint of another run. */
   static void read(Path f, String fingerprint, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
-      ParamStore params) {
+      ParamStore params, Settler settler) {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
       if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
         throw new IOException("not a slaft checkpoint (or from an incompatible version)");
@@ -145,8 +156,22 @@ final class CheckpointFile {
           }
           metrics.put(task, m);
         }
-        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best));
+        int ns = in.readInt();
+        Map<String, List<String>> structure = new LinkedHashMap<>();
+        Map<String, Integer> flips = new LinkedHashMap<>();
+        for (int k = 0; k < ns; k++) {
+          String task = in.readUTF();
+          flips.put(task, in.readInt());
+          int nk = in.readInt();
+          List<String> kept = new java.util.ArrayList<>(nk);
+          for (int j = 0; j < nk; j++) {
+            kept.add(in.readUTF());
+          }
+          structure.put(task, List.copyOf(kept));
+        }
+        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best, structure, flips));
       }
+      settler.read(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resume from checkpoint " + f + ": " + e.getMessage(), e);
     }

@@ -178,7 +178,9 @@ final class Discretizer {
     // Kept modules served fully on (GateFamily.servesKeptModulesFullyOn, the budget family): a shift
     // of -inf makes every gate exactly 1 before the mask closes the others.
     float shift = discrete && family.servesKeptModulesFullyOn() ? Float.NEGATIVE_INFINITY : shift(task, tau);
-    return new GateControls(new float[layout.size()], family.evalTemperature(tau), shift, mask, discrete ? 1f : 0f,
+    float[] actHard = new float[layout.bottleneckCount()];
+    java.util.Arrays.fill(actHard, discrete ? 1f : 0f);
+    return new GateControls(new float[layout.size()], family.evalTemperature(tau), shift, mask, null, actHard,
         hard, 0f, reprNoise, random, chanMask);
   }
 

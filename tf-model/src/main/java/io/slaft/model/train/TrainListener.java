@@ -1,5 +1,6 @@
 package io.slaft.model.train;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,8 +12,15 @@ public interface TrainListener {
   record StepInfo(int step, int totalSteps, String task, double loss, double penalty, double lambda, double lr,
       double gateMass, int activeModules, int totalModules, double tokensPerSec, double etaSeconds) {}
 
-  /** One evaluation on dev. */
-  record EvalInfo(int step, Map<String, Map<String, Double>> metrics, double score, boolean best) {}
+  /**
+   * One evaluation on dev.
+   *
+   * @param structure per task, the discrete structure at this evaluation ({@link DiscreteStructure#kept})
+   * @param flips per task, the modules that changed since the previous evaluation (the first one
+   *     compares with the structure of the initial parameters)
+   */
+  record EvalInfo(int step, Map<String, Map<String, Double>> metrics, double score, boolean best,
+      Map<String, List<String>> structure, Map<String, Integer> flips) {}
 
   default void onStep(StepInfo info) {}
 

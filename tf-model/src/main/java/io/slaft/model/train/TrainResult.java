@@ -1,6 +1,7 @@
 package io.slaft.model.train;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Outcome of {@link Trainer#run()}: per task, the best parameters' metrics and structure. With
@@ -22,10 +23,13 @@ import java.util.List;
  *     training graph (gated, unmerged: an upper bound on the cost of the compact export)
  * @param history every evaluation
  * @param searchTasks per-task results with the soft gates used during search
+ * @param settledAt per task, the search step after which every module was committed by the settle
+ *     phase, or -1 (settle off, fixed gates, or not reached)
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
     long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainSeconds,
-    double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks) {
+    double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks,
+    Map<String, Integer> settledAt) {
 
   /** Compression of a task: active parameters ÷ backbone parameters. */
   public double compression(TaskResult t) {

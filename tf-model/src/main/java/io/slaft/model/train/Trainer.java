@@ -42,6 +42,7 @@ public final class Trainer implements AutoCloseable {
   private final ParamStore params;
   private final Discretizer discretizer;
   private final Evaluator evaluator;
+  private final Settler settler;
   private final AdamW optimizer;
   private final Map<String, BatchIterator> iterators = new LinkedHashMap<>();
   private final double[] taskWeights;
@@ -49,6 +50,8 @@ public final class Trainer implements AutoCloseable {
   private Path checkpointDir;
   private TrainListener listener = TrainListener.NONE;
   private int haltAfter = -1;
+  /** Each task's discrete structure under the initial parameters (what the first evaluation's flips compare with). */
+  private final Map<String, List<String>> initialStructure = new LinkedHashMap<>();
 
   private Trainer(Backbone backbone, TrainSpec spec, List<TrainTask> tasks, NoiseSite evalNoise) {
     this.backbone = backbone;
@@ -69,6 +72,10 @@ public final class Trainer implements AutoCloseable {
     this.session = new TrainingSession(g, backbone, spec, params);
     this.discretizer = new Discretizer(spec, layout, params, g.slots(), backbone.config().parameterCount());
     this.evaluator = new Evaluator(session, discretizer, g, spec.evalBatchSize());
+    for (String t : taskNames) {
+      initialStructure.put(t, DiscreteStructure.kept(discretizer.structure(t)));
+    }
+    this.settler = new Settler(spec, layout, discretizer, taskNames);
     this.optimizer = new AdamW(spec.optimizer());
     this.taskWeights = new double[tasks.size()];
     double sum = 0;
@@ -159,6 +166,7 @@ public final class Trainer implements AutoCloseable {
     for (; step < spec.steps(); step++) {
       long s0 = System.nanoTime();
       StepOut out = trainStep(step);
+      settler.afterStep(step + 1);
       double secs = (System.nanoTime() - s0) / 1e9;
       st.trainSeconds += secs;
       st.tokens += out.paddedTokens;
@@ -178,8 +186,17 @@ public final class Trainer implements AutoCloseable {
         }
         st.evalTokensPerSec = ev.tokensPerSec();
         double score = score(metrics);
-        boolean best = st.offer(step + 1, score, ev.results(), params::snapshot);
-        TrainListener.EvalInfo info = new TrainListener.EvalInfo(step + 1, metrics, score, best);
+        boolean best = settler.eligibleForBest(step + 1) && st.offer(step + 1, score, ev.results(), params::snapshot);
+        Map<String, List<String>> structure = new LinkedHashMap<>();
+        Map<String, Integer> flips = new LinkedHashMap<>();
+        for (TaskResult tr : ev.results()) {
+          List<String> kept = DiscreteStructure.kept(tr.structure());
+          List<String> before = st.history.isEmpty() ? initialStructure.get(tr.task())
+              : st.history.get(st.history.size() - 1).structure().get(tr.task());
+          structure.put(tr.task(), kept);
+          flips.put(tr.task(), DiscreteStructure.flips(before == null ? List.of() : before, kept));
+        }
+        TrainListener.EvalInfo info = new TrainListener.EvalInfo(step + 1, metrics, score, best, structure, flips);
         st.history.add(info);
         listener.onEval(info);
         if (st.patienceExhausted(spec.patience())) {
@@ -219,7 +236,7 @@ public final class Trainer implements AutoCloseable {
     }
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
-        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history), search);
+        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history), search, settledAt());
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
@@ -280,12 +297,13 @@ public final class Trainer implements AutoCloseable {
           noise[i] = (float) GateMath.logisticNoise(r.nextDouble());
         }
       }
-      c = new GateControls(noise, family.trainTemperature(tau), discretizer.shift(task.name(), tau),
-          TrainingSession.ones(layout.size()), 0f, null, lambda, spec.trainNoise(), r, null);
+      c = settler.searchControls(task.name(), noise, family.trainTemperature(tau), discretizer.shift(task.name(), tau),
+          lambda, spec.trainNoise(), r);
     }
-    TrainingSession.StepOutputs out = session.step(task, batch, c);
+    TrainingSession.StepOutputs out = session.step(task, batch, c, liveSlots(task.name(), c, discrete));
     double lrMul = spec.optimizer().schedule(step, total);
-    optimizer.step(params, task.name(), g.slots(), out.grads(), lrMul, discrete);
+    optimizer.step(params, task.name(), g.slots(), out.grads(), lrMul, discrete,
+        discrete ? null : s -> settler.frozen(s, task.name()));
     int active = 0;
     double mass = 0;
     for (float v : out.gates()) {
@@ -354,7 +372,52 @@ public final class Trainer implements AutoCloseable {
     double allSecs = searched.trainSeconds() + secs;
     return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
         searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs), allSecs,
-        ev.tokensPerSec(), searched.history(), searched.searchTasks());
+        ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt());
+  }
+
+  /**
+   * Which slots move in a step under {@code c}: not the weights of a module that is closed for this
+   * step (masked with no fixed gate: it adds nothing, so its gradient is zero), and no structure
+   * logits in discrete re-training or once the settle phase froze all of a slot's elements. Their
+   * gradients are not computed at all, so the backward pass ends at the lowest open module.
+   */
+  private boolean[] liveSlots(String task, GateControls c, boolean discrete) {
+    List<Slot> slots = g.slots();
+    boolean[] live = new boolean[slots.size()];
+    for (int i = 0; i < live.length; i++) {
+      Slot s = slots.get(i);
+      ModuleLayout.Module m = g.moduleOf(s);
+      if (m != null) {
+        int k = m.index();
+        live[i] = c.gateMask()[k] != 0f || (c.gateFixed() != null && c.gateFixed()[k] != 0f);
+      } else if (s.group() == Slot.Group.STRUCTURE) {
+        live[i] = !discrete && !allTrue(settler.frozen(s, task));
+      } else {
+        live[i] = true;
+      }
+    }
+    return live;
+  }
+
+  private static boolean allTrue(boolean[] a) {
+    if (a == null) {
+      return false;
+    }
+    for (boolean b : a) {
+      if (!b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Per task, the search step after which its whole structure was committed (-1: not settled). */
+  private Map<String, Integer> settledAt() {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    for (String t : taskNames) {
+      m.put(t, settler.settledAt(t));
+    }
+    return m;
   }
 
   /** Whether gates are learned (so that discretizing, and {@link #retrainDiscrete}, can change the model). */
@@ -423,12 +486,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void saveCheckpoint(TrainState st) {
-    CheckpointFile.write(checkpointDir, fingerprint(), st, taskNames, iterators, params);
+    CheckpointFile.write(checkpointDir, fingerprint(), st, taskNames, iterators, params, settler);
     listener.onCheckpoint(st.step, checkpointFile());
   }
 
   private void loadCheckpoint(TrainState st) {
-    CheckpointFile.read(checkpointFile(), fingerprint(), st, taskNames, iterators, params);
+    CheckpointFile.read(checkpointFile(), fingerprint(), st, taskNames, iterators, params, settler);
   }
 
   @Override

@@ -33,9 +33,11 @@ import org.tensorflow.types.TInt32;
  * placeholders fed from Java each step, so the graph holds no variables: the optimizer, the
  * checkpoints and all randomness live in Java, which makes runs reproducible and resumable.
  *
- * <p>Gates: {@code z = f(alpha) * gate_mask}, where f is the family's function of the gate
- * logits and the fed controls ({@code gate_noise} ε, {@code gate_temp} τ/β, {@code gate_shift} b).
- * Activation weights mix soft (softmax of logits / τ) and hard (fed one-hot) by {@code act_hard}.
+ * <p>Gates: {@code z = f(alpha) * gate_mask + gate_fixed}, where f is the family's function of the
+ * gate logits and the fed controls ({@code gate_noise} ε, {@code gate_temp} τ/β, {@code gate_shift}
+ * b), and {@code gate_fixed} holds the served gate of modules whose structure is committed.
+ * Activation weights mix soft (softmax of logits / τ) and hard (fed one-hot) by {@code act_hard}, per
+ * bottleneck module.
  */
 public final class TrainingGraph {
   private final Graph graph;
@@ -47,11 +49,15 @@ public final class TrainingGraph {
   private final Map<String, Placeholder<TFloat32>> slotInputs = new LinkedHashMap<>();
   private final BertEncoderGraph encoder;
   private final Map<String, float[]> backboneInit = new LinkedHashMap<>();
+  /** The module each module slot belongs to (by slot name); absent for shared and structure slots. */
+  private final Map<String, Module> slotModules = new LinkedHashMap<>();
+  private Module slotOwner;
 
   final Placeholder<TFloat32> gateNoise;
   final Placeholder<TFloat32> gateTemp;
   final Placeholder<TFloat32> gateShift;
   final Placeholder<TFloat32> gateMask;
+  final Placeholder<TFloat32> gateFixed;
   final Placeholder<TFloat32> actHardWeights;
   final Placeholder<TFloat32> actHard;
   final Placeholder<TFloat32> chanMask;
@@ -96,8 +102,9 @@ public final class TrainingGraph {
     gateTemp = input("gate_temp", Shape.scalar());
     gateShift = input("gate_shift", Shape.scalar());
     gateMask = input("gate_mask", Shape.of(m));
+    gateFixed = input("gate_fixed", Shape.of(m));
     actHardWeights = input("act_hard_weights", Shape.of(mb, acts));
-    actHard = input("act_hard", Shape.scalar());
+    actHard = input("act_hard", Shape.of(mb, 1));
     chanMask = input("chan_mask", Shape.of(mb, space.bottleneck()));
     lambda = input("lambda", Shape.scalar());
     classBias = input("class_bias", Shape.of(maxOutputs));
@@ -112,6 +119,7 @@ public final class TrainingGraph {
     }
 
     for (Module mod : layout.modules()) {
+      slotOwner = mod;
       switch (mod.site().kind()) {
         case BOTTLENECK -> {
           slot(SlotNames.of(mod, SlotNames.DOWN_W), Slot.Group.ADAPTER, false, h, space.bottleneck());
@@ -135,6 +143,7 @@ public final class TrainingGraph {
         slot(SlotNames.of(mod, SlotNames.EXAMPLE_GATE_W), Slot.Group.ADAPTER, false, h, 1);
         slot(SlotNames.of(mod, SlotNames.EXAMPLE_GATE_B), Slot.Group.ADAPTER_BIAS, false, 1);
       }
+      slotOwner = null;
     }
     if (space.bitfit()) {
       for (int l = 0; l < weights.config().layers(); l++) {
@@ -166,7 +175,7 @@ public final class TrainingGraph {
       if (familyPenalty != null) {
         pen = familyPenalty;
       }
-      gateVector = tf.math.mul(gateVector, gateMask);
+      gateVector = tf.math.add(tf.math.mul(gateVector, gateMask), gateFixed);
     } else {
       gateVector = tf.zeros(tf.constant(new int[] {1}), TFloat32.class);
     }
@@ -217,6 +226,9 @@ public final class TrainingGraph {
   private void slot(String name, Slot.Group group, boolean perTask, int... shape) {
     Slot s = new Slot(name, shape, group, perTask);
     slots.add(s);
+    if (slotOwner != null) {
+      slotModules.put(name, slotOwner);
+    }
     long[] dims = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
       dims[i] = shape[i];
@@ -381,6 +393,11 @@ public final class TrainingGraph {
   /** Initial values of trainable backbone tensors (full fine-tuning): the pretrained weights, by slot name. */
   Map<String, float[]> backboneInit() {
     return backboneInit;
+  }
+
+  /** The module a slot belongs to (its adapter weights), or {@code null} for head, BitFit, backbone and structure slots. */
+  Module moduleOf(Slot s) {
+    return slotModules.get(s.name());
   }
 
   Placeholder<TFloat32> slotInput(String name) {

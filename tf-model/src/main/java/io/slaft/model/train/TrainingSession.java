@@ -31,7 +31,7 @@ final class TrainingSession implements AutoCloseable {
   private final TrainSpec spec;
   private final ParamStore params;
 
-  /** What a training step fetches: loss, penalty, the gate vector and the gradient of each slot (in slot order). */
+  /** What a training step fetches: loss, penalty, the gate vector and the gradient of each slot (in slot order; null when not live). */
   record StepOutputs(double loss, double penalty, float[] gates, float[][] grads, long paddedTokens) {}
 
   /** Head outputs of a batch, {@code [batch, maxOutputs]} row-major, and its padded tokens. */
@@ -45,8 +45,12 @@ final class TrainingSession implements AutoCloseable {
     this.session = TfRuntime.newSession(g.graph());
   }
 
-  /** Runs one training step's forward and backward pass (the loss of the task's kind). */
-  StepOutputs step(TrainTask task, List<LabeledExample> batch, GateControls c) {
+  /**
+   * Runs one training step's forward and backward pass (the loss of the task's kind). Only the
+   * gradients of slots with {@code live[i]} are computed (TensorFlow runs just the backward ops they
+   * need, so nothing below the lowest live slot); the others are {@code null} in the result.
+   */
+  StepOutputs step(TrainTask task, List<LabeledExample> batch, GateControls c, boolean[] live) {
     try (Feeds feeds = new Feeds()) {
       Session.Runner run = session.runner();
       TokenBatch tb = feed(run, feeds, task, batch, c);
@@ -55,12 +59,15 @@ final class TrainingSession implements AutoCloseable {
       List<Slot> slots = g.slots();
       run.fetch(loss).fetch(g.penalty).fetch(g.gates);
       for (int i = 0; i < slots.size(); i++) {
-        run.fetch(grads.dy(i));
+        if (live[i]) {
+          run.fetch(grads.dy(i));
+        }
       }
       try (Result res = run.run()) {
         float[][] gr = new float[slots.size()][];
+        int next = 3;
         for (int i = 0; i < slots.size(); i++) {
-          gr[i] = read((TFloat32) res.get(3 + i));
+          gr[i] = live[i] ? read((TFloat32) res.get(next++)) : null;
         }
         return new StepOutputs(((TFloat32) res.get(0)).getFloat(), ((TFloat32) res.get(1)).getFloat(),
             read((TFloat32) res.get(2)), gr, tb.paddedTokens());
@@ -119,9 +126,10 @@ final class TrainingSession implements AutoCloseable {
     run.feed(g.gateTemp, feeds.add(TFloat32.scalarOf(c.gateTemp())));
     run.feed(g.gateShift, feeds.add(TFloat32.scalarOf(c.shift())));
     run.feed(g.gateMask, feeds.add(vec(c.gateMask())));
+    run.feed(g.gateFixed, feeds.add(vec(c.gateFixed() != null ? c.gateFixed() : new float[c.gateMask().length])));
     float[] hard = c.actHardWeights() != null ? c.actHardWeights() : new float[mb * acts];
     run.feed(g.actHardWeights, feeds.add(TFloat32.tensorOf(Shape.of(mb, acts), DataBuffers.of(hard, true, false))));
-    run.feed(g.actHard, feeds.add(TFloat32.scalarOf(c.actHard())));
+    run.feed(g.actHard, feeds.add(TFloat32.tensorOf(Shape.of(mb, 1), DataBuffers.of(c.actHard(), true, false))));
     float[] chan = c.chanMask() != null ? c.chanMask() : ones(mb * width);
     run.feed(g.chanMask, feeds.add(TFloat32.tensorOf(Shape.of(mb, width), DataBuffers.of(chan, true, false))));
     run.feed(g.lambda, feeds.add(TFloat32.scalarOf(c.lambda())));

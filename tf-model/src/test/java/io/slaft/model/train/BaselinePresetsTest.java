@@ -1,6 +1,5 @@
 package io.slaft.model.train;
 
-import io.slaft.model.testing.TinyTasks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +10,7 @@ import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.Method;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
+import io.slaft.model.testing.TinyTasks;
 import io.slaft.model.export.Exporter;
 import java.nio.file.Path;
 import java.util.Arrays;

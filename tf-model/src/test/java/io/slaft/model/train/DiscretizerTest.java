@@ -55,10 +55,10 @@ class DiscretizerTest {
     GateControls c = d.controls("t", true, 0f, new SplittableRandom(1));
     assertArrayEquals(new float[] {1, 0, 0, 1}, c.gateMask());
     assertArrayEquals(new float[] {0, 1, 1, 0}, c.actHardWeights(), "one-hot argmax per bottleneck module");
-    assertEquals(1f, c.actHard());
+    assertArrayEquals(new float[] {1, 1}, c.actHard(), "every bottleneck uses its argmax");
     GateControls soft = d.controls("t", false, 0f, new SplittableRandom(1));
     assertArrayEquals(new float[] {1, 1, 1, 1}, soft.gateMask(), "the search model keeps every module");
-    assertEquals(0f, soft.actHard());
+    assertArrayEquals(new float[] {0, 0}, soft.actHard());
 
     List<LabeledExample> one = List.of(new LabeledExample(0, new io.slaft.model.tokenize.Encoded(new int[] {1}, new int[] {0}), 0, 0f));
     TrainTask task = new TrainTask("t", 2, MetricKind.ACCURACY, one, one);

@@ -1,6 +1,5 @@
 package io.slaft.model.train;
 
-import io.slaft.model.testing.TinyTasks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.GateMath;
 import io.slaft.model.backbone.Backbone;
+import io.slaft.model.testing.TinyTasks;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,6 +79,44 @@ class TrainerTest {
       assertArrayEquals(full.tasks().get(i).predictions(), resumed.tasks().get(i).predictions());
     }
     assertEquals(full.bestStep(), resumed.bestStep());
+    assertEquals(full.history().stream().map(TrainListener.EvalInfo::structure).toList(),
+        resumed.history().stream().map(TrainListener.EvalInfo::structure).toList(), "structures survive the checkpoint");
+    assertEquals(full.history().stream().map(TrainListener.EvalInfo::flips).toList(),
+        resumed.history().stream().map(TrainListener.EvalInfo::flips).toList());
+    List<String> previous = null;
+    for (TrainListener.EvalInfo e : full.history()) {
+      List<String> kept = e.structure().get("a");
+      if (previous != null) {
+        assertEquals(DiscreteStructure.flips(previous, kept), e.flips().get("a"), "flips at step " + e.step());
+      }
+      previous = kept;
+    }
+    assertEquals(4, full.history().size(), "evaluations at steps 10, 20, 30, 40");
+  }
+
+  @Test
+  void theStructureSettlesAndNoLongerFlipsAfterTheSettleDeadline() {
+    TrainSpec s = TinyTasks.spec(GateFamily.HARD_CONCRETE, 1f, 60, 4);
+    TrainSpec spec = new TrainSpec(s.method(), s.space(), s.sparsity(), s.optimizer(), s.steps(), s.batchSize(), 5,
+        s.evalBatchSize(), 0, 0, s.seed(), s.taskTemperature(), s.bucketWindow(), s.logEvery(), s.noiseSite(),
+        s.trainNoise());
+    int deadline = spec.sparsity().settle().deadline(spec.steps());
+    try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
+      TrainResult r = t.run();
+      int settled = r.settledAt().get("m");
+      assertTrue(settled > 0 && settled <= deadline, "settled at " + settled + ", deadline " + deadline);
+      List<String> atDeadline = null;
+      for (TrainListener.EvalInfo e : r.history()) {
+        if (e.step() >= deadline) {
+          atDeadline = atDeadline == null ? e.structure().get("m") : atDeadline;
+          assertEquals(atDeadline, e.structure().get("m"), "structure at step " + e.step());
+        }
+        if (e.step() > deadline) {
+          assertEquals(0, e.flips().get("m"), "flips at step " + e.step());
+        }
+      }
+      assertEquals(DiscreteStructure.kept(r.tasks().get(0).structure()), atDeadline, "the served structure is the settled one");
+    }
   }
 
   private static TrainSpec withCheckpoints(TrainSpec s, int every) {
@@ -120,8 +158,14 @@ class TrainerTest {
       String weight = "m" + idx + (open.activation() != null ? "_uw" : "_bq");
       float[] w0 = t.value(weight, "m").clone();
       float[] head0 = t.value("head_w", "m").clone();
+      ModuleGate closed = before.stream().filter(g -> !g.active()).findFirst().orElseThrow();
+      int closedIdx = before.indexOf(closed);
+      String closedWeight = "m" + closedIdx + (closed.activation() != null ? "_uw" : "_bq");
+      float[] closed0 = t.value(closedWeight, "m").clone();
 
       TrainResult r = t.retrainDiscrete(searched, 30);
+
+      assertArrayEquals(closed0, t.value(closedWeight, "m"), "a closed module's weights get no gradient and do not move");
 
       assertEquals(before, t.structure("m"), "the discrete structure is fixed while re-training");
       assertArrayEquals(gateLogits, t.value("gates", "m"));

@@ -1,0 +1,90 @@
+package io.slaft.pipelines.experiment;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A compact text map of the learned structure of each run record: one row per layer, one column
+ * per site, a kept bottleneck module shown by its activation, a kept LoRA or bias module as
+ * {@code on}, a closed one as {@code ·}. Printed next to the results table ({@code results.md},
+ * {@code slaft train}, {@code slaft run}, the quickstart).
+ *
+ * <pre>
+ * SST-2 (point main): 9 of 24 modules kept
+ *       attn  ffn   parallel  lora
+ *   l0  gelu  ·     ·         on
+ *   l1  ·     relu  ·         ·
+ * </pre>
+ */
+public final class StructureMap {
+  private StructureMap() {}
+
+  /** The maps of every record that has modules, separated by blank lines; empty when none has. */
+  public static String of(List<Map<String, Object>> records) {
+    List<String> maps = new ArrayList<>();
+    for (Map<String, Object> r : records) {
+      String m = of(r);
+      if (!m.isEmpty()) {
+        maps.add(m);
+      }
+    }
+    return String.join("\n", maps);
+  }
+
+  /** The map of one record, or empty when it has no modules. */
+  @SuppressWarnings("unchecked")
+  public static String of(Map<String, Object> record) {
+    List<Map<String, Object>> modules = (List<Map<String, Object>>) record.get("structure");
+    if (modules == null || modules.isEmpty()) {
+      return "";
+    }
+    Set<String> sites = new LinkedHashSet<>();
+    TreeMap<Integer, Map<String, String>> rows = new TreeMap<>();
+    int kept = 0;
+    for (Map<String, Object> m : modules) {
+      String id = (String) m.get("module");
+      int dot = id.indexOf('.');
+      int layer = Integer.parseInt(id.substring(1, dot));
+      String site = id.substring(dot + 1);
+      sites.add(site);
+      boolean active = Boolean.TRUE.equals(m.get("active"));
+      kept += active ? 1 : 0;
+      String cell = !active ? "·" : m.get("activation") != null ? (String) m.get("activation") : "on";
+      rows.computeIfAbsent(layer, l -> new LinkedHashMap<>()).put(site, cell);
+    }
+    Map<String, Integer> width = new LinkedHashMap<>();
+    for (String s : sites) {
+      int w = s.length();
+      for (Map<String, String> row : rows.values()) {
+        w = Math.max(w, row.getOrDefault(s, "").length());
+      }
+      width.put(s, w);
+    }
+    int layerWidth = 1 + Integer.toString(rows.lastKey()).length();
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s (point %s): %d of %d modules kept%n",
+        record.get("task"), record.get("point_id"), kept, modules.size()));
+    b.append(pad("", layerWidth + 2));
+    for (String s : sites) {
+      b.append("  ").append(pad(s, width.get(s)));
+    }
+    b.append(System.lineSeparator());
+    for (Map.Entry<Integer, Map<String, String>> row : rows.entrySet()) {
+      b.append("  ").append(pad("l" + row.getKey(), layerWidth));
+      for (String s : sites) {
+        b.append("  ").append(pad(row.getValue().getOrDefault(s, ""), width.get(s)));
+      }
+      b.append(System.lineSeparator());
+    }
+    return b.toString();
+  }
+
+  private static String pad(String s, int w) {
+    return s + " ".repeat(Math.max(0, w - s.length()));
+  }
+}

@@ -1,0 +1,235 @@
+package io.slaft.model.train;
+
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.ModuleLayout;
+import io.slaft.model.adapters.ModuleLayout.Module;
+import io.slaft.model.adapters.SettleControl;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settle phase of search ({@link SettleControl}): checks each task's discrete structure after
+ * the λ ramp, commits modules whose state stopped changing and, at the deadline, every module left.
+ * A committed module's structure logits are frozen ({@link #frozen}) and it trains as it will be
+ * served ({@link #searchControls}: its served gate, 0 when closed, and its committed activation), so
+ * the discrete structure of a task no longer changes once all its modules are committed. Its state is part of the checkpoint,
+ * so a resumed run commits exactly as an uninterrupted one.
+ */
+final class Settler {
+  private final SettleControl control;
+  private final GateFamily family;
+  private final ModuleLayout layout;
+  private final Discretizer discretizer;
+  private final int start;
+  private final int deadline;
+  private final boolean active;
+  private final int activations;
+  private final int width;
+  private final List<io.slaft.model.adapters.Activation> candidates;
+  private final Map<String, State> states = new LinkedHashMap<>();
+
+  /** One task's settle state, per module: the last observed state, how often in a row, committed or not. */
+  private static final class State {
+    final String[] last;
+    final int[] stable;
+    final boolean[] committed;
+    final boolean[] committedOpen;
+    /** A committed open module's served gate and its activation's index among the candidates (-1: none). */
+    final float[] servedGate;
+    final int[] activation;
+    int settledAt = -1;
+
+    State(int modules) {
+      last = new String[modules];
+      stable = new int[modules];
+      committed = new boolean[modules];
+      committedOpen = new boolean[modules];
+      servedGate = new float[modules];
+      activation = new int[modules];
+      java.util.Arrays.fill(activation, -1);
+    }
+  }
+
+  Settler(TrainSpec spec, ModuleLayout layout, Discretizer discretizer, List<String> tasks) {
+    this.control = spec.sparsity().settle();
+    this.family = spec.sparsity().family();
+    this.layout = layout;
+    this.discretizer = discretizer;
+    this.start = spec.sparsity().warmupSteps() + spec.sparsity().rampSteps();
+    this.deadline = control.deadline(spec.steps());
+    this.active = control.enabled() && family.learnsGates() && layout.size() > 0;
+    this.activations = spec.space().activations().size();
+    this.width = spec.space().bottleneck();
+    this.candidates = spec.space().activations();
+    for (String t : tasks) {
+      states.put(t, new State(layout.size()));
+    }
+  }
+
+  /** Whether this run settles at all (enabled, and the family learns gates over a non-empty pool). */
+  boolean active() {
+    return active;
+  }
+
+  /**
+   * Whether an evaluation after {@code done} search steps may become the best step: with the settle
+   * phase only evaluations whose structure is final (at or after the deadline) are, so the served
+   * structure is the settled one.
+   */
+  boolean eligibleForBest(int done) {
+    return !active || done >= deadline;
+  }
+
+  /** Called after {@code done} search steps: checks and commits when a check or the deadline is due. */
+  void afterStep(int done) {
+    if (!active) {
+      return;
+    }
+    boolean atDeadline = done == deadline;
+    boolean check = done >= start && (done - start) % control.every() == 0 && done < deadline;
+    if (!check && !atDeadline) {
+      return;
+    }
+    for (Map.Entry<String, State> e : states.entrySet()) {
+      State st = e.getValue();
+      List<ModuleGate> structure = discretizer.structure(e.getKey());
+      for (Module m : layout.modules()) {
+        int i = m.index();
+        if (st.committed[i]) {
+          continue;
+        }
+        ModuleGate g = structure.get(i);
+        String state = g.active() ? "on:" + g.activation() : "off";
+        st.stable[i] = state.equals(st.last[i]) ? st.stable[i] + 1 : 1;
+        st.last[i] = state;
+        boolean stableEnough = family != GateFamily.BUDGET && st.stable[i] >= control.patience();
+        if (stableEnough || atDeadline) {
+          st.committed[i] = true;
+          st.committedOpen[i] = g.active();
+          st.servedGate[i] = g.active() ? (float) g.servedGate(family) : 0f;
+          st.activation[i] = g.activation() == null ? -1
+              : candidates.indexOf(io.slaft.model.adapters.Activation.byId(g.activation()));
+        }
+      }
+      if (st.settledAt < 0 && all(st.committed)) {
+        st.settledAt = done;
+      }
+    }
+  }
+
+  private static boolean all(boolean[] a) {
+    for (boolean b : a) {
+      if (!b) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The gate controls of a search step of {@code task} ({@code noise}, temperature and shift as the
+   * search sets them): a committed module trains as it will be served — its learned gate masked
+   * out and replaced by its served gate (0 when committed closed), its activation fixed to the
+   * committed one — and every other module as in search (soft activation mix).
+   */
+  GateControls searchControls(String task, float[] noise, float gateTemp, float shift, float lambda, float reprNoise,
+      java.util.SplittableRandom random) {
+    State st = states.get(task);
+    float[] mask = TrainingSession.ones(layout.size());
+    float[] fixed = new float[layout.size()];
+    float[] hard = new float[layout.bottleneckCount()];
+    float[] hardWeights = new float[layout.bottleneckCount() * candidates.size()];
+    for (Module m : layout.modules()) {
+      int i = m.index();
+      if (!st.committed[i]) {
+        continue;
+      }
+      mask[i] = 0f;
+      fixed[i] = st.servedGate[i];
+      if (m.bottleneckIndex() >= 0 && st.activation[i] >= 0) {
+        hard[m.bottleneckIndex()] = 1f;
+        hardWeights[m.bottleneckIndex() * candidates.size() + st.activation[i]] = 1f;
+      }
+    }
+    return new GateControls(noise, gateTemp, shift, mask, fixed, hard, hardWeights, lambda, reprNoise, random, null);
+  }
+
+  /**
+   * The elements of {@code slot} that do not move for {@code task}: a committed module's gate logit,
+   * its row of activation logits and its row of channel logits; {@code null} when none.
+   */
+  boolean[] frozen(Slot slot, String task) {
+    if (!active || slot.group() != Slot.Group.STRUCTURE) {
+      return null;
+    }
+    State st = states.get(task);
+    boolean any = false;
+    boolean[] f = new boolean[slot.size()];
+    for (Module m : layout.modules()) {
+      if (!st.committed[m.index()]) {
+        continue;
+      }
+      any = true;
+      switch (slot.name()) {
+        case SlotNames.GATES -> f[m.index()] = true;
+        case SlotNames.ACTS -> fill(f, m.bottleneckIndex(), activations);
+        case SlotNames.CHANS -> fill(f, m.bottleneckIndex(), width);
+        default -> { }
+      }
+    }
+    return any ? f : null;
+  }
+
+  private static void fill(boolean[] f, int row, int rowWidth) {
+    if (row >= 0) {
+      java.util.Arrays.fill(f, row * rowWidth, (row + 1) * rowWidth, true);
+    }
+  }
+
+  /** The search step after which every module of {@code task} was committed, or -1. */
+  int settledAt(String task) {
+    return states.get(task).settledAt;
+  }
+
+  /** How many of {@code task}'s modules are committed. */
+  int committed(String task) {
+    int n = 0;
+    for (boolean b : states.get(task).committed) {
+      n += b ? 1 : 0;
+    }
+    return n;
+  }
+
+  void write(DataOutputStream out) throws IOException {
+    for (State st : states.values()) {
+      out.writeInt(st.settledAt);
+      for (int i = 0; i < st.last.length; i++) {
+        out.writeUTF(st.last[i] == null ? "" : st.last[i]);
+        out.writeInt(st.stable[i]);
+        out.writeBoolean(st.committed[i]);
+        out.writeBoolean(st.committedOpen[i]);
+        out.writeFloat(st.servedGate[i]);
+        out.writeInt(st.activation[i]);
+      }
+    }
+  }
+
+  void read(DataInputStream in) throws IOException {
+    for (State st : states.values()) {
+      st.settledAt = in.readInt();
+      for (int i = 0; i < st.last.length; i++) {
+        String s = in.readUTF();
+        st.last[i] = s.isEmpty() ? null : s;
+        st.stable[i] = in.readInt();
+        st.committed[i] = in.readBoolean();
+        st.committedOpen[i] = in.readBoolean();
+        st.servedGate[i] = in.readFloat();
+        st.activation[i] = in.readInt();
+      }
+    }
+  }
+}

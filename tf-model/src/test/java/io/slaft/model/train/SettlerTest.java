@@ -1,0 +1,134 @@
+package io.slaft.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.ModuleLayout;
+import io.slaft.model.adapters.SearchSpace;
+import io.slaft.model.adapters.SettleControl;
+import io.slaft.model.adapters.Site;
+import io.slaft.model.adapters.SparsityControl;
+import io.slaft.model.backbone.BackboneConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Commit-and-freeze on hand-set logits: which modules commit when, and what that freezes. */
+class SettlerTest {
+  private static final BackboneConfig CONFIG = new BackboneConfig(2, 8, 2, 16, 40, 32, 2, 1e-12f);
+  private static final SearchSpace SPACE = new SearchSpace(EnumSet.of(Site.ATTN, Site.LORA), List.of(), 4, 2, 4f,
+      List.of(Activation.RELU, Activation.GELU), false, false, false, false, 0.05f);
+  private static final Slot GATES = new Slot(SlotNames.GATES, new int[] {4}, Slot.Group.STRUCTURE, true);
+  private static final Slot ACTS = new Slot(SlotNames.ACTS, new int[] {2, 2}, Slot.Group.STRUCTURE, true);
+  private static final Slot HEAD = new Slot(SlotNames.HEAD_W, new int[] {8, 2}, Slot.Group.HEAD, true);
+
+  /** 100 steps, warm-up 10 + ramp 10: checks at 20, 22, 24, ... (every 2), patience 3, deadline 75. */
+  private static TrainSpec spec() {
+    SparsityControl sp = new SparsityControl(GateFamily.SIGMOID, 1f, 0f, 10, 10, 1f, 1f, 2f, 0.5f,
+        new SettleControl(true, 2, 3, 0.75f));
+    return new TrainSpec("sla", SPACE, sp, OptimizerConfig.defaults(), 100, 4, 0, 8, 0, 0, 1, 1f, 4, 10,
+        NoiseSite.NONE, 0f);
+  }
+
+  private final ModuleLayout layout = new ModuleLayout(SPACE, CONFIG);
+  private final ParamStore params = ParamStore.init(List.of(GATES, ACTS, HEAD), List.of("t"), (s, task, r) -> s == GATES
+      ? new float[] {4f, -4f, 4f, -4f} : new float[s.size()], 1);
+  private final Discretizer discretizer = new Discretizer(spec(), layout, params, List.of(GATES, ACTS, HEAD), 1000);
+
+  private Settler settler() {
+    return new Settler(spec(), layout, discretizer, List.of("t"));
+  }
+
+  @Test
+  void commitsModulesWhoseStateHeldForPatienceChecksAndFreezesTheirLogits() {
+    Settler s = settler();
+    for (int step = 1; step <= 23; step++) {
+      s.afterStep(step);
+    }
+    assertEquals(0, s.committed("t"), "two checks (steps 20, 22) are fewer than the patience of 3");
+    float[] gates = params.value(GATES, "t");
+    gates[1] = 4f; // l0.lora opens before the third check: its count restarts
+    s.afterStep(24);
+    assertEquals(3, s.committed("t"), "l0.attn, l1.attn and l1.lora held for 3 checks");
+    GateControls c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
+    assertArrayEquals(new float[] {0, 1, 0, 0}, c.gateMask(), "committed modules no longer use their learned gate");
+    float served = (float) io.slaft.model.adapters.GateMath.sigmoidGate(4, 1);
+    assertArrayEquals(new float[] {served, 0, served, 0}, c.gateFixed(), 1e-7f,
+        "committed open: the served gate; committed closed (l1.lora): 0");
+    assertArrayEquals(new float[] {1, 1}, c.actHard(), "both bottlenecks train with their committed activation");
+    assertArrayEquals(new float[] {1, 0, 1, 0}, c.actHardWeights(), "activation logits all 0: the first candidate (relu)");
+    assertArrayEquals(new boolean[] {true, false, true, true}, s.frozen(GATES, "t"));
+    assertArrayEquals(new boolean[] {true, true, true, true}, s.frozen(ACTS, "t"), "both bottlenecks' activation rows");
+    assertNull(s.frozen(HEAD, "t"), "only structure logits freeze");
+    assertEquals(-1, s.settledAt("t"));
+    for (int step = 25; step <= 75; step++) {
+      s.afterStep(step);
+    }
+    assertEquals(4, s.committed("t"));
+    assertEquals(28, s.settledAt("t"), "l0.lora held open at 24, 26, 28");
+  }
+
+  @Test
+  void theDeadlineCommitsEveryModuleInItsCurrentState() {
+    Settler s = settler();
+    float[] gates = params.value(GATES, "t");
+    for (int step = 1; step < 75; step++) {
+      gates[0] = step % 4 < 2 ? 4f : -4f; // l0.attn flips every other check: never stable
+      s.afterStep(step);
+    }
+    assertEquals(3, s.committed("t"));
+    gates[0] = -4f;
+    s.afterStep(75);
+    assertEquals(4, s.committed("t"));
+    assertEquals(75, s.settledAt("t"));
+    GateControls c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
+    assertEquals(0f, c.gateMask()[0] + c.gateFixed()[0], "committed closed at the deadline");
+  }
+
+  @Test
+  void itsStateSurvivesACheckpoint() throws Exception {
+    Settler s = settler();
+    for (int step = 1; step <= 24; step++) {
+      s.afterStep(step);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    s.write(new DataOutputStream(bytes));
+    Settler restored = settler();
+    restored.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    assertEquals(s.committed("t"), restored.committed("t"));
+    assertArrayEquals(s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null).gateFixed(),
+        restored.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null).gateFixed());
+    params.value(GATES, "t")[1] = 4f;
+    for (int step = 25; step <= 30; step++) {
+      s.afterStep(step);
+      restored.afterStep(step);
+    }
+    assertEquals(s.settledAt("t"), restored.settledAt("t"));
+    assertArrayEquals(s.frozen(GATES, "t"), restored.frozen(GATES, "t"));
+  }
+
+  @Test
+  void offOrFixedGatesNeverSettle() {
+    TrainSpec off = spec();
+    off = new TrainSpec(off.method(), off.space(), off.sparsity().withSettle(SettleControl.OFF), off.optimizer(), off.steps(),
+        off.batchSize(), off.evalEvery(), off.evalBatchSize(), off.patience(), off.checkpointEvery(), off.seed(),
+        off.taskTemperature(), off.bucketWindow(), off.logEvery(), off.noiseSite(), off.trainNoise());
+    Settler s = new Settler(off, layout, discretizer, List.of("t"));
+    for (int step = 1; step <= 100; step++) {
+      s.afterStep(step);
+    }
+    assertEquals(0, s.committed("t"));
+    assertNull(s.frozen(GATES, "t"));
+    GateControls c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
+    assertArrayEquals(new float[] {1, 1, 1, 1}, c.gateMask());
+    assertArrayEquals(new float[] {0, 0, 0, 0}, c.gateFixed());
+    assertArrayEquals(new float[] {0, 0}, c.actHard());
+  }
+}
