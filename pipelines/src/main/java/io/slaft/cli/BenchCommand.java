@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** {@code slaft bench ...}: benchmarks that print the command, the machine and medians. */
 @Command(name = "bench", description = "Benchmarks (medians over runs, ratios against a reference in the same process).",
-    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class})
+    subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class, BenchCommand.RecipeBenchCommand.class})
 public final class BenchCommand {
 
   /** How the forward (inference) sessions ran: XLA JIT or TensorFlow's kernels op by op. */
@@ -126,6 +126,54 @@ public final class BenchCommand {
       System.out.println();
       System.out.println("target >= 3,000 padded tokens/s and <= 4 GB peak: "
           + (r.trainTokensPerSec() >= 3000 && r.peakRssMiB() <= 4096 ? "met" : "NOT met"));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "recipe", mixinStandardHelpOptions = true,
+      description = {"Train a config's exact rows and steps with each method in this process and compare wall time "
+          + "(graph build, search, re-training, evaluations), train-step time, padded and real tokens/s and the served "
+          + "dev metric: the figure to compare with another tool on the same recipe."})
+  static final class RecipeBenchCommand implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment YAML (see examples/).")
+    java.nio.file.Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
+    java.util.List<String> overrides = new java.util.ArrayList<>();
+
+    @Option(names = "--methods", split = ",", paramLabel = "M,...",
+        description = "Methods to time. Default: the config's method and the reference.")
+    java.util.List<String> methods;
+
+    @Option(names = "--reference", defaultValue = "lora", description = "Method the wall ratios divide by. Default: ${DEFAULT-VALUE}.")
+    String reference;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Runs per method (median reported). Default: ${DEFAULT-VALUE}.")
+    int runs;
+
+    @Override
+    public Integer call() {
+      requireRuns(runs);
+      io.slaft.pipelines.config.ExperimentConfig c = io.slaft.pipelines.config.ExperimentConfig.load(config)
+          .withOverrides(overrides);
+      global.defaultThreads(c.get(io.slaft.pipelines.config.ConfigKeys.TRAIN_THREADS));
+      global.apply();
+      java.util.List<String> ms = new java.util.ArrayList<>(methods != null ? methods
+          : java.util.List.of(c.get(io.slaft.pipelines.config.ConfigKeys.METHOD)));
+      if (!ms.contains(reference)) {
+        ms.add(reference);
+      }
+      java.util.List<io.slaft.pipelines.bench.RecipeBench.Run> all = io.slaft.pipelines.bench.RecipeBench.run(c, ms, runs,
+          m -> System.err.println("  " + m));
+      StringBuilder cmd = new StringBuilder("./slaft bench recipe --config " + config);
+      overrides.forEach(o -> cmd.append(" --set ").append(o));
+      cmd.append(" --methods ").append(String.join(",", ms)).append(" --reference ").append(reference)
+          .append(" --runs ").append(runs).append(xlaFlag());
+      printHeader(cmd.toString(), ", TF intra-op threads " + io.slaft.model.runtime.TfRuntime.intraOpThreads() + xlaNote());
+      System.out.println(io.slaft.pipelines.bench.RecipeBench.table(io.slaft.pipelines.bench.RecipeBench.rows(all, ms,
+          reference), reference).toMarkdown());
       return ExitCode.OK;
     }
   }

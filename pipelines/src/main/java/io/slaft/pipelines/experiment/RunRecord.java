@@ -54,6 +54,7 @@ public final class RunRecord {
     r.put("structure_flips_last_quarter", lastQuarter);
     r.put("structure_settled_step", result.settledAt().getOrDefault(task.task(), -1));
     r.put("train_tokens_per_s", result.trainTokensPerSec());
+    r.put("train_real_tokens_per_s", result.trainRealTokensPerSec());
     r.put("train_seconds", result.trainSeconds());
     r.put("eval_tokens_per_s", result.evalTokensPerSec());
     r.put("steps", result.stepsRun());

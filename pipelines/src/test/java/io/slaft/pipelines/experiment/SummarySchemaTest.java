@@ -47,6 +47,7 @@ class SummarySchemaTest {
     r.put("structure_flips_last_quarter", 1);
     r.put("structure_settled_step", 3);
     r.put("train_tokens_per_s", 10.0);
+    r.put("train_real_tokens_per_s", 8.0);
     r.put("train_seconds", 1.0);
     r.put("eval_tokens_per_s", 20.0);
     r.put("steps", 4);

@@ -4,16 +4,17 @@ import com.google.common.base.Preconditions;
 
 /**
  * The settle phase of structure search: after the λ ramp, every {@code every} steps each task's
- * discrete structure is read from the parameters; a module whose state (closed, or kept with its
- * activation) has been the same for {@code patience} consecutive checks is committed — its gate,
- * activation and channel logits stop moving, and a module committed closed is masked out of the
- * training graph. At {@code at × steps} every module left commits in its current state, so the
- * structure the export keeps cannot change after that step. The budget family commits only at
+ * discrete structure is read from the parameters; a module that has been closed for {@code
+ * patience} consecutive checks is committed closed — its gate, activation and channel logits stop
+ * moving and it no longer takes gradients. At {@code at × steps} every module left commits in its
+ * current state (closed, or kept with its activation and its served gate), so the structure the
+ * export keeps cannot change after that step and the steps after it train the served structure.
+ * Open modules are not committed early: λ keeps pressing on them until {@code at}. The budget family commits only at
  * {@code at} (its modules share one budget, so one module's state depends on all the others').
  *
  * @param enabled whether search settles (off: the structure moves until the last step)
  * @param every steps between two checks
- * @param patience consecutive equal checks that commit a module
+ * @param patience consecutive checks a module must stay closed to be committed closed
  * @param at the fraction of search steps after which every module is committed, in (0, 1]
  */
 public record SettleControl(boolean enabled, int every, int patience, float at) {

@@ -60,6 +60,7 @@ final class CheckpointFile {
         out.writeInt(st.step);
         out.writeDouble(st.trainSeconds);
         out.writeLong(st.tokens);
+        out.writeLong(st.realTokens);
         out.writeDouble(st.bestScore);
         out.writeInt(st.bestStep);
         out.writeInt(st.sinceBest);
@@ -122,6 +123,7 @@ final class CheckpointFile {
       st.resumedAt = st.step;
       st.trainSeconds = in.readDouble();
       st.tokens = in.readLong();
+      st.realTokens = in.readLong();
       st.bestScore = in.readDouble();
       st.bestStep = in.readInt();
       st.sinceBest = in.readInt();

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The settle phase of search ({@link SettleControl}): checks each task's discrete structure after
- * the λ ramp, commits modules whose state stopped changing and, at the deadline, every module left.
+ * the λ ramp, commits modules that stayed closed and, at the deadline, every module left (an open
+ * module is not committed early: λ may still close it, and it costs the same either way until then).
  * A committed module's structure logits are frozen ({@link #frozen}) and it trains as it will be
  * served ({@link #searchControls}: its served gate, 0 when closed, and its committed activation), so
  * the discrete structure of a task no longer changes once all its modules are committed. Its state is part of the checkpoint,
@@ -84,6 +85,14 @@ final class Settler {
     return !active || done >= deadline;
   }
 
+  /**
+   * Whether {@code done} is the settle deadline of an active settle phase: the trainer evaluates
+   * there, so the first evaluation of the final structure is the one flips after it compare with.
+   */
+  boolean isDeadline(int done) {
+    return active && done == deadline;
+  }
+
   /** Called after {@code done} search steps: checks and commits when a check or the deadline is due. */
   void afterStep(int done) {
     if (!active) {
@@ -106,7 +115,7 @@ final class Settler {
         String state = g.active() ? "on:" + g.activation() : "off";
         st.stable[i] = state.equals(st.last[i]) ? st.stable[i] + 1 : 1;
         st.last[i] = state;
-        boolean stableEnough = family != GateFamily.BUDGET && st.stable[i] >= control.patience();
+        boolean stableEnough = family != GateFamily.BUDGET && !g.active() && st.stable[i] >= control.patience();
         if (stableEnough || atDeadline) {
           st.committed[i] = true;
           st.committedOpen[i] = g.active();
@@ -167,13 +176,11 @@ final class Settler {
       return null;
     }
     State st = states.get(task);
-    boolean any = false;
     boolean[] f = new boolean[slot.size()];
     for (Module m : layout.modules()) {
       if (!st.committed[m.index()]) {
         continue;
       }
-      any = true;
       switch (slot.name()) {
         case SlotNames.GATES -> f[m.index()] = true;
         case SlotNames.ACTS -> fill(f, m.bottleneckIndex(), activations);
@@ -181,7 +188,12 @@ final class Settler {
         default -> { }
       }
     }
-    return any ? f : null;
+    for (boolean b : f) {
+      if (b) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private static void fill(boolean[] f, int row, int rowWidth) {

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param stepsRun steps actually trained (early stopping may end sooner)
  * @param bestStep the step whose parameters were kept
  * @param trainTokensPerSec padded tokens per second over training steps
+ * @param trainRealTokensPerSec real (unpadded) tokens per second over training steps
  * @param trainSeconds wall time spent in training steps
  * @param evalTokensPerSec padded tokens per second of the last dev evaluation through the
  *     training graph (gated, unmerged: an upper bound on the cost of the compact export)
@@ -27,7 +28,8 @@ import java.util.Map;
  *     phase, or -1 (settle off, fixed gates, or not reached)
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
-    long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainSeconds,
+    long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainRealTokensPerSec,
+    double trainSeconds,
     double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks,
     Map<String, Integer> settledAt) {
 

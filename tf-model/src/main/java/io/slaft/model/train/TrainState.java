@@ -15,6 +15,7 @@ final class TrainState {
   int resumedAt;
   double trainSeconds;
   long tokens;
+  long realTokens;
   double bestScore = Double.NEGATIVE_INFINITY;
   int bestStep = -1;
   int sinceBest;

@@ -16,14 +16,16 @@ import java.util.SplittableRandom;
 /**
  * Trains gated adapters on a frozen backbone: one shared module pool, per-task structure logits
  * and heads, task sampling ∝ size^(1/T), AdamW with warm-up and linear decay, gradient clipping,
- * periodic dev evaluation with early stopping (best parameters kept), and checkpoints from which
- * a killed run resumes to the same result as an uninterrupted one.
+ * periodic dev evaluation with early stopping (best parameters kept), a settle phase that fixes
+ * the discrete structure ({@link Settler}; then evaluations before its deadline cannot be the best
+ * step, and one evaluation runs at the deadline), and checkpoints from which a killed run resumes to
+ * the same result as an uninterrupted one.
  *
  * <p>The loop is the trainer's one job; its parts are separate classes: {@link TrainingSession}
  * (typed feeds and fetches of the graph), {@link AdamW} (update, clipping, decay), {@link
  * TrainState} (best step, early stopping), {@link CheckpointFile} (format, fingerprint), {@link
  * Evaluator} (outputs and metrics), {@link Discretizer} (the discrete structure and the controls
- * that serve it) and the {@link io.slaft.model.adapters.GateFamily} (gate function, penalty, λ,
+ * that serve it), {@link Settler} (commit-and-freeze) and the {@link io.slaft.model.adapters.GateFamily} (gate function, penalty, λ,
  * temperatures, which modules are kept).
  *
  * <p>Reproducibility: every random draw (initialization, data order, task choice, gate noise,
@@ -170,6 +172,7 @@ public final class Trainer implements AutoCloseable {
       double secs = (System.nanoTime() - s0) / 1e9;
       st.trainSeconds += secs;
       st.tokens += out.paddedTokens;
+      st.realTokens += out.realTokens;
       emaLoss = Double.isNaN(emaLoss) ? out.loss : 0.9 * emaLoss + 0.1 * out.loss;
       if ((step + 1) % spec.logEvery() == 0 || step == 0) {
         double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
@@ -178,7 +181,7 @@ public final class Trainer implements AutoCloseable {
             out.lr, out.gateMass, out.active, layout.size(), tps, eta));
       }
       boolean last = step == spec.steps() - 1;
-      if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last) {
+      if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last || settler.isDeadline(step + 1)) {
         Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.search());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         for (TaskResult tr : ev.results()) {
@@ -236,7 +239,8 @@ public final class Trainer implements AutoCloseable {
     }
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
-        step, st.bestStep, tps, st.trainSeconds, evalTps, List.copyOf(st.history), search, settledAt());
+        step, st.bestStep, tps, st.realTokens / Math.max(1e-9, st.trainSeconds), st.trainSeconds, evalTps,
+        List.copyOf(st.history), search, settledAt());
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
@@ -248,7 +252,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private record StepOut(String task, double loss, double penalty, double lambda, double lr, double gateMass, int active,
-      long paddedTokens) {}
+      long paddedTokens, long realTokens) {}
 
   private int sampleTask(SplittableRandom r) {
     double u = r.nextDouble();
@@ -311,7 +315,8 @@ public final class Trainer implements AutoCloseable {
       active += v >= sp.threshold() ? 1 : 0;
     }
     return new StepOut(task.name(), out.loss(), out.penalty(), lambda, spec.optimizer().lr() * lrMul,
-        out.gates().length == 0 ? 0 : mass / out.gates().length, layout.size() == 0 ? 0 : active, out.paddedTokens());
+        out.gates().length == 0 ? 0 : mass / out.gates().length, layout.size() == 0 ? 0 : active, out.paddedTokens(),
+        batch.stream().mapToLong(e -> e.tokens().length()).sum());
   }
 
   /**
@@ -354,6 +359,7 @@ public final class Trainer implements AutoCloseable {
    */
   public TrainResult retrainDiscrete(TrainResult searched, int steps) {
     long tokens = 0;
+    long realTokens = 0;
     double secs = 0;
     double emaLoss = Double.NaN;
     for (int s = 0; s < steps; s++) {
@@ -361,6 +367,7 @@ public final class Trainer implements AutoCloseable {
       StepOut out = trainStep(s, steps, true);
       secs += (System.nanoTime() - t0) / 1e9;
       tokens += out.paddedTokens;
+      realTokens += out.realTokens;
       emaLoss = Double.isNaN(emaLoss) ? out.loss : 0.9 * emaLoss + 0.1 * out.loss;
       if ((s + 1) % spec.logEvery() == 0 || s == steps - 1) {
         listener.onStep(new TrainListener.StepInfo(s + 1, steps, out.task, emaLoss, 0, 0, out.lr, out.gateMass,
@@ -371,7 +378,8 @@ public final class Trainer implements AutoCloseable {
     double searchTokens = searched.trainTokensPerSec() * searched.trainSeconds();
     double allSecs = searched.trainSeconds() + secs;
     return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
-        searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs), allSecs,
+        searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs),
+        (searched.trainRealTokensPerSec() * searched.trainSeconds() + realTokens) / Math.max(1e-9, allSecs), allSecs,
         ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt());
   }
 

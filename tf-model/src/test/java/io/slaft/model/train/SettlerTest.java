@@ -47,32 +47,37 @@ class SettlerTest {
   }
 
   @Test
-  void commitsModulesWhoseStateHeldForPatienceChecksAndFreezesTheirLogits() {
+  void commitsModulesThatStayedClosedForPatienceChecksAndFreezesTheirLogits() {
     Settler s = settler();
     for (int step = 1; step <= 23; step++) {
       s.afterStep(step);
     }
     assertEquals(0, s.committed("t"), "two checks (steps 20, 22) are fewer than the patience of 3");
     float[] gates = params.value(GATES, "t");
-    gates[1] = 4f; // l0.lora opens before the third check: its count restarts
+    gates[1] = 4f; // l0.lora opens before the third check
     s.afterStep(24);
-    assertEquals(3, s.committed("t"), "l0.attn, l1.attn and l1.lora held for 3 checks");
+    assertEquals(1, s.committed("t"), "only l1.lora stayed closed for 3 checks; open modules wait for the deadline");
     GateControls c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
-    assertArrayEquals(new float[] {0, 1, 0, 0}, c.gateMask(), "committed modules no longer use their learned gate");
-    float served = (float) io.slaft.model.adapters.GateMath.sigmoidGate(4, 1);
-    assertArrayEquals(new float[] {served, 0, served, 0}, c.gateFixed(), 1e-7f,
-        "committed open: the served gate; committed closed (l1.lora): 0");
-    assertArrayEquals(new float[] {1, 1}, c.actHard(), "both bottlenecks train with their committed activation");
-    assertArrayEquals(new float[] {1, 0, 1, 0}, c.actHardWeights(), "activation logits all 0: the first candidate (relu)");
-    assertArrayEquals(new boolean[] {true, false, true, true}, s.frozen(GATES, "t"));
-    assertArrayEquals(new boolean[] {true, true, true, true}, s.frozen(ACTS, "t"), "both bottlenecks' activation rows");
+    assertArrayEquals(new float[] {1, 1, 1, 0}, c.gateMask(), "the committed module no longer uses its learned gate");
+    assertArrayEquals(new float[] {0, 0, 0, 0}, c.gateFixed(), "committed closed: served gate 0");
+    assertArrayEquals(new boolean[] {false, false, false, true}, s.frozen(GATES, "t"));
+    assertNull(s.frozen(ACTS, "t"), "no bottleneck module is committed yet");
     assertNull(s.frozen(HEAD, "t"), "only structure logits freeze");
-    assertEquals(-1, s.settledAt("t"));
-    for (int step = 25; step <= 75; step++) {
+    for (int step = 25; step <= 74; step++) {
       s.afterStep(step);
     }
-    assertEquals(4, s.committed("t"));
-    assertEquals(28, s.settledAt("t"), "l0.lora held open at 24, 26, 28");
+    assertEquals(1, s.committed("t"));
+    assertEquals(-1, s.settledAt("t"));
+    s.afterStep(75);
+    assertEquals(4, s.committed("t"), "the deadline commits the rest");
+    assertEquals(75, s.settledAt("t"));
+    c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
+    assertArrayEquals(new float[] {0, 0, 0, 0}, c.gateMask(), "committed modules train with their served gate");
+    float served = (float) io.slaft.model.adapters.GateMath.sigmoidGate(4, 1);
+    assertArrayEquals(new float[] {served, served, served, 0}, c.gateFixed(), 1e-7f);
+    assertArrayEquals(new float[] {1, 1}, c.actHard(), "both bottlenecks train with their committed activation");
+    assertArrayEquals(new float[] {1, 0, 1, 0}, c.actHardWeights(), "activation logits all 0: the first candidate (relu)");
+    assertArrayEquals(new boolean[] {true, true, true, true}, s.frozen(ACTS, "t"));
   }
 
   @Test
@@ -80,16 +85,16 @@ class SettlerTest {
     Settler s = settler();
     float[] gates = params.value(GATES, "t");
     for (int step = 1; step < 75; step++) {
-      gates[0] = step % 4 < 2 ? 4f : -4f; // l0.attn flips every other check: never stable
+      gates[3] = step % 4 < 2 ? 4f : -4f; // l1.lora flips every other check: never closed for 3 in a row
       s.afterStep(step);
     }
-    assertEquals(3, s.committed("t"));
-    gates[0] = -4f;
+    assertEquals(1, s.committed("t"), "l0.lora stayed closed");
+    gates[3] = -4f;
     s.afterStep(75);
     assertEquals(4, s.committed("t"));
     assertEquals(75, s.settledAt("t"));
     GateControls c = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
-    assertEquals(0f, c.gateMask()[0] + c.gateFixed()[0], "committed closed at the deadline");
+    assertEquals(0f, c.gateMask()[3] + c.gateFixed()[3], "committed closed at the deadline");
   }
 
   @Test
@@ -106,7 +111,7 @@ class SettlerTest {
     assertArrayEquals(s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null).gateFixed(),
         restored.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null).gateFixed());
     params.value(GATES, "t")[1] = 4f;
-    for (int step = 25; step <= 30; step++) {
+    for (int step = 25; step <= 75; step++) {
       s.afterStep(step);
       restored.afterStep(step);
     }
