@@ -182,7 +182,9 @@ public final class Trainer implements AutoCloseable {
       }
       boolean last = step == spec.steps() - 1;
       if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last || settler.isDeadline(step + 1)) {
-        Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.search());
+        // once settled, the model trained is the discrete one: evaluate (and choose the best step on) that
+        Evaluator.Evaluation ev = evaluator.all(tasks,
+            settler.eligibleForBest(step + 1) && settler.active() ? EvalControls.discretized() : EvalControls.search());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         for (TaskResult tr : ev.results()) {
           metrics.put(tr.task(), tr.metrics());
@@ -225,7 +227,7 @@ public final class Trainer implements AutoCloseable {
     List<TaskResult> search = st.bestResults;
     if (search == null) {
       // the best evaluation happened before a resume: evaluate the restored best parameters again
-      Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.search());
+      Evaluator.Evaluation ev = evaluator.all(tasks, settler.active() ? EvalControls.discretized() : EvalControls.search());
       search = ev.results();
       st.evalTokensPerSec = ev.tokensPerSec();
     }
