@@ -233,8 +233,9 @@ public final class Trainer implements AutoCloseable {
     }
     List<TaskResult> results = search;
     double evalTps = st.evalTokensPerSec;
-    if (learnsStructure()) {
-      // the reported model is the discretized one (what active parameters count and the export serves)
+    if (learnsStructure() && !settler.active()) {
+      // the reported model is the discretized one (what active parameters count and the export serves);
+      // a settled run's best evaluation already evaluated it
       Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.discretized());
       results = ev.results();
       evalTps = ev.tokensPerSec();
