@@ -21,22 +21,19 @@ import org.apache.beam.sdk.values.PCollection;
  * whose sweep varies what is read reads raw itself). Output: one {@link PointRecords} per point.
  */
 public final class TrainPoints extends PTransform<PCollection<SweepPoint>, PCollection<PointRecords>> {
-  private final Map<String, String> config;
-  private final String source;
-  private final String out;
-  private final boolean noCache;
-  private final PointObserver observer;
-  private final PreparedData prepared;
+  private final Settings settings;
   private final transient PCollection<?>[] after;
 
-  private TrainPoints(ExperimentConfig config, Path out, boolean noCache, PointObserver observer, PreparedData prepared,
-      PCollection<?>[] after) {
-    this.config = new LinkedHashMap<>(config.resolved());
-    this.source = config.source();
-    this.out = out.toString();
-    this.noCache = noCache;
-    this.observer = observer;
-    this.prepared = prepared;
+  /** What every worker needs to train a point: the bound config (flat), the run directory, the cache rule, the observer and the prepared data. */
+  record Settings(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer,
+      PreparedData prepared) implements java.io.Serializable {
+    ExperimentConfig experimentConfig() {
+      return ExperimentConfig.of(source, config);
+    }
+  }
+
+  private TrainPoints(Settings settings, PCollection<?>[] after) {
+    this.settings = settings;
     this.after = after;
   }
 
@@ -46,40 +43,30 @@ public final class TrainPoints extends PTransform<PCollection<SweepPoint>, PColl
    */
   public static TrainPoints of(ExperimentConfig config, Path out, boolean noCache, PointObserver observer,
       PreparedData prepared, PCollection<?>... after) {
-    return new TrainPoints(config, out, noCache, observer, prepared, after);
+    return new TrainPoints(new Settings(new LinkedHashMap<>(config.resolved()), config.source(), out.toString(), noCache,
+        observer, prepared), after);
   }
 
   @Override
   public PCollection<PointRecords> expand(PCollection<SweepPoint> points) {
     return points.apply("After prepare and the dead-letter limit", Wait.on(after))
         .apply("Spread points over workers", Reshuffle.viaRandomKey())
-        .apply("Train point", ParDo.of(new TrainFn(config, source, out, noCache, observer, prepared)))
+        .apply("Train point", ParDo.of(new TrainFn(settings)))
         .setCoder(PointRecords.CODER);
   }
 
   /** Trains one sweep point per element. */
   static final class TrainFn extends DoFn<SweepPoint, PointRecords> {
-    private final Map<String, String> config;
-    private final String source;
-    private final String out;
-    private final boolean noCache;
-    private final PointObserver observer;
-    private final PreparedData prepared;
+    private final Settings settings;
 
-    TrainFn(Map<String, String> config, String source, String out, boolean noCache, PointObserver observer,
-        PreparedData prepared) {
-      this.config = config;
-      this.source = source;
-      this.out = out;
-      this.noCache = noCache;
-      this.observer = observer;
-      this.prepared = prepared;
+    TrainFn(Settings settings) {
+      this.settings = settings;
     }
 
     /** Workers (e.g. Flink TaskManagers) use the config's TensorFlow thread count, like the driver. */
     @Setup
     public void setup() {
-      int threads = ExperimentConfig.of(source, config).get(ConfigKeys.TRAIN_THREADS);
+      int threads = settings.experimentConfig().get(ConfigKeys.TRAIN_THREADS);
       if (threads > 0) {
         io.slaft.model.runtime.TfRuntime.configure(threads, 1);
       }
@@ -87,8 +74,8 @@ public final class TrainPoints extends PTransform<PCollection<SweepPoint>, PColl
 
     @ProcessElement
     public void process(@Element SweepPoint point, OutputReceiver<PointRecords> receiver) {
-      ExperimentConfig c = ExperimentConfig.of(source, config);
-      receiver.output(PointTrainer.train(c, point, Path.of(out), noCache, observer, prepared));
+      receiver.output(PointTrainer.train(settings.experimentConfig(), point, Path.of(settings.out()), settings.noCache(),
+          settings.observer(), settings.prepared()));
     }
   }
 }

@@ -192,16 +192,7 @@ public final class Trainer implements AutoCloseable {
         st.evalTokensPerSec = ev.tokensPerSec();
         double score = score(metrics);
         boolean best = settler.eligibleForBest(step + 1) && st.offer(step + 1, score, ev.results(), params::snapshot);
-        Map<String, List<String>> structure = new LinkedHashMap<>();
-        Map<String, Integer> flips = new LinkedHashMap<>();
-        for (TaskResult tr : ev.results()) {
-          List<String> kept = DiscreteStructure.kept(tr.structure());
-          List<String> before = st.history.isEmpty() ? initialStructure.get(tr.task())
-              : st.history.get(st.history.size() - 1).structure().get(tr.task());
-          structure.put(tr.task(), kept);
-          flips.put(tr.task(), DiscreteStructure.flips(before == null ? List.of() : before, kept));
-        }
-        TrainListener.EvalInfo info = new TrainListener.EvalInfo(step + 1, metrics, score, best, structure, flips);
+        TrainListener.EvalInfo info = evalInfo(st, step + 1, metrics, score, best, ev.results());
         st.history.add(info);
         listener.onEval(info);
         if (st.patienceExhausted(spec.patience())) {
@@ -244,6 +235,24 @@ public final class Trainer implements AutoCloseable {
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
         step, st.bestStep, tps, st.realTokens / Math.max(1e-9, st.trainSeconds), st.trainSeconds, evalTps,
         List.copyOf(st.history), search, settledAt());
+  }
+
+  /**
+   * The record of one evaluation: its metrics, and each task's discrete structure with its flips
+   * against the previous evaluation (the first compares with the initial parameters' structure).
+   */
+  private TrainListener.EvalInfo evalInfo(TrainState st, int step, Map<String, Map<String, Double>> metrics, double score,
+      boolean best, List<TaskResult> results) {
+    Map<String, List<String>> structure = new LinkedHashMap<>();
+    Map<String, Integer> flips = new LinkedHashMap<>();
+    for (TaskResult tr : results) {
+      List<String> kept = DiscreteStructure.kept(tr.structure());
+      List<String> before = st.history.isEmpty() ? initialStructure.get(tr.task())
+          : st.history.get(st.history.size() - 1).structure().get(tr.task());
+      structure.put(tr.task(), kept);
+      flips.put(tr.task(), DiscreteStructure.flips(before == null ? List.of() : before, kept));
+    }
+    return new TrainListener.EvalInfo(step, metrics, score, best, structure, flips);
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
