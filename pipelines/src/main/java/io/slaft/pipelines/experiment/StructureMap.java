@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * {@code slaft train}, {@code slaft run}, the quickstart).
  *
  * <pre>
- * SST-2 (point main): 9 of 24 modules kept
+ * SST-2 (point main, seed 42): 9 of 24 modules kept
  *       attn  ffn   parallel  lora
  *   l0  gelu  ·     ·         on
  *   l1  ·     relu  ·         ·
@@ -67,8 +67,9 @@ public final class StructureMap {
       width.put(s, w);
     }
     int layerWidth = 1 + Integer.toString(rows.lastKey()).length();
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s (point %s): %d of %d modules kept%n",
-        record.get("task"), record.get("point_id"), kept, modules.size()));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s (point %s%s): %d of %d modules kept%n",
+        record.get("task"), record.get("point_id"), record.get("seed") == null ? "" : ", seed " + record.get("seed"), kept,
+        modules.size()));
     b.append(pad("", layerWidth + 2));
     for (String s : sites) {
       b.append("  ").append(pad(s, width.get(s)));

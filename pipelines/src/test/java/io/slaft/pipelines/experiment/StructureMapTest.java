@@ -23,10 +23,11 @@ class StructureMapTest {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("task", "SST-2");
     r.put("point_id", "main");
+    r.put("seed", 42);
     r.put("structure", List.of(module("l0.attn", true, "gelu"), module("l0.lora", true, null),
         module("l1.attn", false, "relu"), module("l1.lora", false, null)));
     String n = System.lineSeparator();
-    assertEquals("SST-2 (point main): 2 of 4 modules kept" + n
+    assertEquals("SST-2 (point main, seed 42): 2 of 4 modules kept" + n
         + "      attn  lora" + n
         + "  l0  gelu  on  " + n
         + "  l1  ·     ·   " + n, StructureMap.of(r));
