@@ -28,7 +28,6 @@ final class Settler {
   private final int start;
   private final int deadline;
   private final boolean active;
-  private final int activations;
   private final int width;
   private final List<io.slaft.model.adapters.Activation> candidates;
   private final Map<String, State> states = new LinkedHashMap<>();
@@ -63,7 +62,6 @@ final class Settler {
     this.start = spec.sparsity().warmupSteps() + spec.sparsity().rampSteps();
     this.deadline = control.deadline(spec.steps());
     this.active = control.enabled() && family.learnsGates() && layout.size() > 0;
-    this.activations = spec.space().activations().size();
     this.width = spec.space().bottleneck();
     this.candidates = spec.space().activations();
     for (String t : tasks) {
@@ -183,7 +181,7 @@ final class Settler {
       }
       switch (slot.name()) {
         case SlotNames.GATES -> f[m.index()] = true;
-        case SlotNames.ACTS -> fill(f, m.bottleneckIndex(), activations);
+        case SlotNames.ACTS -> fill(f, m.bottleneckIndex(), candidates.size());
         case SlotNames.CHANS -> fill(f, m.bottleneckIndex(), width);
         default -> { }
       }
@@ -194,6 +192,12 @@ final class Settler {
       }
     }
     return null;
+  }
+
+  /** Whether every element of {@code slot} is frozen for {@code task} (then its gradient is not needed). */
+  boolean fullyFrozen(Slot slot, String task) {
+    boolean[] f = frozen(slot, task);
+    return f != null && all(f);
   }
 
   private static void fill(boolean[] f, int row, int rowWidth) {

@@ -411,24 +411,12 @@ public final class Trainer implements AutoCloseable {
         int k = m.index();
         live[i] = c.gateMask()[k] != 0f || (c.gateFixed() != null && c.gateFixed()[k] != 0f);
       } else if (s.group() == Slot.Group.STRUCTURE) {
-        live[i] = !discrete && !allTrue(settler.frozen(s, task));
+        live[i] = !discrete && !settler.fullyFrozen(s, task);
       } else {
         live[i] = true;
       }
     }
     return live;
-  }
-
-  private static boolean allTrue(boolean[] a) {
-    if (a == null) {
-      return false;
-    }
-    for (boolean b : a) {
-      if (!b) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Per task, the search step after which its whole structure was committed (-1: not settled). */
