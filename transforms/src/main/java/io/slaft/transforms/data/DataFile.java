@@ -12,10 +12,30 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * return validated copies.
  *
  * <p>A relative path is resolved against the data root ({@link DataRoot}); an absolute path is used
- * as is. Files are read as strict UTF-8; a leading byte-order mark is ignored.
+ * as is. Files are read as strict UTF-8; a byte-order mark at the start of the file is ignored (one
+ * anywhere else is an ordinary character). Lines end at {@code \n} or {@code \r\n}; a lone
+ * {@code \r} does not end a line.
+ *
+ * <p>Limits, each making one row a {@link DeadLetter} rather than failing the file: a row longer
+ * than {@link #MAX_ROW_BYTES} is {@link DeadLetter.Reason#ROW_TOO_LONG} (at most that much of it is
+ * held in memory, and reading goes on after it); a mapped field holding U+0000 is {@link
+ * DeadLetter.Reason#NUL_CHARACTER}; JSON nested deeper than {@link #MAX_JSON_DEPTH} levels is {@link
+ * DeadLetter.Reason#MALFORMED_JSON}. A header longer than {@link #MAX_ROW_BYTES}, one that is not
+ * UTF-8 (a UTF-16 file, say) or one that holds NUL bytes refuses the whole file with a {@link
+ * TaskDataException} naming it.
  */
 public final class DataFile implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /**
+   * The longest row read, in bytes of the file (1 MiB): a physical line of TSV or JSONL, a CSV
+   * record (its lines and the line breaks between them), or, in characters, an entry of a JSON
+   * document. The line break that ends a row does not count.
+   */
+  public static final int MAX_ROW_BYTES = 1 << 20;
+
+  /** The deepest nesting of JSON arrays and objects read (Jackson's default, set explicitly). */
+  public static final int MAX_JSON_DEPTH = 1000;
 
   /** How rows are delimited. */
   public enum Format {
@@ -27,7 +47,10 @@ public final class DataFile implements Serializable {
     JSONL,
     /**
      * One JSON document: an object of {@code id -> record} (the GLUE subset layout) or an array of
-     * records. A syntax error ends the file: it is one dead letter and later entries are not read.
+     * records. A syntax error, invalid UTF-8, nesting deeper than {@link #MAX_JSON_DEPTH} or a single
+     * string longer than Jackson's limit (20 000 000 characters) ends the file: it is one dead letter
+     * and later entries are not read. An entry longer than {@link #MAX_ROW_BYTES} characters is
+     * skipped as one dead letter and reading goes on.
      */
     JSON
   }

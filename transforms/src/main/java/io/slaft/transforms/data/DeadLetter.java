@@ -35,12 +35,19 @@ public final class DeadLetter implements Serializable {
     NON_NUMERIC_SCORE,
     /** A regression score outside the task's declared range. */
     SCORE_OUT_OF_RANGE,
-    /** The row's bytes are not valid UTF-8. */
+    /**
+     * The row's bytes are not valid UTF-8, or a JSON field escapes an unpaired surrogate
+     * (U+D800 to U+DFFF), which has no UTF-8 form.
+     */
     INVALID_UTF8,
     /** A JSON line or entry that does not parse, is not an object, or has a non-scalar field. */
     MALFORMED_JSON,
     /** A CSV quoted field that is still open at the end of the file. */
-    UNTERMINATED_QUOTE
+    UNTERMINATED_QUOTE,
+    /** A row longer than {@link DataFile#MAX_ROW_BYTES}; its raw text is the start of the row. */
+    ROW_TOO_LONG,
+    /** A mapped field (or a JSON document's key) holding U+0000, which text never does. */
+    NUL_CHARACTER
   }
 
   private final String task;

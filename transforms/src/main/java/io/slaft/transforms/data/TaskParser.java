@@ -1,21 +1,24 @@
 package io.slaft.transforms.data;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,13 +28,25 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The one parser and validator of task files, shared by {@link TaskReader} and {@link ReadTask}.
  * Turns every row of one file into exactly one {@link Example} or {@link DeadLetter}, in file
- * order. Not thread-safe: use one instance per file read.
+ * order, whatever the bytes: the only exceptions are a {@link TaskDataException} that refuses the
+ * whole file before any row (a missing, over-long, non-UTF-8 or NUL-holding header; a JSON
+ * document that is not an object or array) and the stream's own {@link IOException}. Rows are
+ * bounded by {@link DataFile#MAX_ROW_BYTES} and JSON nesting by {@link DataFile#MAX_JSON_DEPTH} (see
+ * {@link DataFile}), so memory per row is bounded too. Not thread-safe: use one instance per file
+ * read.
  */
 final class TaskParser {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxNestingDepth(DataFile.MAX_JSON_DEPTH).build())
+              .build());
   private static final ObjectReader LINE_READER =
       MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final char BOM = '\uFEFF';
+  /** Header text quoted in error messages is cut at this many characters. */
+  private static final int MAX_QUOTED_HEADER = 300;
 
   private final TaskSpec spec;
   private final Split split;
@@ -110,6 +125,70 @@ final class TaskParser {
     return !s.isEmpty() && s.charAt(0) == BOM ? s.substring(1) : s;
   }
 
+  /** The start of the current, over-long line, decoded leniently: the raw text of its dead letter. */
+  private static String prefix(LineSource lines) {
+    int n = Math.min(lines.length(), 4 * DeadLetter.MAX_RAW_CHARS);
+    return new String(lines.bytes(), 0, n, StandardCharsets.UTF_8);
+  }
+
+  private static String tooLongDetail(String what, long bytes) {
+    return what + " is " + bytes + " bytes long, longer than the maximum of " + DataFile.MAX_ROW_BYTES
+        + " bytes (DataFile.MAX_ROW_BYTES)";
+  }
+
+  // ---- header ----
+
+  /**
+   * Decodes the header line, refusing the file when it is over-long, holds NUL bytes (UTF-16 or a
+   * binary file) or is not UTF-8.
+   */
+  private String header(LineSource lines) {
+    byte[] b = lines.bytes();
+    int n = lines.length();
+    String where = "task " + spec.name() + " " + split.lowerName() + ": the header of " + fileName;
+    boolean utf16Bom = n >= 2 && ((b[0] == (byte) 0xFF && b[1] == (byte) 0xFE) || (b[0] == (byte) 0xFE && b[1] == (byte) 0xFF));
+    boolean nul = false;
+    boolean cr = false;
+    for (int i = 0; i < n; i++) {
+      nul |= b[i] == 0;
+      cr |= b[i] == '\r';
+    }
+    if (utf16Bom || nul) {
+      throw new TaskDataException(
+          where + (utf16Bom ? " starts with a UTF-16 byte-order mark" : " holds NUL bytes")
+              + ": the file looks like UTF-16 (or is not text), but task files are read as UTF-8."
+              + " Fix: re-save the file as UTF-8.");
+    }
+    if (lines.tooLong()) {
+      throw new TaskDataException(
+          where + " is " + lines.fullLength() + " bytes long, longer than the maximum row of "
+              + DataFile.MAX_ROW_BYTES + " bytes" + (cr ? loneCrHint() : ". Fix: check that the file is " + file.format()
+              + " with one row per line."));
+    }
+    String header = decodeStrict(b, n);
+    if (header == null) {
+      throw new TaskDataException(
+          "task " + spec.name() + ": the header of " + fileName + " is not valid UTF-8."
+              + " Fix: re-save the file as UTF-8.");
+    }
+    return header;
+  }
+
+  private static String loneCrHint() {
+    return ", and it holds carriage returns (\\r): lone \\r line endings (classic Mac OS) do not end lines"
+        + " here. Fix: convert the file to \\n or \\r\\n line endings.";
+  }
+
+  private static String quoteHeader(@Nullable List<String> header) {
+    if (header == null) {
+      return "(no header)";
+    }
+    String s = header.toString();
+    return s.length() <= MAX_QUOTED_HEADER
+        ? s
+        : s.substring(0, MAX_QUOTED_HEADER) + "... (" + header.size() + " columns, " + s.length() + " characters)";
+  }
+
   // ---- delimited (TSV / CSV) ----
 
   private void parseDelimited(LineSource lines) throws IOException {
@@ -120,17 +199,12 @@ final class TaskParser {
             "task " + spec.name() + " " + split.lowerName() + ": " + fileName
                 + " is empty, but a header row with " + file.columns() + " was expected");
       }
-      String header = decodeStrict(lines.bytes(), lines.length());
-      if (header == null) {
-        throw new TaskDataException(
-            "task " + spec.name() + ": the header of " + fileName + " is not valid UTF-8."
-                + " Fix: re-save the file as UTF-8.");
-      }
+      String header = header(lines);
       List<String> names = csv ? CsvRecord.parseLine(stripBom(header), file.delimiter()) : split(stripBom(header));
-      resolveColumns(names);
+      resolveColumns(names, header.indexOf('\r') >= 0);
     } else {
       expectedColumns = file.columnCount();
-      resolveColumns(null);
+      resolveColumns(null, false);
     }
     boolean first = true;
     CsvRecord record = csv ? new CsvRecord(file.delimiter()) : null;
@@ -142,6 +216,22 @@ final class TaskParser {
       }
       if (!lines.next()) {
         break;
+      }
+      if (lines.tooLong()) {
+        // Quotes in the dropped part are unknown, so an over-long line ends the record it is in.
+        first = false;
+        if (record != null && record.open()) {
+          deadLetter(
+              record.startLine(),
+              DeadLetter.Reason.ROW_TOO_LONG,
+              tooLongDetail("record from line " + record.startLine() + " runs into line " + lines.lineNumber()
+                  + ", which alone", lines.fullLength()),
+              record.raw());
+          record.reset();
+        } else {
+          deadLetter(lines.lineNumber(), DeadLetter.Reason.ROW_TOO_LONG, tooLongDetail("row", lines.fullLength()), prefix(lines));
+        }
+        continue;
       }
       String text = decodeStrict(lines.bytes(), lines.length());
       boolean valid = text != null;
@@ -167,9 +257,15 @@ final class TaskParser {
           tally.blankLine();
           continue;
         }
-        record.feed(text, lines.lineNumber(), valid);
+        record.feed(text, lines.lineNumber(), valid, lines.length());
         if (!record.open()) {
-          if (!record.valid()) {
+          if (record.tooLong()) {
+            deadLetter(
+                record.startLine(),
+                DeadLetter.Reason.ROW_TOO_LONG,
+                tooLongDetail("record on lines " + record.startLine() + "-" + record.endLine(), record.byteLength()),
+                record.raw());
+          } else if (!record.valid()) {
             deadLetter(record.startLine(), DeadLetter.Reason.INVALID_UTF8, "row is not valid UTF-8", record.raw());
           } else {
             validateDelimited(record.startLine(), record.raw(), record.fields());
@@ -182,7 +278,11 @@ final class TaskParser {
       deadLetter(
           record.startLine(),
           DeadLetter.Reason.UNTERMINATED_QUOTE,
-          "quoted field opened on line " + record.startLine() + " is not closed before the end of the file",
+          "quoted field opened on line " + record.startLine() + " is not closed before the end of the file"
+              + (record.tooLong()
+                  ? " (the record is " + record.byteLength() + " bytes long, over the maximum row of "
+                      + DataFile.MAX_ROW_BYTES + " bytes, so only its start is kept)"
+                  : ""),
           record.raw());
     }
   }
@@ -201,7 +301,7 @@ final class TaskParser {
     return out;
   }
 
-  private void resolveColumns(@Nullable List<String> header) {
+  private void resolveColumns(@Nullable List<String> header, boolean headerHasCr) {
     List<Column> all = file.columns().all();
     columnIndex = new int[all.size()];
     if (header != null) {
@@ -215,14 +315,16 @@ final class TaskParser {
         if (idx < 0) {
           throw new TaskDataException(
               "task " + spec.name() + " " + split.lowerName() + ": column " + c + " is not in the header of "
-                  + fileName + " " + header + ". Fix: map the task's columns to names from that header.");
+                  + fileName + " " + quoteHeader(header)
+                  + (headerHasCr ? loneCrHint() : ". Fix: map the task's columns to names from that header."));
         }
       } else {
         idx = c.index();
         if (idx >= expectedColumns) {
           throw new TaskDataException(
               "task " + spec.name() + ": column " + c + " is outside the " + expectedColumns
-                  + " columns of " + fileName + " " + header);
+                  + " columns of " + fileName + " " + quoteHeader(header)
+                  + (headerHasCr ? loneCrHint() : ""));
         }
       }
       columnIndex[i] = idx;
@@ -246,6 +348,11 @@ final class TaskParser {
   private void parseJsonLines(LineSource lines) throws IOException {
     boolean first = true;
     while (wantMore() && lines.next()) {
+      if (lines.tooLong()) {
+        first = false;
+        deadLetter(lines.lineNumber(), DeadLetter.Reason.ROW_TOO_LONG, tooLongDetail("line", lines.fullLength()), prefix(lines));
+        continue;
+      }
       String text = decodeStrict(lines.bytes(), lines.length());
       boolean valid = text != null;
       if (text == null) {
@@ -277,11 +384,31 @@ final class TaskParser {
 
   // ---- JSON document ----
 
+  /**
+   * Reads the document through a strict UTF-8 decoder (Jackson's own decoding lets overlong forms,
+   * encoded surrogates and code points above U+10FFFF through), so any invalid byte ends the file as
+   * one {@link DeadLetter.Reason#INVALID_UTF8} dead letter, after the entries before it. A leading
+   * byte-order mark is skipped.
+   */
   private void parseJsonDocument(InputStream in) throws IOException {
+    PushbackReader reader = new PushbackReader(new StrictUtf8Reader(in), 1);
+    long line = 1;
+    try {
+      int c = reader.read();
+      if (c < 0) {
+        return;
+      }
+      if (c != BOM) {
+        reader.unread(c);
+      }
+    } catch (CharacterCodingException e) {
+      jsonDocumentEnds(line, DeadLetter.Reason.INVALID_UTF8, utf8Detail(e));
+      return;
+    }
     JsonFactory factory = MAPPER.getFactory();
-    try (JsonParser p = factory.createParser(in)) {
-      p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-      long line = 1;
+    try (JsonParser raw = factory.createParser(reader)) {
+      raw.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+      BoundedEntry p = new BoundedEntry(raw);
       try {
         JsonToken top = p.nextToken();
         if (top == null) {
@@ -312,20 +439,94 @@ final class TaskParser {
             key = Long.toString(index);
           }
           index++;
-          JsonNode node = p.readValueAsTree();
+          long start = p.currentTokenLocation().getCharOffset();
+          JsonNode node;
+          try {
+            p.limitFrom(start);
+            node = p.readValueAsTree();
+            p.checkLimit();
+          } catch (BoundedEntry.TooLong e) {
+            p.limitFrom(-1);
+            while (raw.getParsingContext().getNestingDepth() > 1 && raw.nextToken() != null) {
+              // skip the rest of the entry without keeping it
+            }
+            deadLetter(
+                line,
+                DeadLetter.Reason.ROW_TOO_LONG,
+                "entry '" + clip(key) + "' is longer than the maximum row of " + DataFile.MAX_ROW_BYTES
+                    + " characters (DataFile.MAX_ROW_BYTES)",
+                "");
+            continue;
+          } finally {
+            p.limitFrom(-1);
+          }
           validateJson(line, node == null ? "" : node.toString(), key, node);
         }
-      } catch (JsonParseException e) {
+      } catch (JsonProcessingException e) {
         long at = e.getLocation() == null ? line : Math.max(1, e.getLocation().getLineNr());
-        boolean utf8 = String.valueOf(e.getOriginalMessage()).contains("UTF-8");
-        deadLetter(
-            at,
-            utf8 ? DeadLetter.Reason.INVALID_UTF8 : DeadLetter.Reason.MALFORMED_JSON,
-            (utf8 ? "invalid UTF-8 in JSON document: " : "JSON syntax error: ")
-                + e.getOriginalMessage()
-                + "; the rest of the file is not read",
-            "");
+        jsonDocumentEnds(at, DeadLetter.Reason.MALFORMED_JSON, "JSON syntax error: " + e.getOriginalMessage());
+      } catch (CharacterCodingException e) {
+        long at = Math.max(line, raw.currentLocation().getLineNr());
+        jsonDocumentEnds(at, DeadLetter.Reason.INVALID_UTF8, utf8Detail(e));
       }
+    }
+  }
+
+  private static String utf8Detail(CharacterCodingException e) {
+    return "invalid UTF-8 in JSON document ("
+        + (e instanceof MalformedInputException m ? "a malformed sequence of " + m.getInputLength() + " byte(s)" : e.getMessage())
+        + ")";
+  }
+
+  private void jsonDocumentEnds(long line, DeadLetter.Reason reason, String detail) {
+    deadLetter(line, reason, detail + "; the rest of the file is not read", "");
+  }
+
+  /**
+   * The document's parser, which fails an entry with {@link TooLong} as soon as it reaches more
+   * than {@link DataFile#MAX_ROW_BYTES} characters past the entry's start, so that an over-long entry
+   * is never held in memory whole. Every way Jackson reads tokens goes through {@link #nextToken}
+   * or {@link #nextValue}.
+   */
+  private static final class BoundedEntry extends JsonParserDelegate {
+    /** An entry over the maximum; an {@link IOException} so that Jackson passes it through. */
+    static final class TooLong extends IOException {
+      private static final long serialVersionUID = 1L;
+
+      TooLong() {
+        super("entry longer than " + DataFile.MAX_ROW_BYTES + " characters", null);
+      }
+    }
+
+    private long start = -1;
+
+    BoundedEntry(JsonParser d) {
+      super(d);
+    }
+
+    /** Starts counting at char offset {@code start}; -1 stops counting. */
+    void limitFrom(long start) {
+      this.start = start;
+    }
+
+    void checkLimit() throws TooLong {
+      if (start >= 0 && delegate.currentLocation().getCharOffset() - start > DataFile.MAX_ROW_BYTES) {
+        throw new TooLong();
+      }
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken t = delegate.nextToken();
+      checkLimit();
+      return t;
+    }
+
+    @Override
+    public JsonToken nextValue() throws IOException {
+      JsonToken t = delegate.nextValue();
+      checkLimit();
+      return t;
     }
   }
 
@@ -365,6 +566,30 @@ final class TaskParser {
 
   private void validate(long line, String raw, @Nullable String key, Fields fields) {
     ColumnMapping m = file.columns();
+    List<Column> mapped = m.all();
+    for (int i = 0; i < mapped.size(); i++) {
+      String f = fields.get(i);
+      int nul = f.indexOf('\0');
+      if (nul >= 0) {
+        deadLetter(line, DeadLetter.Reason.NUL_CHARACTER, nulDetail("field " + mapped.get(i), nul), raw);
+        return;
+      }
+      int lone = unpairedSurrogate(f);
+      if (lone >= 0) {
+        // Only a JSON escape (of U+D800, say) can produce one: decoded UTF-8 never holds it.
+        deadLetter(
+            line,
+            DeadLetter.Reason.INVALID_UTF8,
+            "field " + mapped.get(i) + " holds an unpaired surrogate (\\u" + Integer.toHexString(f.charAt(lone)).toUpperCase(java.util.Locale.ROOT)
+                + ") at character " + lone + ", which is not a character and has no UTF-8 form",
+            raw);
+        return;
+      }
+    }
+    if (key != null && key.indexOf('\0') >= 0) {
+      deadLetter(line, DeadLetter.Reason.NUL_CHARACTER, nulDetail("key '" + clip(key.replace('\0', ' ')) + "'", key.indexOf('\0')), raw);
+      return;
+    }
     int col = 0;
     String text = fields.get(col++).strip();
     if (text.isEmpty()) {
@@ -418,6 +643,24 @@ final class TaskParser {
       }
       emit(Example.classification(spec.name(), split, exampleId, text, pair, label, fileName, line));
     }
+  }
+
+  /** The index of the first surrogate that is not part of a pair, or -1. */
+  private static int unpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String nulDetail(String what, int at) {
+    return what + " holds U+0000 (NUL) at character " + at
+        + "; text never does (is the file UTF-16, or binary?)";
   }
 
   private static String clip(String s) {
