@@ -183,8 +183,11 @@ public final class BenchCommand {
   static final class InferenceBench implements Callable<Integer> {
     @Mixin GlobalOptions global;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Export directory.")
-    java.nio.file.Path model;
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = io.slaft.pipelines.experiment.ModelReference.HELP)
+    java.nio.file.Path given;
+
+    @Option(names = "--point", paramLabel = "POINT", description = io.slaft.pipelines.experiment.ModelReference.POINT_HELP)
+    String point;
 
     @Option(names = "--task", required = true, description = "Task in the export.")
     String task;
@@ -208,6 +211,7 @@ public final class BenchCommand {
     public Integer call() {
       global.apply();
       requireRuns(runs);
+      java.nio.file.Path model = io.slaft.pipelines.experiment.ModelReference.exportDir(given, point);
       var m = io.slaft.model.export.CompactModel.manifest(model);
       var ref = m.backbone();
       var src = new io.slaft.model.backbone.BackboneSource(ref.builtin(), ref.onnx() == null ? null : java.nio.file.Path.of(ref.onnx()),
@@ -268,6 +272,7 @@ public final class BenchCommand {
       var c = io.slaft.pipelines.config.ExperimentConfig.load(config).withOverrides(overrides);
       global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
       global.apply();
+      global.claimOutput(out);
       java.util.Map<String, java.util.List<Long>> perTask = new java.util.LinkedHashMap<>();
       for (String t : tasks) {
         boolean small = java.util.Set.of("mrpc", "rte", "cola", "stsb").contains(t);

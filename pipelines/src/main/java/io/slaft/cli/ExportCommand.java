@@ -1,7 +1,11 @@
 package io.slaft.cli;
 
+import io.slaft.files.AtomicFiles;
 import io.slaft.model.export.CompactModel;
+import io.slaft.model.export.ExportManifest;
+import io.slaft.model.export.WeightFile;
 import io.slaft.model.tokenize.Encoded;
+import io.slaft.model.train.CheckpointFile;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.TrainListener;
@@ -10,8 +14,11 @@ import io.slaft.model.train.Trainer;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentSession;
+import io.slaft.pipelines.experiment.ModelReference;
 import io.slaft.pipelines.experiment.RunDirectory;
 import io.slaft.pipelines.experiment.TrainedPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +38,9 @@ import picocli.CommandLine.Option;
 public final class ExportCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--model", required = true, paramLabel = "RUN_DIR", description = "Output directory of slaft train or slaft run.")
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "Output directory of slaft train or slaft run (exported from its checkpoint), or an export directory "
+          + "(verified and copied).")
   Path run;
 
   @Option(names = "--point", defaultValue = "main", description = "Sweep point id (default: ${DEFAULT-VALUE}).")
@@ -42,9 +51,12 @@ public final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (ModelReference.isExport(run)) {
+      return copyExport();
+    }
     Path ckpt = ExperimentSession.checkpointDir(run, point);
-    if (!Files.isRegularFile(ckpt.resolve("checkpoint.bin"))) {
-      throw new IllegalArgumentException(ckpt.resolve("checkpoint.bin") + " not found: export needs a run trained with "
+    if (CheckpointFile.resumable(ckpt).isEmpty()) {
+      throw new IllegalArgumentException(ckpt.resolve(CheckpointFile.NAME) + " not found: export needs a run trained with "
           + "train.checkpoint_every > 0 (slaft train writes the export to RUN_DIR/model/ itself)");
     }
     ExperimentConfig c = RunDirectory.pointConfig(run, point);
@@ -75,5 +87,24 @@ public final class ExportCommand implements Callable<Integer> {
       System.out.println("export: " + out.toAbsolutePath());
       return ok ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }
+  }
+
+  /** An export given as --model: its weights verified (checksum), then its files published at --out at once. */
+  private int copyExport() {
+    try {
+      WeightFile.read(run.resolve(WeightFile.NAME));
+      CompactModel.manifest(run);
+      AtomicFiles.replaceDirectory(out, tmp -> {
+        for (String f : new String[] {ExportManifest.FILE, ExportManifest.STRUCTURE_FILE, WeightFile.NAME}) {
+          if (Files.isRegularFile(run.resolve(f))) {
+            AtomicFiles.copy(run.resolve(f), tmp.resolve(f));
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+    System.out.println("export: " + out.toAbsolutePath() + " (copied from " + run + ", weights verified)");
+    return ExitCode.OK;
   }
 }

@@ -3,8 +3,11 @@ package io.slaft.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.slaft.model.runtime.TfRuntime;
+import java.nio.file.Path;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every subcommand accepts: verbosity, TensorFlow threads and XLA. */
 public final class GlobalOptions {
@@ -19,6 +22,19 @@ public final class GlobalOptions {
       description = "JIT-compile inference (frozen encoder, exported models) with XLA; --no-xla turns it off "
           + "(default: on, or SLAFT_XLA=off).")
   boolean xla = true;
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
+  /**
+   * Takes {@code out} for this command until it returns: a second slaft writing the same directory
+   * fails at once naming this process ({@link io.slaft.files.DirectoryLock}). Call it before writing
+   * anything into {@code out}.
+   */
+  public void claimOutput(Path out) {
+    String line = "slaft " + String.join(" ", command.commandLine().getParseResult().originalArgs());
+    OutputLocks.claim(out, line);
+  }
 
   /** The --threads value (0 = not given). */
   public int threads() {

@@ -1,6 +1,7 @@
 package io.slaft.cli;
 
 import io.slaft.model.export.CompactModel;
+import io.slaft.pipelines.experiment.ModelReference;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -21,8 +22,11 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Export directory (slaft export, or RUN_DIR/model/main).")
+  @Option(names = "--model", required = true, paramLabel = "MODEL", description = ModelReference.HELP)
   Path model;
+
+  @Option(names = "--point", paramLabel = "POINT", description = ModelReference.POINT_HELP)
+  String point;
 
   @Option(names = "--task", required = true, description = "Task name in the export.")
   String task;
@@ -34,7 +38,7 @@ public final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     global.apply();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    try (CompactModel m = CompactModel.load(model, task);
+    try (CompactModel m = CompactModel.load(ModelReference.exportDir(model, point), task);
          BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       List<String[]> rows = new ArrayList<>();
       String line;

@@ -4,6 +4,7 @@ import io.slaft.model.runtime.TfRuntime;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.ModelReference;
 import io.slaft.pipelines.experiment.ResultsTable;
 import io.slaft.pipelines.robustness.RobustnessRun;
 import io.slaft.pipelines.tracking.TrackingSettings;
@@ -35,9 +36,13 @@ public final class RobustnessCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
   List<String> overrides = new ArrayList<>();
 
-  @Option(names = "--model", paramLabel = "DIR",
-      description = "Evaluate this export (slaft export) instead of training: text/token families only, discretized structure.")
+  @Option(names = "--model", paramLabel = "MODEL",
+      description = "Evaluate this model instead of training (text/token families only, discretized structure). "
+          + ModelReference.HELP)
   Path model;
+
+  @Option(names = "--point", paramLabel = "POINT", description = ModelReference.POINT_HELP)
+  String point;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   Path out;
@@ -48,11 +53,12 @@ public final class RobustnessCommand implements Callable<Integer> {
     global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
     Path abs = out.toAbsolutePath();
+    global.claimOutput(abs);
     System.err.printf("slaft robustness: %s (config hash %s), TF threads %d, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
         TfRuntime.intraOpThreads(), abs);
     TrackingSettings tracking = TrackingSettings.resolve(c, abs);
     RobustnessRun.Outcome o = model != null
-        ? RobustnessRun.runExport(c, model, abs, tracking, System.err::println)
+        ? RobustnessRun.runExport(c, ModelReference.exportDir(model, point), abs, tracking, System.err::println)
         : RobustnessRun.run(c, abs, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME)), tracking, System.err::println);
     if (!o.records().isEmpty()) {
       System.out.println(ResultsTable.of(o.records()).toMarkdown());

@@ -1,5 +1,8 @@
 package io.slaft.cli;
 
+import io.slaft.files.CorruptFileException;
+import io.slaft.files.DirectoryLockedException;
+import io.slaft.files.FileWriteException;
 import io.slaft.model.backbone.ModelFileException;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
@@ -29,6 +32,21 @@ public final class Slaft {
     }
     cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       Throwable t = ex;
+      DirectoryLockedException busy = causeOf(t, DirectoryLockedException.class);
+      if (busy != null) {
+        cmd.getErr().println("slaft: " + busy.getMessage());
+        return ExitCode.BUSY;
+      }
+      CorruptFileException corrupt = causeOf(t, CorruptFileException.class);
+      if (corrupt != null) {
+        cmd.getErr().println("slaft: " + corrupt.getMessage());
+        return ExitCode.BAD_INPUT;
+      }
+      FileWriteException failedWrite = causeOf(t, FileWriteException.class);
+      if (failedWrite != null) {
+        cmd.getErr().println("slaft: " + failedWrite.getMessage());
+        return ExitCode.RUNTIME;
+      }
       if (t instanceof ModelFileException || t instanceof IllegalArgumentException
           || t instanceof io.slaft.transforms.data.TaskDataException
           || t instanceof java.nio.file.NoSuchFileException) {
@@ -43,6 +61,20 @@ public final class Slaft {
       }
       return ExitCode.RUNTIME;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      OutputLocks.releaseAll();
+    }
+  }
+
+  /** The first throwable of type {@code type} in {@code t}'s cause chain (Beam and Flink wrap them), or null. */
+  static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
   }
 }

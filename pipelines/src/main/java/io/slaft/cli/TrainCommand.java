@@ -39,6 +39,7 @@ public final class TrainCommand implements Callable<Integer> {
     ExperimentSpec.bind(c);
     global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
+    global.claimOutput(out);
     System.err.printf("slaft train: %s (config hash %s), TF threads %d, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
         TfRuntime.intraOpThreads(), out.toAbsolutePath());
     ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, "main", Map.of(),

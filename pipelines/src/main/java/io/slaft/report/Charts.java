@@ -1,5 +1,6 @@
 package io.slaft.report;
 
+import io.slaft.files.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -8,9 +9,7 @@ import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartRenderingInfo;
@@ -118,17 +117,10 @@ final class Charts {
    */
   static void writePng(BufferedImage image, Path file) throws IOException {
     Objects.requireNonNull(file, "file");
-    Path absolute = file.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
-    Path temp = Files.createTempFile(absolute.getParent(), ".chart-", ".png.tmp");
-    try {
-      if (!ImageIO.write(image, "png", temp.toFile())) {
+    AtomicFiles.to(file).write(out -> {
+      if (!ImageIO.write(image, "png", out)) {
         throw new IOException("no PNG writer available");
       }
-      Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    });
   }
 }

@@ -1,5 +1,7 @@
 package io.slaft.pipelines.bench;
 
+import io.slaft.files.AtomicFiles;
+import io.slaft.files.SealedJson;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.bench.BenchStats;
 import io.slaft.model.export.CompactModel;
@@ -17,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +97,8 @@ public final class GlueBench {
     String cell = row + "-" + task + "-" + seed;
     Path file = out.resolve("cells").resolve(cell + ".json");
     if (Files.isRegularFile(file)) {
-      Map<String, Object> cached = ExperimentRunner.json().readValue(file.toFile(), Map.class);
+      Map<String, Object> cached = ExperimentRunner.json().convertValue(
+          SealedJson.read(file, "delete it and run the same command again (the cell is recomputed)"), Map.class);
       if (c.hash().equals(cached.get("config_hash"))) {
         log.accept("cell " + cell + ": cached, skipped");
         return (Map<String, Object>) cached.get("record");
@@ -120,9 +122,7 @@ public final class GlueBench {
     Map<String, Object> stored = new LinkedHashMap<>();
     stored.put("config_hash", c.hash());
     stored.put("record", rec);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    ExperimentRunner.json().writeValue(tmp.toFile(), stored);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    SealedJson.write(file, ExperimentRunner.json().valueToTree(stored));
     return rec;
   }
 
@@ -214,8 +214,8 @@ public final class GlueBench {
     doc.put("pending_tasks", pending);
     doc.put("variants", variants);
     doc.put("rows", rows);
-    ExperimentRunner.json().writeValue(out.resolve("glue-bench.json").toFile(), doc);
-    Files.writeString(out.resolve("glue-bench.md"), md + "\n");
+    AtomicFiles.writeString(out.resolve("glue-bench.json"), ExperimentRunner.json().writeValueAsString(doc));
+    AtomicFiles.writeString(out.resolve("glue-bench.md"), md + "\n");
     return md;
   }
 

@@ -2,6 +2,7 @@ package io.slaft.pipelines.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.slaft.files.AtomicFiles;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.report.MarkdownTable;
@@ -11,10 +12,8 @@ import io.slaft.transforms.data.DeadLetterTsv;
 import io.slaft.transforms.data.ReadReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -184,10 +183,8 @@ public final class RunSummary {
     return f;
   }
 
-  /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
+  /** Writes {@code text} to {@code file} with {@link AtomicFiles} (temporary file, fsync, rename). */
   static void write(Path file, String text) throws IOException {
-    Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(file, text);
   }
 }

@@ -1,5 +1,6 @@
 package io.slaft.pipelines.robustness;
 
+import io.slaft.files.AtomicFiles;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.backbone.Pooling;
@@ -137,7 +138,7 @@ public final class RobustnessRun {
       RobustnessSettings settings, String model) {
     try {
       Files.createDirectories(out);
-      Files.writeString(out.resolve("robustness.json"), RunSummary.json().writeValueAsString(table.toJson()));
+      AtomicFiles.writeString(out.resolve("robustness.json"), RunSummary.json().writeValueAsString(table.toJson()));
       List<Path> plots = table.writePngs(out);
       StringBuilder md = new StringBuilder("# Robustness — ").append(config.get(ConfigKeys.NAME)).append("\n\n")
           .append("Metric under each perturbation family and severity (ratio of perturbed units; σ/std for noise), ")
@@ -147,7 +148,7 @@ public final class RobustnessRun {
       for (Path p : plots) {
         md.append("![").append(p.getFileName()).append("](").append(p.getFileName()).append(")\n\n");
       }
-      Files.writeString(out.resolve("robustness.md"), md.toString());
+      AtomicFiles.writeString(out.resolve("robustness.md"), md.toString());
       return plots;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write robustness results into " + out, e);

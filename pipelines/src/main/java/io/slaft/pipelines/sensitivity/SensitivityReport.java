@@ -2,6 +2,7 @@ package io.slaft.pipelines.sensitivity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.files.AtomicFiles;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.report.LinePlot;
@@ -9,7 +10,6 @@ import io.slaft.report.MarkdownTable;
 import io.slaft.report.Stats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,8 +130,8 @@ public final class SensitivityReport {
       html.append("</body></html>\n");
       Path mdFile = outDir.resolve("report.md");
       Path htmlFile = outDir.resolve("report.html");
-      Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
-      Files.writeString(htmlFile, html.toString(), StandardCharsets.UTF_8);
+      AtomicFiles.writeString(mdFile, md.toString());
+      AtomicFiles.writeString(htmlFile, html.toString());
       return new Result(points, mdFile, htmlFile, plots);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the sensitivity report into " + outDir, e);

@@ -1,5 +1,8 @@
 package io.slaft.pipelines.tracking;
 
+import io.slaft.files.AtomicFiles;
+import io.slaft.model.export.ExportManifest;
+import io.slaft.model.export.WeightFile;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
@@ -115,7 +118,7 @@ public final class TrackingObserver implements PointObserver {
     try {
       Path dir = Files.createTempDirectory("slaft-artifacts");
       Path cfg = dir.resolve("config.resolved.yaml");
-      Files.writeString(cfg, config.toYaml());
+      AtomicFiles.writeString(cfg, config.toYaml());
       List<String> tasks = config.get(ConfigKeys.TASKS);
       for (int i = 0; i < result.result().tasks().size(); i++) {
         TaskResult tr = result.result().tasks().get(i);
@@ -134,7 +137,7 @@ public final class TrackingObserver implements PointObserver {
         t.logInput(r, new DatasetInput(tasks.get(i), digest.length() > 36 ? digest.substring(0, 36) : digest, "local",
             "glue/" + tasks.get(i), "{}", "{}", "training"));
         Path structure = dir.resolve(tr.task() + "-structure.json");
-        Files.writeString(structure, ExperimentRunner.json().writeValueAsString(rec.get("structure")));
+        AtomicFiles.writeString(structure, ExperimentRunner.json().writeValueAsString(rec.get("structure")));
         Path heat = dir.resolve(tr.task() + "-gates.png");
         heatmap(tr).writePng(heat);
         Path curve = dir.resolve(tr.task() + "-training.png");
@@ -144,14 +147,14 @@ public final class TrackingObserver implements PointObserver {
         for (int k = 0; k < tr.predictions().length; k++) {
           b.append(k).append('\t').append(tr.predictions()[k]).append('\n');
         }
-        Files.writeString(preds, b.toString());
+        AtomicFiles.writeString(preds, b.toString());
         t.logArtifact(r, cfg, "config.resolved.yaml");
         t.logArtifact(r, structure, "structure.json");
         t.logArtifact(r, heat, "plots/gates.png");
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
-        for (String f : result.exportDir() == null ? new String[0] : new String[] {"export.json", "structure.json",
-            "weights.bin"}) {
+        for (String f : result.exportDir() == null ? new String[0] : new String[] {ExportManifest.FILE,
+            ExportManifest.STRUCTURE_FILE, WeightFile.NAME}) {
           Path p = result.exportDir().resolve(f);
           if (Files.isRegularFile(p)) {
             t.logArtifact(r, p, "model/" + f);

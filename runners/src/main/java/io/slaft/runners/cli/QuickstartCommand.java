@@ -43,6 +43,7 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
     global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
     global.apply();
     Path abs = out.toAbsolutePath();
+    global.claimOutput(abs);
     String uri = null;
     if (!noMlflow) {
       try {

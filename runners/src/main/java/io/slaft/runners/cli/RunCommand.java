@@ -63,6 +63,7 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     }
     global.apply();
     Path abs = out.toAbsolutePath();
+    global.claimOutput(abs);
     TrackingSettings settings = TrackingSettings.resolve(c, abs);
     if (settings == null) {
       return run(c, abs, runner, flinkMaster, noCache, PointObserver.NONE);

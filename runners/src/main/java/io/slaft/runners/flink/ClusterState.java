@@ -1,13 +1,11 @@
 package io.slaft.runners.flink;
 
+import io.slaft.files.AtomicFiles;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -44,16 +42,9 @@ record ClusterState(int restPort, long jobManagerPid, long taskManagerPid) {
     p.setProperty("rest.port", Integer.toString(restPort));
     p.setProperty("jobmanager.pid", Long.toString(jobManagerPid));
     p.setProperty("taskmanager.pid", Long.toString(taskManagerPid));
-    Files.createDirectories(stateDir);
-    Path tmp = stateDir.resolve(FILE_NAME + ".tmp");
-    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-      p.store(w, "slaft local Flink cluster");
-    }
-    try {
-      Files.move(tmp, stateDir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, stateDir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING);
-    }
+    java.io.StringWriter w = new java.io.StringWriter();
+    p.store(w, "slaft local Flink cluster");
+    AtomicFiles.writeString(stateDir.resolve(FILE_NAME), w.toString());
   }
 
   static void delete(Path stateDir) throws IOException {

@@ -1,7 +1,7 @@
 package io.slaft.runners.flink;
 
+import io.slaft.files.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -105,7 +105,7 @@ public final class FlinkConf {
     Files.createDirectories(confDir);
     Files.deleteIfExists(confDir.resolve("config.yaml"));
     Path f = confDir.resolve(FILE_NAME);
-    Files.writeString(f, render(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(f, render());
     return f;
   }
 }

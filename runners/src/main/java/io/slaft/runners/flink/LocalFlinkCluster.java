@@ -1,5 +1,6 @@
 package io.slaft.runners.flink;
 
+import io.slaft.files.AtomicFiles;
 import io.slaft.runners.FlinkMaster;
 import io.slaft.runners.JobJar;
 import java.io.IOException;
@@ -89,7 +90,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
       Files.createDirectories(dir.resolve(d));
     }
     FlinkConf.forLocalCluster(options, ports, dir).writeTo(conf);
-    Files.writeString(conf.resolve("logback.xml"), logbackXml(), StandardCharsets.UTF_8);
+    AtomicFiles.writeString(conf.resolve("logback.xml"), logbackXml());
     String classPath = ClusterClasspath.resolve();
 
     List<String> jm = javaCommand(List.of("-Xmx" + options.jobManagerHeapMb() + "m",
@@ -97,7 +98,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         classPath, conf, log.resolve("jobmanager.log"), options.javacppCacheDir(), JOB_MANAGER_MAIN);
     List<String> tm = javaCommand(options.taskManagerMemory().jvmArgs(), classPath, conf,
         log.resolve("taskmanager.log"), options.javacppCacheDir(), TASK_MANAGER_MAIN);
-    Files.write(conf.resolve(TM_COMMAND_FILE), tm, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(conf.resolve(TM_COMMAND_FILE), String.join("\n", tm) + "\n");
 
     ClusterState s = new ClusterState(ports.rest(), launch(jm, log.resolve("jobmanager.out")), -1);
     s.write(dir);

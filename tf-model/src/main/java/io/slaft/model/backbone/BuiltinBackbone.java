@@ -1,12 +1,12 @@
 package io.slaft.model.backbone;
 
+import io.slaft.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -80,12 +80,11 @@ public enum BuiltinBackbone {
       if (Files.isRegularFile(target) && (size < 0 || Files.size(target) == size)) {
         return target;
       }
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, resource, ".part");
-      try (InputStream in = conn.getInputStream()) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.to(target).write(out -> {
+        try (InputStream in = conn.getInputStream()) {
+          in.transferTo(out);
+        }
+      });
       return target;
     } catch (IOException e) {
       throw new ModelFileException(target, "cannot extract the built-in model: " + e.getMessage(),

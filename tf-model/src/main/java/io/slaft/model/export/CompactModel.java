@@ -87,15 +87,15 @@ public final class CompactModel implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + dir + "; it has "
             + m.tasks().stream().map(ExportManifest.TaskEntry::name).toList()));
     try {
-      return new CompactModel(m, entry, WeightFile.read(dir.resolve("weights.bin")), backbone);
+      return new CompactModel(m, entry, WeightFile.read(dir.resolve(WeightFile.NAME)), backbone);
     } catch (IOException e) {
-      throw new ModelFileException(dir.resolve("weights.bin"), "cannot read: " + e.getMessage(), "re-export the model", e);
+      throw new ModelFileException(dir.resolve(WeightFile.NAME), "cannot read: " + e.getMessage(), "re-export the model", e);
     }
   }
 
   /** Reads {@code export.json}. */
   public static ExportManifest manifest(Path dir) {
-    Path f = dir.resolve("export.json");
+    Path f = dir.resolve(ExportManifest.FILE);
     if (!Files.isRegularFile(f)) {
       throw new ModelFileException(f, "no export.json: not a slaft export directory",
           "use a directory that holds an export (export.json, structure.json, weights.bin), such as a run's model/<point>");

@@ -16,6 +16,10 @@ import java.util.Map;
  */
 public record ExportManifest(String format, int version, BackboneRef backbone, List<TaskEntry> tasks,
     Map<String, String> provenance) {
+  /** The manifest's file name in an export directory; its presence makes a directory an export. */
+  public static final String FILE = "export.json";
+  /** The human-readable structure beside it. */
+  public static final String STRUCTURE_FILE = "structure.json";
   public static final String FORMAT = "slaft-export";
   public static final int VERSION = 1;
 

@@ -2,6 +2,7 @@ package io.slaft.model.export;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.slaft.files.AtomicFiles;
 import io.slaft.model.adapters.ModuleLayout.Module;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
@@ -13,7 +14,6 @@ import io.slaft.model.train.SlotNames;
 import io.slaft.model.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,16 +162,17 @@ public final class Exporter {
             src.tokenizer() == null ? null : src.tokenizer().toAbsolutePath().toString(),
             src.pooling().name(), backbone.tokenizer().maxLength(), backbone.weights().digest());
     ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, ExportManifest.VERSION, ref, entries, provenance);
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("tasks", human);
+    s.put("provenance", provenance);
     try {
-      Files.createDirectories(dir);
-      JSON.writeValue(dir.resolve("export.json").toFile(), manifest);
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("tasks", human);
-      s.put("provenance", provenance);
-      JSON.writeValue(dir.resolve("structure.json").toFile(), s);
-      WeightFile.write(dir.resolve("weights.bin"), tensors);
+      AtomicFiles.replaceDirectory(dir, tmp -> {
+        WeightFile.write(tmp.resolve(WeightFile.NAME), tensors);
+        AtomicFiles.writeBytes(tmp.resolve(ExportManifest.STRUCTURE_FILE), JSON.writeValueAsBytes(s));
+        AtomicFiles.writeBytes(tmp.resolve(ExportManifest.FILE), JSON.writeValueAsBytes(manifest));
+      });
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the export to " + dir, e);
+      throw new UncheckedIOException("cannot write the export to " + dir + ": " + e.getMessage(), e);
     }
     return dir;
   }

@@ -1,7 +1,9 @@
 package io.slaft.model.export;
 
+import io.slaft.files.AtomicFiles;
+import io.slaft.files.CorruptFileException;
+import io.slaft.files.Sealed;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,11 +16,17 @@ import java.util.Map;
 
 /**
  * {@code weights.bin}: named float32 tensors, little-endian. Layout: magic {@code SLFW}, format
- * version (int), count (int), then per tensor: name (UTF), rank (int), dims (int each), values.
+ * version (int), count (int), then per tensor: name (UTF), rank (int), dims (int each), values; since
+ * version 2 sealed with a content checksum ({@link Sealed}) and written with {@link AtomicFiles}.
+ * {@link #read} verifies the checksum before it returns a tensor, so an export never serves
+ * corrupt weights; version-1 files (no checksum) are still read.
  */
 public final class WeightFile {
+  /** The weights' file name in an export directory. */
+  public static final String NAME = "weights.bin";
   static final int MAGIC = 0x534C4657;
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  private static final int UNSEALED_VERSION = 1;
 
   /** A named tensor. */
   public record Tensor(int[] shape, float[] values) {
@@ -35,8 +43,10 @@ public final class WeightFile {
 
   private WeightFile() {}
 
+  /** Writes {@code tensors} to {@code file} (sealed, atomically). */
   public static void write(Path file, Map<String, Tensor> tensors) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+    AtomicFiles.to(file).sealed().write(stream -> {
+      DataOutputStream out = new DataOutputStream(stream);
       out.writeInt(MAGIC);
       out.writeInt(VERSION);
       out.writeInt(tensors.size());
@@ -52,18 +62,32 @@ public final class WeightFile {
         b.asFloatBuffer().put(v);
         out.write(b.array());
       }
-    }
+      out.flush();
+    });
   }
 
+  /**
+   * Reads and verifies {@code file}.
+   *
+   * @throws io.slaft.files.CorruptFileException when its checksum does not match (or a version-2
+   *     file lost its trailer)
+   */
   public static Map<String, Tensor> read(Path file) throws IOException {
     Map<String, Tensor> m = new LinkedHashMap<>();
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    String remedy = "re-export the model (slaft export --model RUN_DIR --out DIR) or copy the export again";
+    boolean sealed = Sealed.hasTrailer(file);
+    try (DataInputStream in = new DataInputStream(sealed ? Sealed.open(file, remedy)
+        : new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
       if (in.readInt() != MAGIC) {
         throw new IOException(file + " is not a slaft weight file");
       }
       int version = in.readInt();
-      if (version != VERSION) {
-        throw new IOException(file + " has format version " + version + "; this slaft reads version " + VERSION);
+      if (version == VERSION && !sealed) {
+        throw new CorruptFileException(file, "its checksum trailer is missing (truncated?)", remedy);
+      }
+      if (version != VERSION && version != UNSEALED_VERSION) {
+        throw new IOException(file + " has format version " + version + "; this slaft reads versions " + UNSEALED_VERSION
+            + " and " + VERSION);
       }
       int n = in.readInt();
       for (int i = 0; i < n; i++) {

@@ -1,7 +1,9 @@
 package io.slaft.model.train;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import io.slaft.files.AtomicFiles;
+import io.slaft.files.CorruptFileException;
+import io.slaft.files.FileWriteException;
+import io.slaft.files.Sealed;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -9,27 +11,33 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone and
  * task sizes (a checkpoint of another run is refused), then the {@link TrainState}, every task's
  * batch-iterator position and the {@link ParamStore} (values and optimizer moments), the best
  * snapshot, the evaluation history (with each evaluation's structure and flips) and the settle state
- * ({@link Settler}). Written to a temporary file and renamed over the previous
- * checkpoint, so a kill leaves the last complete one.
+ * ({@link Settler}), sealed with a content checksum ({@link Sealed}).
+ *
+ * <p>Written with {@link AtomicFiles} (temporary file, fsync, rename), keeping the previous checkpoint
+ * as {@value #PREVIOUS}: a kill or a full disk leaves the last complete one. {@link #resumable}
+ * picks {@value #NAME}, or the previous one when the latest was deleted; a corrupt file is never
+ * resumed silently — the error names it and says to delete it to resume from the previous one.
  */
-final class CheckpointFile {
+public final class CheckpointFile {
   /** File name inside a checkpoint directory. */
-  static final String NAME = "checkpoint.bin";
+  public static final String NAME = "checkpoint.bin";
+  /** The checkpoint before {@link #NAME}, kept so a corrupt latest one loses one interval only. */
+  public static final String PREVIOUS = "checkpoint.prev.bin";
   private static final int CHECKPOINT_MAGIC = 0x534C4146;
-  private static final int CHECKPOINT_VERSION = 2;
+  private static final int CHECKPOINT_VERSION = 3;
 
   private CheckpointFile() {}
 
@@ -47,13 +55,26 @@ final class CheckpointFile {
     }
   }
 
-  /** Writes {@code st} and the trainer's state into {@code dir/checkpoint.bin}. */
+  /**
+   * The checkpoint a run in {@code checkpointDir} resumes from: {@value #NAME}, else {@value
+   * #PREVIOUS} (the latest was deleted, e.g. because it was corrupt), else none.
+   */
+  public static Optional<Path> resumable(Path checkpointDir) {
+    for (String name : List.of(NAME, PREVIOUS)) {
+      Path f = checkpointDir.resolve(name);
+      if (Files.isRegularFile(f)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Writes {@code st} and the trainer's state into {@code dir/checkpoint.bin}, keeping the previous one. */
   static void write(Path checkpointDir, String fingerprint, TrainState st, List<String> taskNames,
       Map<String, BatchIterator> iterators, ParamStore params, Settler settler) {
     try {
-      Files.createDirectories(checkpointDir);
-      Path tmp = Files.createTempFile(checkpointDir, "checkpoint", ".part");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+      AtomicFiles.to(checkpointDir.resolve(NAME)).sealed().keepingPrevious(Path.of(PREVIOUS)).write(stream -> {
+        DataOutputStream out = new DataOutputStream(stream);
         out.writeInt(CHECKPOINT_MAGIC);
         out.writeInt(CHECKPOINT_VERSION);
         out.writeUTF(fingerprint);
@@ -101,17 +122,20 @@ final class CheckpointFile {
           }
         }
         settler.write(out);
-      }
-      Files.move(tmp, checkpointDir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write checkpoint in " + checkpointDir, e);
+        out.flush();
+      });
+    } catch (FileWriteException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
   /** Reads {@code f} into {@code st}, the iterators and {@code params}; refuses a checkpoint of another run. */
   static void read(Path f, String fingerprint, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
       ParamStore params, Settler settler) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 20))) {
+    String remedy = f.getFileName().toString().equals(NAME) && Files.isRegularFile(f.resolveSibling(PREVIOUS))
+        ? "delete it to resume from the previous checkpoint " + f.resolveSibling(PREVIOUS) + ", or delete " + f.getParent() + " to start over"
+        : "delete " + f.getParent() + " to start this run over";
+    try (DataInputStream in = new DataInputStream(Sealed.open(f, remedy))) {
       if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
         throw new IOException("not a slaft checkpoint (or from an incompatible version)");
       }
@@ -174,6 +198,8 @@ final class CheckpointFile {
         st.history.add(new TrainListener.EvalInfo(step, metrics, score, best, structure, flips));
       }
       settler.read(in);
+    } catch (CorruptFileException e) {
+      throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resume from checkpoint " + f + ": " + e.getMessage(), e);
     }

@@ -5,7 +5,6 @@ import io.slaft.model.adapters.GateMath;
 import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.Backbone;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -159,8 +158,8 @@ public final class Trainer implements AutoCloseable {
   /** Trains (resuming from a checkpoint if one exists) and returns the best evaluation's results. */
   public TrainResult run() {
     TrainState st = new TrainState();
-    if (checkpointDir != null && Files.isRegularFile(checkpointFile())) {
-      loadCheckpoint(st);
+    if (checkpointDir != null) {
+      CheckpointFile.resumable(checkpointDir).ifPresent(f -> loadCheckpoint(f, st));
     }
     long t0 = System.nanoTime();
     double emaLoss = Double.NaN;
@@ -498,8 +497,8 @@ public final class Trainer implements AutoCloseable {
     listener.onCheckpoint(st.step, checkpointFile());
   }
 
-  private void loadCheckpoint(TrainState st) {
-    CheckpointFile.read(checkpointFile(), fingerprint(), st, taskNames, iterators, params, settler);
+  private void loadCheckpoint(Path file, TrainState st) {
+    CheckpointFile.read(file, fingerprint(), st, taskNames, iterators, params, settler);
   }
 
   @Override

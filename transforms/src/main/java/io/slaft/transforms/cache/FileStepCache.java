@@ -4,14 +4,23 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slaft.files.CorruptFileException;
+import io.slaft.files.SealedJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -24,7 +33,10 @@ import org.slf4j.LoggerFactory;
  * code version) for directory results, and {@code <root>/<hh>/<hex>.json} for JSON results, where
  * {@code hh} is the key's first two hex digits. Entries are assembled under {@code <root>/.tmp/}
  * and published with an atomic rename on the same file system. A crash leaves at most stray
- * directories under {@code .tmp}, never a partial entry. Thread-safe and multi-process-safe.
+ * directories under {@code .tmp}, never a partial entry. Entries carry checksums written last
+ * ({@link SealedJson}: JSON results hold the exact text and its checksum, directory results as the SHA-256 of every file in
+ * {@code key.json}) and are verified on lookup: a corrupt entry is a {@link CorruptFileException}
+ * naming the file, never a silent hit. Thread-safe and multi-process-safe.
  */
 public final class FileStepCache implements StepCache {
   private static final Logger LOG = LoggerFactory.getLogger(FileStepCache.class);
@@ -73,13 +85,59 @@ public final class FileStepCache implements StepCache {
   }
 
   @Override
-  public Optional<Path> lookupDir(CacheKey key) {
+  public Optional<Path> lookupDir(CacheKey key) throws IOException {
     Path result = entryDir(key).resolve("result");
     if (!forcing && Files.isDirectory(result)) {
+      verifyDir(entryDir(key));
       LOG.info("cache HIT {} -> {}", key, result);
       return Optional.of(result);
     }
     return Optional.empty();
+  }
+
+  /** Checks every file of a directory entry against the checksums its {@code key.json} recorded. */
+  private static void verifyDir(Path entry) throws IOException {
+    Path manifest = entry.resolve("key.json");
+    String remedy = "delete " + entry + " (the step is recomputed) or run with --no-cache";
+    ObjectNode m = SealedJson.read(manifest, remedy);
+    Map<String, String> recorded = new TreeMap<>();
+    m.path("files").fields().forEachRemaining(e -> recorded.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> actual = checksums(entry.resolve("result"));
+    if (!recorded.equals(actual)) {
+      for (Map.Entry<String, String> e : recorded.entrySet()) {
+        if (!e.getValue().equals(actual.get(e.getKey()))) {
+          throw new CorruptFileException(entry.resolve("result").resolve(e.getKey()),
+              actual.containsKey(e.getKey()) ? "content checksum mismatch" : "missing from the cache entry", remedy);
+        }
+      }
+      Set<String> extra = new TreeSet<>(actual.keySet());
+      extra.removeAll(recorded.keySet());
+      throw new CorruptFileException(entry.resolve("result").resolve(extra.iterator().next()), "not part of the cache entry", remedy);
+    }
+  }
+
+  /** SHA-256 of every regular file under {@code dir}, by relative path ('/'-separated). */
+  private static Map<String, String> checksums(Path dir) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+        out.put(dir.relativize(f).toString().replace('\\', '/'), sha256(f));
+      }
+    }
+    return out;
+  }
+
+  private static String sha256(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -89,7 +147,7 @@ public final class FileStepCache implements StepCache {
       Path result = tmp.resolve("result");
       Files.createDirectory(result);
       producer.produce(result);
-      Files.writeString(tmp.resolve("key.json"), manifest(key), StandardCharsets.UTF_8);
+      SealedJson.write(tmp.resolve("key.json"), manifest(key, checksums(result)));
       Path entry = entryDir(key);
       Files.createDirectories(entry.getParent());
       if (forcing && Files.exists(entry)) {
@@ -130,8 +188,9 @@ public final class FileStepCache implements StepCache {
     if (forcing || !Files.isRegularFile(p)) {
       return Optional.empty();
     }
+    ObjectNode doc = SealedJson.read(p, "delete it (the step is recomputed) or run with --no-cache");
     LOG.info("cache HIT {} -> {}", key, p);
-    return Optional.of(Files.readString(p, StandardCharsets.UTF_8));
+    return Optional.of(doc.get("json").asText());
   }
 
   @Override
@@ -140,7 +199,10 @@ public final class FileStepCache implements StepCache {
     Path tmp = newTemp();
     try {
       Path file = tmp.resolve("result.json");
-      Files.writeString(file, json, StandardCharsets.UTF_8);
+      ObjectNode doc = JSON.createObjectNode();
+      doc.put("key", key.hex());
+      doc.put("json", json);
+      SealedJson.write(file, doc);
       Path target = entryJson(key);
       Files.createDirectories(target.getParent());
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -150,7 +212,7 @@ public final class FileStepCache implements StepCache {
     }
   }
 
-  private static String manifest(CacheKey key) throws IOException {
+  private static ObjectNode manifest(CacheKey key, Map<String, String> files) {
     ObjectNode n = JSON.createObjectNode();
     n.put("key", key.hex());
     n.put("stage", key.stage());
@@ -158,7 +220,9 @@ public final class FileStepCache implements StepCache {
     key.params().forEach(params::put);
     key.inputs().forEach(n.putArray("inputs")::add);
     n.put("codeVersion", key.codeVersion());
-    return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
+    ObjectNode sums = n.putObject("files");
+    files.forEach(sums::put);
+    return n;
   }
 
   private static void deleteTree(Path p) throws IOException {

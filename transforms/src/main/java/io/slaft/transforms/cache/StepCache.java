@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * <p>Contract for implementations: entries are published atomically (a reader sees a complete
  * entry or none), an entry is never modified in place, and all methods are safe to call from
  * several threads and processes sharing the store. When two writers race on one key, one result
- * wins and both callers get a complete entry.
+ * wins and both callers get a complete entry. Lookups verify an entry's checksums; a corrupt entry
+ * is an {@link io.slaft.files.CorruptFileException} naming the file and the remedy, never a hit.
  */
 public interface StepCache {
 

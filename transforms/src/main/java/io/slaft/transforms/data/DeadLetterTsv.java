@@ -1,11 +1,8 @@
 package io.slaft.transforms.data;
 
+import io.slaft.files.AtomicFiles;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -54,19 +51,9 @@ public final class DeadLetterTsv {
     return sb.toString();
   }
 
-  /** Writes {@code deadLetters} to {@code file} atomically (temp file, then rename). */
+  /** Writes {@code deadLetters} to {@code file} atomically ({@link AtomicFiles}). */
   public static void write(Path file, Collection<DeadLetter> deadLetters) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(format(deadLetters));
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    AtomicFiles.writeString(file, format(deadLetters));
   }
 
   static String escape(String s) {

@@ -2,15 +2,15 @@ package io.slaft.transforms.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import io.slaft.files.AtomicFiles;
+import io.slaft.files.CorruptFileException;
+import io.slaft.files.FileWriteException;
+import io.slaft.files.Sealed;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,12 +23,13 @@ import java.util.Map;
  * writes them to the run's dead-letter file).
  *
  * <p>Format: {@code "SLPS"} magic, version, the report's fields, the example count, the examples.
- * Written to a temporary file and renamed, so a reader sees a complete file or none. The file is
+ * Sealed with a content checksum and written with {@link AtomicFiles}, so a reader sees a complete,
+ * verified file or an error naming it. The file is
  * an intermediate of one run, read by the same slaft version that wrote it.
  */
 public final class PreparedSplit {
   private static final int MAGIC = 0x534C5053;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private PreparedSplit() {}
 
@@ -43,9 +44,8 @@ public final class PreparedSplit {
     List<Example> sorted = new ArrayList<>(examples);
     sorted.sort((a, b) -> Long.compare(a.line(), b.line()));
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
-      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+      AtomicFiles.to(file).sealed().write(stream -> {
+        DataOutputStream out = new DataOutputStream(stream);
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(report.task());
@@ -66,11 +66,11 @@ public final class PreparedSplit {
         for (Example e : sorted) {
           coder.encode(e, out);
         }
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        out.flush();
+      });
       return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write prepared data " + file, e);
+    } catch (FileWriteException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     }
   }
 
@@ -80,7 +80,7 @@ public final class PreparedSplit {
    * @throws TaskDataException when the file is missing or not a prepared split
    */
   public static ReadResult read(Path file) {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (DataInputStream in = new DataInputStream(Sealed.open(file, "delete the run's prepared/ directory and run again"))) {
       if (in.readInt() != MAGIC || in.readInt() != VERSION) {
         throw new TaskDataException(file + " is not prepared data of this slaft version; delete the run's prepared/ "
             + "directory and run again");
@@ -108,6 +108,8 @@ public final class PreparedSplit {
       return ReadResult.withoutDeadLetters(out, report);
     } catch (java.nio.file.NoSuchFileException e) {
       throw new TaskDataException("prepared data " + file + " not found: the prepare stage did not write it");
+    } catch (CorruptFileException e) {
+      throw new TaskDataException(e.getMessage(), e);
     } catch (IOException e) {
       throw new TaskDataException("cannot read prepared data " + file + ": " + e, e);
     }
