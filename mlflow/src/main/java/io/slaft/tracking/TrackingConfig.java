@@ -21,7 +21,10 @@ import java.util.Optional;
  * @param insecureTls skip TLS certificate verification (only when explicitly requested)
  * @param credentials server credentials; never printed by {@link #toString()}
  * @param queueCapacity records buffered in memory before callers spill straight to the spool
- * @param requestTimeout timeout of health probes and artifact uploads
+ * @param connectTimeout longest wait for a TCP (and TLS) connection to the server
+ * @param requestTimeout longest wait for the whole answer to one HTTP request, once connected
+ *     (health probes wait at most 3 s); a call that runs out of time counts as "server
+ *     unreachable": it is retried, then its records go to the spool
  * @param probeInterval how often a tracker that fell back to the spool checks whether the
  *     server is back
  * @param linger how long the delivery thread waits for more records before sending a small
@@ -35,6 +38,7 @@ public record TrackingConfig(
     boolean insecureTls,
     TrackingCredentials credentials,
     int queueCapacity,
+    Duration connectTimeout,
     Duration requestTimeout,
     Duration probeInterval,
     Duration linger) {
@@ -48,10 +52,12 @@ public record TrackingConfig(
     checkNotNull(spoolDir, "spoolDir must not be null");
     checkNotNull(retry, "retry must not be null");
     checkNotNull(credentials, "credentials must not be null (use TrackingCredentials.none())");
+    checkNotNull(connectTimeout, "connectTimeout must not be null");
     checkNotNull(requestTimeout, "requestTimeout must not be null");
     checkNotNull(probeInterval, "probeInterval must not be null");
     checkArgument(queueCapacity >= 16, "queueCapacity must be >= 16, got %s", queueCapacity);
-    checkArgument(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout must be > 0");
+    checkArgument(!connectTimeout.isNegative() && !connectTimeout.isZero(), "connectTimeout must be > 0, got %s", connectTimeout);
+    checkArgument(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout must be > 0, got %s", requestTimeout);
     checkArgument(!probeInterval.isNegative(), "probeInterval must be >= 0");
     checkNotNull(linger, "linger must not be null");
     checkArgument(!linger.isNegative() && linger.compareTo(Duration.ofMinutes(1)) <= 0, "linger must be in [0, 1 min], got %s", linger);
@@ -106,19 +112,34 @@ public record TrackingConfig(
   }
 
   public TrackingConfig withTrackingUri(URI uri) {
-    return new TrackingConfig(uri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
+    return new TrackingConfig(
+        uri, experimentName, spoolDir, retry, insecureTls, credentials,
+        queueCapacity, connectTimeout, requestTimeout, probeInterval, linger);
   }
 
   public TrackingConfig withCredentials(TrackingCredentials creds) {
-    return new TrackingConfig(trackingUri, experimentName, spoolDir, retry, insecureTls, creds, queueCapacity, requestTimeout, probeInterval, linger);
+    return new TrackingConfig(
+        trackingUri, experimentName, spoolDir, retry, insecureTls, creds,
+        queueCapacity, connectTimeout, requestTimeout, probeInterval, linger);
   }
 
   public TrackingConfig withRetry(RetryPolicy policy) {
-    return new TrackingConfig(trackingUri, experimentName, spoolDir, policy, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
+    return new TrackingConfig(
+        trackingUri, experimentName, spoolDir, policy, insecureTls, credentials,
+        queueCapacity, connectTimeout, requestTimeout, probeInterval, linger);
+  }
+
+  /** A copy with other connect and request timeouts (see the record components). */
+  public TrackingConfig withTimeouts(Duration connect, Duration request) {
+    return new TrackingConfig(
+        trackingUri, experimentName, spoolDir, retry, insecureTls, credentials,
+        queueCapacity, connect, request, probeInterval, linger);
   }
 
   public TrackingConfig withExperimentName(String name) {
-    return new TrackingConfig(trackingUri, name, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
+    return new TrackingConfig(
+        trackingUri, name, spoolDir, retry, insecureTls, credentials,
+        queueCapacity, connectTimeout, requestTimeout, probeInterval, linger);
   }
 
   @Override
@@ -130,12 +151,16 @@ public record TrackingConfig(
         + ", insecureTls=" + insecureTls
         + ", credentials=" + credentials
         + ", queueCapacity=" + queueCapacity
+        + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout
         + ", probeInterval=" + probeInterval
         + ", linger=" + linger + "]";
   }
 
-  /** Builder with defaults: no server, default retries, TLS verified, 100 000 queued records. */
+  /**
+   * Builder with defaults: no server, default retries, TLS verified, 100 000 queued records, 5 s
+   * connect and 30 s request timeout, 5 s probe interval, 1 s linger.
+   */
   public static final class Builder {
     private URI trackingUri;
     private final String experimentName;
@@ -144,6 +169,7 @@ public record TrackingConfig(
     private boolean insecureTls;
     private TrackingCredentials credentials = TrackingCredentials.none();
     private int queueCapacity = 100_000;
+    private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration probeInterval = Duration.ofSeconds(5);
     private Duration linger = Duration.ofSeconds(1);
@@ -178,6 +204,11 @@ public record TrackingConfig(
       return this;
     }
 
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;
@@ -195,7 +226,8 @@ public record TrackingConfig(
 
     public TrackingConfig build() {
       return new TrackingConfig(
-          trackingUri, experimentName, spoolDir, retry, insecureTls, credentials, queueCapacity, requestTimeout, probeInterval, linger);
+          trackingUri, experimentName, spoolDir, retry, insecureTls, credentials,
+          queueCapacity, connectTimeout, requestTimeout, probeInterval, linger);
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,22 @@ class TrackingConfigTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> TrackingConfig.fromEnv("exp", SPOOL, Map.of("MLFLOW_TRACKING_INSECURE_TLS", "yes")));
     assertTrue(e.getMessage().contains("MLFLOW_TRACKING_INSECURE_TLS"));
+  }
+
+  @Test
+  void everyCallIsBoundedByConnectAndRequestTimeouts() {
+    TrackingConfig c = TrackingConfig.builder("exp", SPOOL).build();
+    assertEquals(Duration.ofSeconds(5), c.connectTimeout());
+    assertEquals(Duration.ofSeconds(30), c.requestTimeout());
+    TrackingConfig t = c.withTimeouts(Duration.ofMillis(1500), Duration.ofSeconds(2));
+    assertEquals(Duration.ofMillis(1500), t.connectTimeout());
+    assertEquals(Duration.ofSeconds(2), t.requestTimeout());
+    assertEquals(c.withTrackingUri(URI.create("http://h:1")).connectTimeout(), c.connectTimeout(), "copies keep the timeouts");
+    assertEquals(Duration.ofSeconds(2), t.withRetry(RetryPolicy.noRetries()).withExperimentName("x").requestTimeout());
+    var e = assertThrows(IllegalArgumentException.class, () -> c.withTimeouts(Duration.ZERO, Duration.ofSeconds(1)));
+    assertTrue(e.getMessage().contains("connectTimeout"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> TrackingConfig.builder("exp", SPOOL).requestTimeout(Duration.ofSeconds(-1)).build());
+    assertTrue(e.getMessage().contains("requestTimeout"), e.getMessage());
   }
 
   @Test

@@ -11,10 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The MLflow operations slaft needs, one REST call (or one page loop) each. Every method throws
- * {@link TrackingException} (retryable for connection errors, 5xx and 429;
- * {@link io.slaft.tracking.TrackingAuthException} for 401/403). Implementations are not required
- * to be thread-safe: one worker thread uses them.
+ * The MLflow operations slaft needs, one REST call (or one page loop) each. Every method returns
+ * or throws within the configured timeouts, and throws {@link TrackingException} (retryable for
+ * connection errors, timeouts, 5xx and 429; {@link io.slaft.tracking.TrackingAuthException} for
+ * 401/403). Implementations are not required to be thread-safe: one worker thread uses them.
  */
 interface MlflowApi extends AutoCloseable {
 

@@ -11,19 +11,21 @@ import io.slaft.tracking.RunStatus;
 import io.slaft.tracking.TrackingAuthException;
 import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,46 +33,55 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.StreamSupport;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
-import org.mlflow.api.proto.Service;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * {@link MlflowApi} over {@code mlflow-client} 2.17.2 for experiments, runs, params, metrics and
- * tags, and over {@code java.net.http} for artifact uploads
- * ({@code PUT /api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts/<path>}) and health
- * probes. Credentials come from the {@link TrackingConfig} and are sent only in the
- * {@code Authorization} header.
+ * {@link MlflowApi} over {@code java.net.http} and Jackson: MLflow's REST API 2.0
+ * ({@code <tracking uri>/api/2.0/mlflow/...}) for experiments, runs, params, metrics, tags and
+ * dataset inputs, {@code PUT /api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts/<path>} for
+ * artifact uploads and {@code GET /health} for probes.
+ *
+ * <p>No call can hang: connecting is bounded by {@link TrackingConfig#connectTimeout()}, and the
+ * whole exchange (request, response headers and body) by {@link TrackingConfig#requestTimeout()}
+ * ({@code min(requestTimeout, 3 s)} for health probes); a call that runs out of time is cancelled
+ * and fails with a retryable {@link TrackingException}, exactly like a refused connection, so the
+ * tracker retries it and then spools. HTTP 401/403 become {@link TrackingAuthException}; 429 and
+ * 5xx are retryable, other non-2xx answers are not. Redirects are not followed. Credentials come
+ * from the {@link TrackingConfig} and are sent only in the {@code Authorization} header.
+ *
+ * <p>Thread-safe (the JDK client is); {@link #close()} releases nothing, the JDK client's threads
+ * end when it becomes unreachable.
  */
 final class MlflowRestApi implements MlflowApi {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ARTIFACT_SCHEME = "mlflow-artifacts";
+  private static final String REST = "/api/2.0/mlflow/";
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   private final URI tracking;
-  private final MlflowClient client;
   private final HttpClient http;
-  private final Duration timeout;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
   private final Optional<String> authorization;
 
   MlflowRestApi(TrackingConfig config) {
     this.tracking = config.tracking().orElseThrow(() -> new IllegalArgumentException("trackingUri is required for MLflow"));
-    var creds = config.credentials();
-    this.client = new MlflowClient(new BasicMlflowHostCreds(
-        tracking.toString(),
-        creds.username().orElse(null),
-        creds.password().orElse(null),
-        creds.token().orElse(null),
-        config.insecureTls()));
-    this.timeout = config.requestTimeout();
-    this.authorization = creds.authorizationHeader();
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+    this.connectTimeout = config.connectTimeout();
+    this.requestTimeout = config.requestTimeout();
+    this.authorization = config.credentials().authorizationHeader();
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .connectTimeout(connectTimeout)
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER);
     if (config.insecureTls()) {
       builder.sslContext(trustAll());
     }
@@ -84,107 +95,112 @@ final class MlflowRestApi implements MlflowApi {
 
   @Override
   public String experimentId(String name) {
-    return call("get or create experiment '" + name + "'", () -> {
-      Optional<Service.Experiment> existing = client.getExperimentByName(name);
-      if (existing.isPresent()) {
-        Service.Experiment exp = existing.get();
-        if ("deleted".equals(exp.getLifecycleStage())) {
-          client.restoreExperiment(exp.getExperimentId());
-        }
-        return exp.getExperimentId();
+    String operation = "get or create experiment '" + name + "'";
+    Optional<JsonNode> existing = experimentByName(name, operation);
+    if (existing.isPresent()) {
+      JsonNode exp = existing.get();
+      String id = exp.path("experiment_id").asText();
+      if ("deleted".equals(exp.path("lifecycle_stage").asText())) {
+        ok(post("experiments/restore", JSON.createObjectNode().put("experiment_id", id), operation), operation);
       }
-      try {
-        return client.createExperiment(name);
-      } catch (MlflowHttpException e) {
-        if (e.getStatusCode() == 400) {
-          Optional<Service.Experiment> raced = client.getExperimentByName(name);
-          if (raced.isPresent()) {
-            return raced.get().getExperimentId();
-          }
-        }
-        throw e;
+      return id;
+    }
+    Reply created = post("experiments/create", JSON.createObjectNode().put("name", name), operation);
+    if (created.status() == 400) {
+      Optional<JsonNode> raced = experimentByName(name, operation);
+      if (raced.isPresent()) {
+        return raced.get().path("experiment_id").asText();
       }
-    });
+    }
+    return ok(created, operation).path("experiment_id").asText();
   }
 
   @Override
   public Optional<RemoteRun> findRun(String experimentId, String runKey) {
-    return call("search run " + runKey, () -> {
-      String filter = "tags.\"" + RunRef.RUN_KEY_TAG + "\" = '" + runKey + "'";
-      List<Service.Run> runs = client.searchRuns(List.of(experimentId), filter, Service.ViewType.ACTIVE_ONLY, 10).getItems();
-      return runs.stream()
-          .min(Comparator.comparingLong((Service.Run r) -> r.getInfo().getStartTime()).thenComparing(r -> r.getInfo().getRunId()))
-          .map(r -> remote(r.getInfo()));
-    });
+    String operation = "search run " + runKey;
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.\"" + RunRef.RUN_KEY_TAG + "\" = '" + runKey + "'")
+        .put("run_view_type", "ACTIVE_ONLY")
+        .put("max_results", 10);
+    JsonNode page = ok(post("runs/search", body, operation), operation);
+    return StreamSupport.stream(page.path("runs").spliterator(), false)
+        .map(r -> r.path("info"))
+        .min(Comparator.comparingLong((JsonNode info) -> info.path("start_time").asLong(0))
+            .thenComparing(info -> info.path("run_id").asText()))
+        .map(MlflowRestApi::remote);
   }
 
   @Override
   public RemoteRun createRun(String experimentId, String runName, long startTimeMillis, Map<String, String> tags) {
-    return call("create run " + runName, () -> {
-      Service.CreateRun.Builder request = Service.CreateRun.newBuilder()
-          .setExperimentId(experimentId)
-          .setRunName(runName)
-          .setStartTime(startTimeMillis);
-      tags.forEach((k, v) -> request.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
-      return remote(client.createRun(request.build()));
-    });
+    String operation = "create run " + runName;
+    ObjectNode body = JSON.createObjectNode()
+        .put("experiment_id", experimentId)
+        .put("run_name", runName)
+        .put("start_time", startTimeMillis);
+    if (!tags.isEmpty()) {
+      putKeyValues(body.putArray("tags"), tags);
+    }
+    return remote(ok(post("runs/create", body, operation), operation).path("run").path("info"));
   }
 
   @Override
   public void reopenRun(String runId) {
-    ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", "RUNNING");
-    call("reopen run " + runId, () -> client.sendPost("runs/update", body.toString()));
+    String operation = "reopen run " + runId;
+    ok(post("runs/update", JSON.createObjectNode().put("run_id", runId).put("status", "RUNNING"), operation), operation);
   }
 
   @Override
   public RunContents runContents(String runId) {
-    return call("get run " + runId, () -> {
-      Service.Run run = client.getRun(runId);
-      Map<String, String> params = new LinkedHashMap<>();
-      run.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
-      Set<String> keys = new HashSet<>();
-      run.getData().getMetricsList().forEach(m -> keys.add(m.getKey()));
-      return new RunContents(params, keys);
-    });
+    String operation = "get run " + runId;
+    JsonNode data = ok(get("runs/get?run_id=" + enc(runId), operation), operation).path("run").path("data");
+    Map<String, String> params = new LinkedHashMap<>();
+    data.path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
+    Set<String> keys = new HashSet<>();
+    data.path("metrics").forEach(m -> keys.add(m.path("key").asText()));
+    return new RunContents(params, keys);
   }
 
   @Override
   public void logBatch(String runId, List<MetricPoint> metrics, Map<String, String> params, Map<String, String> tags) {
-    List<Service.Metric> m = new ArrayList<>(metrics.size());
-    for (MetricPoint p : metrics) {
-      m.add(Service.Metric.newBuilder().setKey(p.key()).setValue(p.value()).setStep(p.step()).setTimestamp(p.timestampMillis()).build());
+    String operation = "log-batch to run " + runId;
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    if (!metrics.isEmpty()) {
+      ArrayNode m = body.putArray("metrics");
+      for (MetricPoint p : metrics) {
+        m.addObject().put("key", p.key()).put("value", p.value()).put("timestamp", p.timestampMillis()).put("step", p.step());
+      }
     }
-    List<Service.Param> ps = new ArrayList<>(params.size());
-    params.forEach((k, v) -> ps.add(Service.Param.newBuilder().setKey(k).setValue(v).build()));
-    List<Service.RunTag> ts = new ArrayList<>(tags.size());
-    tags.forEach((k, v) -> ts.add(Service.RunTag.newBuilder().setKey(k).setValue(v).build()));
-    call("log-batch to run " + runId, () -> {
-      client.logBatch(runId, m, ps, ts);
-      return null;
-    });
+    if (!params.isEmpty()) {
+      putKeyValues(body.putArray("params"), params);
+    }
+    if (!tags.isEmpty()) {
+      putKeyValues(body.putArray("tags"), tags);
+    }
+    ok(post("runs/log-batch", body, operation), operation);
   }
 
   @Override
   public Set<Long> metricSteps(String runId, String key) {
-    return call("get metric history " + key, () -> {
-      Set<Long> steps = new HashSet<>();
-      String token = null;
-      do {
-        String path = "metrics/get-history?run_id=" + enc(runId) + "&metric_key=" + enc(key) + "&max_results=25000"
-            + (token == null ? "" : "&page_token=" + enc(token));
-        JsonNode page = parse(client.sendGet(path));
-        for (JsonNode metric : page.path("metrics")) {
-          steps.add(metric.path("step").asLong(0));
-        }
-        token = page.path("next_page_token").asText("");
-        token = token.isEmpty() ? null : token;
-      } while (token != null);
-      return steps;
-    });
+    String operation = "get metric history " + key;
+    Set<Long> steps = new HashSet<>();
+    String token = null;
+    do {
+      String path = "metrics/get-history?run_id=" + enc(runId) + "&metric_key=" + enc(key) + "&max_results=25000"
+          + (token == null ? "" : "&page_token=" + enc(token));
+      JsonNode page = ok(get(path, operation), operation);
+      for (JsonNode metric : page.path("metrics")) {
+        steps.add(metric.path("step").asLong(0));
+      }
+      token = page.path("next_page_token").asText("");
+      token = token.isEmpty() ? null : token;
+    } while (token != null);
+    return steps;
   }
 
   @Override
   public void logInputs(String runId, List<DatasetInput> inputs) {
+    String operation = "log-inputs to run " + runId;
     ObjectNode body = JSON.createObjectNode().put("run_id", runId);
     ArrayNode datasets = body.putArray("datasets");
     for (DatasetInput in : inputs) {
@@ -204,66 +220,45 @@ final class MlflowRestApi implements MlflowApi {
         ds.put("profile", in.profile());
       }
     }
-    call("log-inputs to run " + runId, () -> client.sendPost("runs/log-inputs", body.toString()));
+    ok(post("runs/log-inputs", body, operation), operation);
   }
 
   @Override
   public void uploadArtifact(RemoteRun run, Path file, String artifactPath) {
-    URI target = artifactUrl(run, artifactPath);
+    String operation = "upload of artifact " + artifactPath;
     HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(target)
-          .timeout(timeout)
+      request = HttpRequest.newBuilder(artifactUrl(run, artifactPath))
           .header("Content-Type", "application/octet-stream")
           .PUT(HttpRequest.BodyPublishers.ofFile(file));
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       throw new TrackingException("artifact copy " + file + " is missing; it cannot be uploaded", false, e);
     }
-    authorization.ifPresent(a -> request.header("Authorization", a));
-    HttpResponse<String> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new TrackingException("cannot reach MLflow server " + server() + " to upload " + artifactPath + ": " + e, true, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TrackingException("interrupted while uploading " + artifactPath, true, e);
+    Reply reply = send(request, requestTimeout, operation);
+    if (!reply.ok()) {
+      throw httpError(operation, reply.status(), reply.body());
     }
-    int status = response.statusCode();
-    if (status >= 200 && status < 300) {
-      return;
-    }
-    throw httpError("upload of artifact " + artifactPath, status, response.body());
   }
 
   @Override
   public void endRun(String runId, RunStatus status, long endTimeMillis) {
-    call("end run " + runId, () -> {
-      client.setTerminated(runId, Service.RunStatus.valueOf(status.name()), endTimeMillis);
-      return null;
-    });
+    String operation = "end run " + runId;
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", status.name()).put("end_time", endTimeMillis);
+    ok(post("runs/update", body, operation), operation);
   }
 
   @Override
   public boolean healthy() {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(tracking + "/health"))
-        .timeout(timeout.compareTo(Duration.ofSeconds(3)) < 0 ? timeout : Duration.ofSeconds(3))
-        .GET()
-        .build();
+    Duration timeout = requestTimeout.compareTo(PROBE_TIMEOUT) < 0 ? requestTimeout : PROBE_TIMEOUT;
     try {
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      return send(HttpRequest.newBuilder(URI.create(tracking + "/health")).GET(), timeout, "health probe").status() == 200;
+    } catch (TrackingException e) {
       return false;
     }
   }
 
   @Override
-  public void close() {
-    client.close();
-  }
+  public void close() {}
 
   URI artifactUrl(RemoteRun run, String artifactPath) {
     URI root = URI.create(run.artifactUri());
@@ -281,13 +276,73 @@ final class MlflowRestApi implements MlflowApi {
     return URI.create(url.toString());
   }
 
-  private <T> T call(String operation, Supplier<T> body) {
+  /** The experiment of {@code experiments/get-by-name}, empty on 404. */
+  private Optional<JsonNode> experimentByName(String name, String operation) {
+    Reply reply = get("experiments/get-by-name?experiment_name=" + enc(name), operation);
+    if (reply.status() == 404) {
+      return Optional.empty();
+    }
+    return Optional.of(ok(reply, operation).path("experiment"));
+  }
+
+  private Reply get(String pathAndQuery, String operation) {
+    return send(HttpRequest.newBuilder(URI.create(tracking + REST + pathAndQuery)).GET(), requestTimeout, operation);
+  }
+
+  private Reply post(String path, ObjectNode body, String operation) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tracking + REST + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+    return send(request, requestTimeout, operation);
+  }
+
+  /**
+   * Sends one request and waits at most {@code connectTimeout + timeout} for the whole answer. The
+   * JDK's own request timeout ends once the response headers arrive, so the body is bounded here:
+   * on expiry the exchange is cancelled (JDK 16+ aborts its connection).
+   *
+   * @throws TrackingException retryable, for every transport failure: refused or reset
+   *     connection, connect or request timeout, TLS failure, interruption
+   */
+  private Reply send(HttpRequest.Builder request, Duration timeout, String operation) {
+    request.timeout(timeout);
+    authorization.ifPresent(a -> request.header("Authorization", a));
+    CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    Duration deadline = connectTimeout.plus(timeout);
     try {
-      return body.get();
-    } catch (MlflowHttpException e) {
-      throw httpError(operation, e.getStatusCode(), e.getBodyMessage());
-    } catch (MlflowClientException e) {
-      throw new TrackingException("cannot reach MLflow server " + server() + " for " + operation + ": " + rootCause(e), true, e);
+      HttpResponse<String> response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      return new Reply(response.statusCode(), response.body());
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
+      throw new TrackingException(notAnswered(operation, deadline), true, e);
+    } catch (InterruptedException e) {
+      exchange.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TrackingException("interrupted during " + operation + " on MLflow server " + server(), true, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        throw new TrackingException(notAnswered(operation, deadline) + ": " + cause.getMessage(), true, cause);
+      }
+      throw new TrackingException("cannot reach MLflow server " + server() + " for " + operation + ": " + rootCause(cause), true, cause);
+    }
+  }
+
+  private String notAnswered(String operation, Duration deadline) {
+    return "MLflow server " + server() + " did not answer " + operation + " within " + deadline.toMillis()
+        + " ms (connect timeout " + connectTimeout.toMillis() + " ms, request timeout " + requestTimeout.toMillis() + " ms)";
+  }
+
+  /** The parsed body of a 2xx answer ({@code {}} when empty). */
+  private JsonNode ok(Reply reply, String operation) {
+    if (!reply.ok()) {
+      throw httpError(operation, reply.status(), reply.body());
+    }
+    String body = reply.body() == null || reply.body().isBlank() ? "{}" : reply.body();
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new TrackingException("unparsable answer from MLflow server " + server() + " to " + operation + ": " + e.getMessage(), true, e);
     }
   }
 
@@ -300,6 +355,10 @@ final class MlflowRestApi implements MlflowApi {
     return new TrackingException("MLflow server " + server() + " answered " + status + " to " + operation + ": " + detail, retryable);
   }
 
+  private static void putKeyValues(ArrayNode array, Map<String, String> entries) {
+    entries.forEach((k, v) -> array.addObject().put("key", k).put("value", v));
+  }
+
   private static String rootCause(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
@@ -308,32 +367,47 @@ final class MlflowRestApi implements MlflowApi {
     return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
-  private static RemoteRun remote(Service.RunInfo info) {
-    boolean terminated = info.getStatus() != Service.RunStatus.RUNNING && info.getStatus() != Service.RunStatus.SCHEDULED;
-    return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri(), terminated, info.getEndTime());
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (IOException e) {
-      throw new TrackingException("unparsable answer from MLflow server: " + e.getMessage(), true, e);
-    }
+  /** A run's {@code info} object; a missing status counts as RUNNING. */
+  private static RemoteRun remote(JsonNode info) {
+    String status = info.path("status").asText("RUNNING");
+    boolean terminated = !status.equals("RUNNING") && !status.equals("SCHEDULED");
+    return new RemoteRun(
+        info.path("run_id").asText(),
+        info.path("experiment_id").asText(),
+        info.path("artifact_uri").asText(),
+        terminated,
+        info.path("end_time").asLong(0));
   }
 
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Trusts every certificate and host name. An {@link X509ExtendedTrustManager}, so that the JDK
+   * does not wrap it in one that still checks the host name.
+   */
   private static SSLContext trustAll() {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new X509TrustManager() {
+      ctx.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
@@ -343,6 +417,14 @@ final class MlflowRestApi implements MlflowApi {
       return ctx;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create an SSL context", e);
+    }
+  }
+
+  /** Status and body of one HTTP answer. */
+  private record Reply(int status, String body) {
+
+    boolean ok() {
+      return status >= 200 && status < 300;
     }
   }
 }

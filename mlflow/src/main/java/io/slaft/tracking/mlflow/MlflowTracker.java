@@ -44,16 +44,26 @@ import org.slf4j.LoggerFactory;
  * {@link Tracker} on an MLflow server, logging off the caller's thread.
  *
  * <p>Callers turn their calls into records and put them on a bounded queue; when the queue is
- * full the record is appended to the spool on the caller's thread instead of blocking it. One
+ * full the record is appended to the spool on the caller's thread instead of blocking it, and the
+ * worker replays it from there once the queue is half empty again (or on {@link #flush()} and
+ * {@link #close()}), so a burst that overflows the queue needs no {@code slaft mlflow sync}. One
  * worker thread drains the queue, merges records into {@code runs/log-batch} requests within
- * MLflow's limits and delivers them, retrying connection errors, 5xx and 429 with the configured
- * backoff. When a batch still fails, the tracker switches to spooling: records go to its spool
- * segment, and every {@code probeInterval} (and on {@link #flush()}) it probes {@code /health};
- * once the server answers, the spooled records are replayed exactly once and direct delivery
- * resumes. Metric points are never duplicated: the worker tracks what the server acknowledged and
- * reads back a continued run's history (see {@link MlflowSink}). A 401/403 is logged once with the
- * environment variables to set, and the affected records stay in the spool for
- * {@code slaft mlflow sync}.
+ * MLflow's limits and delivers them, retrying connection errors, timeouts, 5xx and 429 with the
+ * configured backoff. Every HTTP call is bounded by {@link TrackingConfig#connectTimeout()} and
+ * {@link TrackingConfig#requestTimeout()}: a server that accepts connections but does not answer
+ * fails the call like a refused connection, so against such a server one batch holds the worker
+ * for at most {@code maxAttempts × (connectTimeout + requestTimeout)} plus backoff. When a batch
+ * still fails, the tracker switches to spooling: records go to its spool segment, and every
+ * {@code probeInterval} (and on {@link #flush()}) it probes {@code /health}; once the server
+ * answers, the spooled records are replayed exactly once and direct delivery resumes. Metric
+ * points are never duplicated: the worker tracks what the server acknowledged and reads back a
+ * continued run's history (see {@link MlflowSink}). A 401/403 is logged once with the environment
+ * variables to set, and the affected records stay in the spool for {@code slaft mlflow sync}.
+ *
+ * <p>Memory is bounded: at most {@code queueCapacity} records wait in the queue and the worker
+ * holds at most {@code min(queueCapacity, 20 000) + 2 000} more while it delivers them
+ * ({@link #recordsInMemoryBound()}, {@link #recordsInMemoryHighWater()}); on top of that, a replay
+ * reads this tracker's spool segment (the records spooled since it was created).
  *
  * <p>Thread-safe. As a {@link RecordSink} it delivers synchronously (on the worker thread, with
  * retries, without spooling), which is how {@link #replay(Path)} and {@code slaft mlflow sync}
@@ -78,6 +88,11 @@ public final class MlflowTracker implements Tracker, RecordSink {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong spooled = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private final AtomicLong inMemoryHighWater = new AtomicLong();
+  /** Size of the batch the worker has taken off the queue and not finished yet. */
+  private volatile int held;
+  /** Callers spooled records on a full queue that no replay has read yet. */
+  private volatile boolean overflowSpooled;
   private final AtomicBoolean overflowWarned = new AtomicBoolean();
   private final AtomicBoolean authWarned = new AtomicBoolean();
   private volatile TrackingStatus.Mode mode = TrackingStatus.Mode.REMOTE;
@@ -97,7 +112,12 @@ public final class MlflowTracker implements Tracker, RecordSink {
     for (int i = 1; i < config.retry().maxAttempts(); i++) {
       retries = retries.plus(config.retry().backoff(i, 0.0));
     }
-    this.waitLimit = Duration.ofSeconds(60).plus(config.requestTimeout().multipliedBy(4)).plus(retries.multipliedBy(2));
+    // Longer than the worst case of one batch against a server that does not answer: every attempt
+    // times out, plus the backoff between attempts and a health probe.
+    Duration call = config.connectTimeout().plus(config.requestTimeout());
+    this.waitLimit = Duration.ofSeconds(60)
+        .plus(call.multipliedBy(Math.max(4, config.retry().maxAttempts() + 1)))
+        .plus(retries.multipliedBy(2));
     if (startSpooling) {
       mode = TrackingStatus.Mode.SPOOLING;
       nextProbeNanos = System.nanoTime() + config.probeInterval().toNanos();
@@ -193,6 +213,25 @@ public final class MlflowTracker implements Tracker, RecordSink {
   }
 
   /**
+   * The most records this tracker has held in memory at once since it was created: queued, plus
+   * taken off the queue by the delivery thread and not yet delivered or spooled (sampled whenever a
+   * record is queued and whenever the thread has taken a batch). At most {@link
+   * #recordsInMemoryBound()}.
+   */
+  public long recordsInMemoryHighWater() {
+    return inMemoryHighWater.get();
+  }
+
+  /**
+   * The most records this tracker can hold in memory: {@code queueCapacity} queued, plus one batch
+   * of the delivery thread (a drain of at most {@code min(queueCapacity, 20 000)} records, topped up
+   * while it lingers below 2 000). Records beyond that go to the spool on the caller's thread.
+   */
+  public long recordsInMemoryBound() {
+    return (long) config.queueCapacity() + Math.min(MAX_DRAIN, config.queueCapacity()) + LINGER_TARGET;
+  }
+
+  /**
    * Replays the spool directory {@code spoolDir} (e.g. records of earlier runs) through this
    * tracker's server connection, exactly once per record, after everything queued so far.
    */
@@ -260,6 +299,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
     try {
       checkOpen();
       if (queue.offer(record)) {
+        noteInMemory(queue.size() + held);
         return;
       }
     } finally {
@@ -270,6 +310,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
           config.queueCapacity(), spool.directory());
     }
     spoolAll(List.of(record));
+    overflowSpooled = true;
   }
 
   private boolean enqueueTask(Object task) {
@@ -315,6 +356,10 @@ public final class MlflowTracker implements Tracker, RecordSink {
     }
   }
 
+  private void noteInMemory(long records) {
+    inMemoryHighWater.accumulateAndGet(records, Math::max);
+  }
+
   private void checkOpen() {
     checkState(!closed, "tracker is closed");
   }
@@ -336,6 +381,8 @@ public final class MlflowTracker implements Tracker, RecordSink {
       batch.add(head);
       queue.drainTo(batch, MAX_DRAIN);
       linger(batch);
+      held = batch.size();
+      noteInMemory(batch.size() + queue.size());
       boolean stop = false;
       for (Object item : batch) {
         if (item instanceof TrackingRecord r) {
@@ -353,6 +400,8 @@ public final class MlflowTracker implements Tracker, RecordSink {
       process(pending);
       pending.clear();
       batch.clear();
+      held = 0;
+      replayOverflow(false);
       if (stop) {
         List<Object> rest = new ArrayList<>();
         queue.drainTo(rest);
@@ -473,6 +522,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
 
   private void recoverIfDue(boolean force) {
     if (mode != TrackingStatus.Mode.SPOOLING) {
+      replayOverflow(force);
       return;
     }
     long now = System.nanoTime();
@@ -483,20 +533,48 @@ public final class MlflowTracker implements Tracker, RecordSink {
     if (!api.healthy()) {
       return;
     }
+    ReplayReport report = replaySegment();
+    if (report != null && report.complete()) {
+      mode = TrackingStatus.Mode.REMOTE;
+      LOG.info("MLflow server {} answers again: {} spooled records delivered", api.server(), report.replayed());
+    }
+  }
+
+  /**
+   * While delivering directly: replays records that callers spooled on a full queue, once the
+   * queue is at most half full (the worker has caught up) or when {@code force}d.
+   */
+  private void replayOverflow(boolean force) {
+    if (!overflowSpooled || mode != TrackingStatus.Mode.REMOTE
+        || (!force && queue.remainingCapacity() < config.queueCapacity() / 2)) {
+      return;
+    }
+    ReplayReport report = replaySegment();
+    if (report != null && report.replayed() > 0) {
+      LOG.info("{} records spooled while the tracking queue was full were delivered to {}", report.replayed(), api.server());
+    }
+  }
+
+  /**
+   * Replays this tracker's spool segment and updates the counters; {@code null} if the replay
+   * itself failed. What an incomplete replay leaves pending waits for the next recovery from
+   * spooling, the next overflow, or {@code slaft mlflow sync}.
+   */
+  private ReplayReport replaySegment() {
+    overflowSpooled = false;
     try {
       ReplayReport report = SpoolReplayer.replaySegment(spool.segment(), retrying);
       delivered.addAndGet(report.replayed());
       rejected.addAndGet(report.rejected());
       spooled.addAndGet(-(report.replayed() + report.rejected()));
-      if (report.complete()) {
-        mode = TrackingStatus.Mode.REMOTE;
-        LOG.info("MLflow server {} answers again: {} spooled records delivered", api.server(), report.replayed());
-      } else {
+      if (!report.complete()) {
         lastError = report.error();
       }
+      return report;
     } catch (RuntimeException e) {
       lastError = "replay of " + spool.segment() + " failed: " + e;
       LOG.warn(lastError);
+      return null;
     }
   }
 

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -352,6 +354,59 @@ class MlflowTrackerTest {
     for (int th = 0; th < 4; th++) {
       assertEquals(500, api.points("mt", "t" + th).size());
     }
+  }
+
+  @Test
+  void recordsThatOverflowAFullQueueReachTheServerWithoutASync() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean blocked = new AtomicBoolean();
+    api.faults = op -> {
+      if (op.equals("logBatch") && blocked.compareAndSet(false, true)) {
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return null;
+    };
+    TrackingConfig small = TrackingConfig.builder("exp", tmp.resolve("spool"))
+        .trackingUri(URI.create("http://127.0.0.1:1"))
+        .retry(RetryPolicy.noRetries())
+        .probeInterval(Duration.ofHours(1))
+        .linger(Duration.ZERO)
+        .queueCapacity(16)
+        .build();
+    long highWater;
+    long bound;
+    try (MlflowTracker t = MlflowTracker.create(small, api, sleeps::add)) {
+      RunRef run = t.startRun(RunSpec.root("exp", "overflow", "r"));
+      t.logMetric(run, "loss", 0, 0, 0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!blocked.get() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(blocked.get(), "the delivery thread is inside a slow log-batch");
+      for (int s = 1; s < 100; s++) {
+        t.logMetric(run, "loss", s, s, s);
+      }
+      t.endRun(run, RunStatus.FINISHED);
+      assertTrue(t.status().spooled() > 0, "the full queue spilled to the spool: " + t.status());
+      release.countDown();
+      TrackingStatus status = t.flush();
+      assertEquals(TrackingStatus.Mode.REMOTE, status.mode());
+      assertEquals(0, status.spooled(), status.toString());
+      assertEquals(102, status.delivered(), status.toString());
+      highWater = t.recordsInMemoryHighWater();
+      bound = t.recordsInMemoryBound();
+    }
+    List<MetricPoint> loss = api.points("overflow", "loss");
+    assertEquals(100, loss.size());
+    assertEquals(100, loss.stream().map(MetricPoint::step).distinct().count());
+    assertEquals(RunStatus.FINISHED, api.runByKey("overflow").status);
+    assertEquals(0, SpoolReplayer.pending(tmp.resolve("spool")));
+    assertEquals(16 + 16 + 2_000, bound);
+    assertTrue(highWater >= 16 && highWater <= bound, "records in memory at most: " + highWater);
   }
 
   @Test

@@ -28,13 +28,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -44,26 +40,16 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class MlflowServerIntegrationTest {
 
-  private static final Path WORK = Path.of("target", "it-mlflow").toAbsolutePath();
-  private final List<LocalMlflowServer> started = new ArrayList<>();
+  private static final Path WORK = ItServers.WORK;
+  private final ItServers servers = new ItServers();
 
   @AfterEach
   void stopServers() {
-    for (LocalMlflowServer s : started) {
-      s.stop();
-    }
+    servers.close();
   }
 
   private LocalMlflowServer freshServer(String name) throws IOException {
-    Path state = WORK.resolve(name);
-    LocalMlflowServer server = LocalMlflowServer.inRepository(Path.of(""), state);
-    if (server.running()) {
-      server.stop();
-    }
-    deleteTree(state);
-    deleteTree(WORK.resolve(name + "-spool"));
-    started.add(server);
-    return server;
+    return servers.fresh(name);
   }
 
   private static TrackingConfig config(URI uri, String name, TrackingCredentials creds) {
@@ -298,23 +284,6 @@ class MlflowServerIntegrationTest {
   }
 
   private static Map<String, JsonNode> runsByKey(MlflowRest rest, String exp) {
-    Map<String, JsonNode> out = new HashMap<>();
-    for (JsonNode run : rest.runs(exp)) {
-      String key = MlflowRest.tag(run, RunRef.RUN_KEY_TAG);
-      assertFalse(out.containsKey(key), "duplicate run for key " + key);
-      out.put(key, run);
-    }
-    return out;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    return ItServers.runsByKey(rest, exp);
   }
 }

@@ -161,6 +161,12 @@ public final class ConfigKeys {
   public static final ConfigKey<String> TRACKING_URI = add(ConfigKey.string("tracking.uri", "auto",
       "MLflow tracking URI, 'auto' (local server if running, else spool) or 'none'."));
   public static final ConfigKey<String> TRACKING_EXPERIMENT = add(ConfigKey.string("tracking.experiment", "", "MLflow experiment (default: name)."));
+  public static final ConfigKey<Integer> TRACKING_CONNECT_TIMEOUT_S = add(ConfigKey.integer("tracking.connect_timeout_s", "5",
+      "Seconds to wait for a connection to the MLflow server before the call counts as failed (retried, then spooled).")
+      .atLeast(1).atMost(600).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> TRACKING_REQUEST_TIMEOUT_S = add(ConfigKey.integer("tracking.request_timeout_s", "30",
+      "Seconds to wait for the MLflow server's whole answer to one request before it counts as failed (retried, then spooled).")
+      .atLeast(1).atMost(3600).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> SWEEP_GRID = add(ConfigKey.list("sweep.grid.*", null,
       "Grid axis: sweep.grid.<key> = [v1, v2, ...] for any key above."));

@@ -8,16 +8,26 @@ import io.slaft.tracking.TrackingStatus;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Where records go: an MLflow server URI (or none: spool only) and the spool directory.
- * Serializable so Beam workers can open their own tracker; credentials are never carried here,
- * each JVM reads them from its environment (MLFLOW_TRACKING_TOKEN or USERNAME/PASSWORD).
+ * Where records go: an MLflow server URI (or none: spool only) and the spool directory, and how
+ * long one call to the server may take ({@code tracking.connect_timeout_s},
+ * {@code tracking.request_timeout_s}). Serializable so Beam workers can open their own tracker;
+ * credentials are never carried here, each JVM reads them from its environment
+ * (MLFLOW_TRACKING_TOKEN or USERNAME/PASSWORD).
  */
-public record TrackingSettings(String uri, String experiment, String spoolDir) implements Serializable {
+public record TrackingSettings(String uri, String experiment, String spoolDir, int connectTimeoutS, int requestTimeoutS)
+    implements Serializable {
   private static final Map<TrackingSettings, Tracker> OPEN = new HashMap<>();
+
+  /** Settings with the default timeouts of {@link ConfigKeys#TRACKING_CONNECT_TIMEOUT_S} and {@link ConfigKeys#TRACKING_REQUEST_TIMEOUT_S}. */
+  public TrackingSettings(String uri, String experiment, String spoolDir) {
+    this(uri, experiment, spoolDir, Integer.parseInt(ConfigKeys.TRACKING_CONNECT_TIMEOUT_S.defaultValue()),
+        Integer.parseInt(ConfigKeys.TRACKING_REQUEST_TIMEOUT_S.defaultValue()));
+  }
 
   /**
    * Where a run of {@code c} tracks: {@code tracking.uri} none → null (nowhere); a URL → that
@@ -31,23 +41,26 @@ public record TrackingSettings(String uri, String experiment, String spoolDir) i
     }
     String experiment = c.get(ConfigKeys.TRACKING_EXPERIMENT).isEmpty() ? c.get(ConfigKeys.NAME) : c.get(ConfigKeys.TRACKING_EXPERIMENT);
     String spool = out.resolve("tracking-spool").toString();
+    int connect = c.get(ConfigKeys.TRACKING_CONNECT_TIMEOUT_S);
+    int request = c.get(ConfigKeys.TRACKING_REQUEST_TIMEOUT_S);
     if (uri.equals("auto")) {
       io.slaft.tracking.server.LocalMlflowServer local =
           io.slaft.tracking.server.LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
       if (local.running() && local.uri().isPresent()) {
-        return new TrackingSettings(local.uri().get().toString(), experiment, spool);
+        return new TrackingSettings(local.uri().get().toString(), experiment, spool, connect, request);
       }
       String env = System.getenv("MLFLOW_TRACKING_URI");
-      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool);
+      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool, connect, request);
     }
-    return new TrackingSettings(uri, experiment, spool);
+    return new TrackingSettings(uri, experiment, spool, connect, request);
   }
 
   /** The JVM-wide tracker for these settings (one per settings, shared by all threads). */
   public Tracker tracker() {
     synchronized (OPEN) {
       return OPEN.computeIfAbsent(this, s -> {
-        TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv());
+        TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv())
+            .withTimeouts(Duration.ofSeconds(s.connectTimeoutS), Duration.ofSeconds(s.requestTimeoutS));
         if (s.uri != null && !s.uri.isBlank()) {
           c = c.withTrackingUri(URI.create(s.uri));
         }
