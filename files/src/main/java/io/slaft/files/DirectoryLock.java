@@ -110,9 +110,14 @@ public final class DirectoryLock implements AutoCloseable {
         notice.accept("taking over the stale lock of " + abs + ": pid " + p.pid() + " (" + p.command() + ", since " + p.started()
             + ") " + (alive ? "no longer holds it" : "is no longer running"));
       }
-      ch.truncate(0);
-      ch.write(ByteBuffer.wrap(me.render().getBytes(StandardCharsets.UTF_8)), 0);
-      ch.force(true);
+      try {
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(me.render().getBytes(StandardCharsets.UTF_8)), 0);
+        ch.force(true);
+      } catch (IOException e) {
+        l.release();
+        throw new FileWriteException(abs.resolve(FILE), e);
+      }
       return new DirectoryLock(abs, ch, l);
     } catch (IOException | RuntimeException e) {
       HELD_IN_THIS_JVM.remove(abs, me);

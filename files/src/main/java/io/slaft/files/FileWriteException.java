@@ -11,7 +11,8 @@ public final class FileWriteException extends IOException {
   private final Path path;
   private final String errno;
 
-  FileWriteException(Path path, IOException cause) {
+  /** A failed write of {@code path} caused by {@code cause} (its errno is read from the message). */
+  public FileWriteException(Path path, IOException cause) {
     super("cannot write " + path + ": " + Errno.reason(cause) + " (" + Errno.of(cause) + "); the previous "
         + path.getFileName() + " is unchanged" + hint(Errno.of(cause)), cause);
     this.path = path;

@@ -1,6 +1,7 @@
 package io.slaft.cli;
 
 import io.slaft.files.DirectoryLock;
+import io.slaft.files.FileWriteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ final class OutputLocks {
   static void claim(Path dir, String command) {
     try {
       HELD.get().add(DirectoryLock.acquire(dir, command, notice -> System.err.println("slaft: " + notice)));
+    } catch (FileWriteException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock the output directory " + dir + ": " + e.getMessage(), e);
     }

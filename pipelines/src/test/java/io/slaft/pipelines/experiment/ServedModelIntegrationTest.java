@@ -114,6 +114,69 @@ class ServedModelIntegrationTest {
     assertEquals(96 + 48, rows);
   }
 
+  /** Every --model takes a run directory as well as an export directory, and serves the same model. */
+  @Test
+  void predictTakesTheRunDirectoryOrItsExport() throws Exception {
+    String input = "a gripping , moving drama\nthe plot is a mess\n";
+    Cli byRun = Cli.run(input, "predict", "--model", run.toString(), "--task", "SST-2");
+    Cli byExport = Cli.run(input, "predict", "--model", ExperimentSession.exportDir(run, "main").toString(), "--task", "sst2");
+    assertEquals(0, byRun.code(), byRun.err());
+    assertEquals(0, byExport.code(), byExport.err());
+    assertEquals(2, byRun.out().lines().count(), byRun.out());
+    assertEquals(byExport.out(), byRun.out());
+  }
+
+  /** Corrupt weights are refused naming the file (exit 3); a full disk stops naming the path and ENOSPC (exit 4). */
+  @Test
+  void corruptWeightsAndAFullDiskAreClearErrors() throws Exception {
+    Path copy = dir.resolve("corrupt-export");
+    assertEquals(0, Slaft.run("export", "--model", ExperimentSession.exportDir(run, "main").toString(), "--out", copy.toString()));
+    Path weights = copy.resolve("weights.bin");
+    byte[] w = Files.readAllBytes(weights);
+    w[w.length / 3] ^= 0x10;
+    Files.write(weights, w);
+    Cli corrupt = Cli.run("good\n", "predict", "--model", copy.toString(), "--task", "SST-2");
+    assertEquals(3, corrupt.code(), corrupt.err());
+    assertTrue(corrupt.err().contains(weights + " is corrupt") && corrupt.err().contains("checksum mismatch"), corrupt.err());
+    assertEquals("", corrupt.out());
+
+    Path mnt = Files.createDirectories(dir.resolve("full"));
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs (needs root; CI runs as root)");
+    try {
+      Files.write(mnt.resolve("filler"), new byte[60 * 1024]);
+      Cli full = Cli.run("", "train", "--config", config.toString(), "--out", mnt.resolve("run").toString());
+      assertEquals(4, full.code(), full.err());
+      assertTrue(full.err().matches("(?s).*slaft: cannot write " + java.util.regex.Pattern.quote(mnt.toString())
+          + "/run/\\S+: No space left on device \\(ENOSPC\\).*"), full.err());
+      assertTrue(!full.err().contains("Exception"), full.err());
+    } finally {
+      new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+    }
+  }
+
+  /** One in-process CLI invocation with its own stdin, stdout and stderr. */
+  record Cli(int code, String out, String err) {
+    static synchronized Cli run(String stdin, String... args) {
+      java.io.InputStream in = System.in;
+      java.io.PrintStream out = System.out;
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+      java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+      try {
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
+        int code = Slaft.run(args);
+        return new Cli(code, o.toString(java.nio.charset.StandardCharsets.UTF_8), e.toString(java.nio.charset.StandardCharsets.UTF_8));
+      } finally {
+        System.setIn(in);
+        System.setOut(out);
+        System.setErr(err);
+      }
+    }
+  }
+
   private static int argmax(float[] v) {
     int arg = 0;
     for (int k = 1; k < v.length; k++) {
