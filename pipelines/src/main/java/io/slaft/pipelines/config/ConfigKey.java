@@ -191,7 +191,7 @@ public final class ConfigKey<T> {
 
   private String allowedError(String v) {
     if (!allowed.isEmpty() && !allowed.contains(v)) {
-      return "'" + v + "' is not allowed; allowed values: " + String.join(", ", allowed);
+      return "'" + ExperimentConfig.quoted(v) + "' is not allowed; allowed values: " + String.join(", ", allowed);
     }
     return null;
   }
