@@ -1,16 +1,27 @@
 package io.slaft.tracking;
 
 import com.google.common.collect.ImmutableList;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps secrets out of params and tags. A value is replaced by {@value #REDACTED} when its key
- * looks like a secret ({@code token}, {@code password}, {@code secret}, {@code api_key},
- * {@code credential}, {@code authorization}, …) and every occurrence of a known secret value
- * (the configured token or password) is masked wherever it appears. Thread-safe and immutable.
+ * Keeps secrets out of what tracking stores and prints. A value is replaced by {@value #REDACTED}
+ * when its key looks like a secret ({@code token}, {@code password}, {@code secret}, {@code
+ * api_key}, {@code credential}, {@code authorization}, …). In any other text ({@link #text}):
+ * every occurrence of a known secret value (the configured token or password, the Basic {@code
+ * Authorization} value, and their URL-encoded forms) is masked; so is the password of a URL's user
+ * info ({@code https://user:secret@host} becomes {@code https://user:<redacted>@host}), the
+ * credential of an {@code Authorization: Basic|Bearer …} header, and the value of a secret-named
+ * assignment or option ({@code password=…}, {@code api_key: …}, {@code --token …}). Known secret
+ * values shorter than 4 characters are not searched for (they would mask ordinary text). Thread-safe
+ * and immutable.
  */
 public final class Redactor {
 
@@ -22,10 +33,35 @@ public final class Redactor {
   private static final Pattern SECRET_PAIR = Pattern.compile(
       "(^|_)(api|access|secret|private|auth|session)_(key|token|header)(_|$)");
 
+  // Repetitions are bounded so that no pattern backtracks quadratically over a long value.
+  /** {@code scheme://user:password@}: group 1 is everything up to the password. */
+  private static final Pattern URL_USER_INFO =
+      Pattern.compile("(\\b[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/?#@\\s:]{0,256}:)[^/?#@\\s]{0,256}@");
+  /** {@code Basic xxx} or {@code Bearer xxx} (an authorization header's value): group 1 up to the credential. */
+  private static final Pattern AUTH_HEADER =
+      Pattern.compile("(?i)(\\b(?:basic|bearer)\\s+)[A-Za-z0-9._~+/=-]{8,}");
+  /**
+   * {@code password=x}, {@code "api_key": "x"}, or the option {@code --token x}: group 1 is
+   * everything up to the value, group 2 the value.
+   */
+  private static final Pattern SECRET_ASSIGNMENT =
+      Pattern.compile(
+          "(?i)((?:--?[a-z0-9_.-]{0,64}(?:password|passwd|pwd|secret|token|api[_-]?key|credentials?)[\"']?(?:\\s*=\\s*|\\s+)"
+              + "|[a-z0-9_.-]{0,64}(?:password|passwd|pwd|secret|token|api[_-]?key|credentials?)[\"']?\\s*[=:]\\s*)[\"']?)"
+              + "([^\\s\"'&,;]+)");
+
   private final List<String> secretValues;
 
   public Redactor(List<String> secretValues) {
-    this.secretValues = secretValues.stream().filter(s -> s != null && s.length() >= 4).collect(ImmutableList.toImmutableList());
+    Set<String> all = new LinkedHashSet<>();
+    for (String s : secretValues) {
+      if (s != null && s.length() >= 4) {
+        all.add(s);
+        all.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
+      }
+    }
+    // Longest first, so that a secret containing another is masked whole.
+    this.secretValues = all.stream().sorted((a, b) -> b.length() - a.length()).collect(ImmutableList.toImmutableList());
   }
 
   public static Redactor of(TrackingCredentials credentials) {
@@ -50,6 +86,7 @@ public final class Redactor {
     return SECRET_PAIR.matcher(String.join("_", segments)).find();
   }
 
+  /** {@code value} as stored under {@code key}: {@value #REDACTED} for a secret key, else {@link #text}. */
   public String value(String key, String value) {
     if (value == null) {
       return null;
@@ -57,13 +94,37 @@ public final class Redactor {
     if (isSecretKey(key)) {
       return REDACTED;
     }
-    String out = value;
+    return text(value);
+  }
+
+  /** {@code text} with every secret this redactor knows or recognizes masked (see the class comment). */
+  public String text(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
     for (String secret : secretValues) {
       if (out.contains(secret)) {
         out = out.replace(secret, REDACTED);
       }
     }
-    return out;
+    return patterns(out);
+  }
+
+  /** {@code text} with URL passwords, authorization credentials and secret assignments masked. */
+  public static String patterns(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = URL_USER_INFO.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + REDACTED + "@"));
+    out = AUTH_HEADER.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + REDACTED));
+    Matcher a = SECRET_ASSIGNMENT.matcher(out);
+    StringBuilder b = new StringBuilder();
+    while (a.find()) {
+      a.appendReplacement(b, Matcher.quoteReplacement(a.group(2).equals(REDACTED) ? a.group() : a.group(1) + REDACTED));
+    }
+    a.appendTail(b);
+    return b.toString();
   }
 
   public Map<String, String> map(Map<String, String> values) {

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -100,7 +101,7 @@ public record TrackingConfig(
     Builder b = builder(experimentName, spoolDir).credentials(TrackingCredentials.fromEnv(env));
     String uri = env.get(TRACKING_URI_ENV);
     if (uri != null && !uri.isBlank()) {
-      b.trackingUri(URI.create(uri.trim()));
+      b.trackingUri(parseTrackingUri(TRACKING_URI_ENV, uri));
     }
     String insecure = env.get(INSECURE_TLS_ENV);
     if (insecure != null && !insecure.isBlank()) {
@@ -109,6 +110,24 @@ public record TrackingConfig(
       b.insecureTls(v.equals("true"));
     }
     return b.build();
+  }
+
+  /**
+   * Parses a tracking URI given by {@code source} (an environment variable, a flag, a config key).
+   * Unlike {@link URI#create}, whose message repeats the whole text, a malformed URI fails with
+   * the text's URL password masked ({@link Redactor#patterns}), so credentials written into it are
+   * not printed.
+   *
+   * @throws IllegalArgumentException naming {@code source}, the masked text and what is wrong
+   */
+  public static URI parseTrackingUri(String source, String text) {
+    String t = text.trim();
+    try {
+      return new URI(t);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(source + " is not a valid URI: '" + Redactor.patterns(t) + "' ("
+          + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "") + ")");
+    }
   }
 
   public TrackingConfig withTrackingUri(URI uri) {

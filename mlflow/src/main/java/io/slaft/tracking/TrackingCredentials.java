@@ -84,15 +84,19 @@ public final class TrackingCredentials {
     return token != null || username != null;
   }
 
-  /** Secret values that must never be stored or printed (the token and the password). */
+  /**
+   * Secret values that must never be stored or printed: the token, the password, and the Base64
+   * credential of the Basic {@code Authorization} header (which holds the password).
+   */
   public java.util.List<String> secrets() {
-    java.util.List<String> secrets = new java.util.ArrayList<>(2);
+    java.util.List<String> secrets = new java.util.ArrayList<>(3);
     if (token != null) {
       secrets.add(token);
     }
     if (password != null) {
       secrets.add(password);
     }
+    authorizationHeader().filter(h -> h.startsWith("Basic ")).ifPresent(h -> secrets.add(h.substring("Basic ".length())));
     return secrets;
   }
 

@@ -262,7 +262,7 @@ public final class MlflowCommand implements Callable<Integer> {
         return local.get();
       }
       try {
-        URI uri = URI.create(u.trim());
+        URI uri = TrackingConfig.parseTrackingUri("--tracking-uri", u);
         // Validates scheme, host, no credentials in the URI.
         TrackingConfig.builder("Default", Path.of(".")).trackingUri(uri).build();
         return uri;

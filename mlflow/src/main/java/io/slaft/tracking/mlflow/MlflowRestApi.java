@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slaft.tracking.DatasetInput;
 import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.Redactor;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunStatus;
 import io.slaft.tracking.TrackingAuthException;
@@ -72,12 +73,14 @@ final class MlflowRestApi implements MlflowApi {
   private final Duration connectTimeout;
   private final Duration requestTimeout;
   private final Optional<String> authorization;
+  private final Redactor redactor;
 
   MlflowRestApi(TrackingConfig config) {
     this.tracking = config.tracking().orElseThrow(() -> new IllegalArgumentException("trackingUri is required for MLflow"));
     this.connectTimeout = config.connectTimeout();
     this.requestTimeout = config.requestTimeout();
     this.authorization = config.credentials().authorizationHeader();
+    this.redactor = Redactor.of(config.credentials());
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(connectTimeout)
         .version(HttpClient.Version.HTTP_1_1)
@@ -351,7 +354,10 @@ final class MlflowRestApi implements MlflowApi {
       return new TrackingAuthException(server(), status, operation);
     }
     boolean retryable = status == 429 || status >= 500;
-    String detail = body == null ? "" : body.length() > 500 ? body.substring(0, 500) + "…" : body;
+    // A proxy or server may echo the request, Authorization header included: mask the body before
+    // cutting it, so that no cut-off start of a secret is shown either.
+    String masked = body == null ? "" : redactor.text(body.length() > 2000 ? body.substring(0, 2000) : body);
+    String detail = masked.length() > 500 ? masked.substring(0, 500) + "…" : masked;
     return new TrackingException("MLflow server " + server() + " answered " + status + " to " + operation + ": " + detail, retryable);
   }
 

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns tracker calls into validated, redacted records: the one place where arguments are checked,
- * secrets are masked, over-long values are truncated and artifact files are copied. Record ids are
+ * secrets are masked (in param and tag values, run names and dataset inputs, by {@link Redactor};
+ * artifact files are copied as they are), over-long values are truncated and artifact files are
+ * copied. Record ids are
  * a random per-factory prefix plus a counter, unique across processes sharing a spool.
  * Thread-safe.
  */
@@ -57,7 +59,7 @@ public final class RecordFactory {
 
   public StartRun startRun(RunSpec spec) {
     checkNotNull(spec, "spec must not be null");
-    RunSpec clean = new RunSpec(spec.run(), spec.runName(), spec.parent(), tagValues(spec.tags()));
+    RunSpec clean = new RunSpec(spec.run(), redactor.text(spec.runName()), spec.parent(), tagValues(spec.tags()));
     return new StartRun(newId(), clean, clock.getAsLong());
   }
 
@@ -96,7 +98,9 @@ public final class RecordFactory {
   public LogInput input(RunRef run, DatasetInput input) {
     checkNotNull(run, "run must not be null");
     checkNotNull(input, "input must not be null");
-    return new LogInput(newId(), run, input);
+    DatasetInput clean = new DatasetInput(redactor.text(input.name()), input.digest(), input.sourceType(),
+        redactor.text(input.source()), redactor.text(input.schema()), redactor.text(input.profile()), input.context());
+    return new LogInput(newId(), run, clean);
   }
 
   public LogArtifact artifact(RunRef run, Path localFile, String artifactPath) {

@@ -6,7 +6,6 @@ import io.slaft.tracking.Trackers;
 import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingStatus;
 import java.io.Serializable;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -62,7 +61,7 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
         TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv())
             .withTimeouts(Duration.ofSeconds(s.connectTimeoutS), Duration.ofSeconds(s.requestTimeoutS));
         if (s.uri != null && !s.uri.isBlank()) {
-          c = c.withTrackingUri(URI.create(s.uri));
+          c = c.withTrackingUri(TrackingConfig.parseTrackingUri("tracking.uri", s.uri));
         }
         Tracker t = Trackers.create(c);
         Runtime.getRuntime().addShutdownHook(new Thread(t::close));
