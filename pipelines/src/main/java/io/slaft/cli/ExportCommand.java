@@ -2,7 +2,7 @@ package io.slaft.cli;
 
 import io.slaft.files.AtomicFiles;
 import io.slaft.model.export.CompactModel;
-import io.slaft.model.export.ExportManifest;
+import io.slaft.model.export.Exporter;
 import io.slaft.model.export.WeightFile;
 import io.slaft.model.tokenize.Encoded;
 import io.slaft.model.train.CheckpointFile;
@@ -95,7 +95,7 @@ public final class ExportCommand implements Callable<Integer> {
       WeightFile.read(run.resolve(WeightFile.NAME));
       CompactModel.manifest(run);
       AtomicFiles.replaceDirectory(out, tmp -> {
-        for (String f : new String[] {ExportManifest.FILE, ExportManifest.STRUCTURE_FILE, WeightFile.NAME}) {
+        for (String f : Exporter.FILES) {
           if (Files.isRegularFile(run.resolve(f))) {
             AtomicFiles.copy(run.resolve(f), tmp.resolve(f));
           }

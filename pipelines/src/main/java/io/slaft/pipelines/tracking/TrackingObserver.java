@@ -1,8 +1,7 @@
 package io.slaft.pipelines.tracking;
 
 import io.slaft.files.AtomicFiles;
-import io.slaft.model.export.ExportManifest;
-import io.slaft.model.export.WeightFile;
+import io.slaft.model.export.Exporter;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
@@ -153,8 +152,7 @@ public final class TrackingObserver implements PointObserver {
         t.logArtifact(r, heat, "plots/gates.png");
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
-        for (String f : result.exportDir() == null ? new String[0] : new String[] {ExportManifest.FILE,
-            ExportManifest.STRUCTURE_FILE, WeightFile.NAME}) {
+        for (String f : result.exportDir() == null ? java.util.List.<String>of() : Exporter.FILES) {
           Path p = result.exportDir().resolve(f);
           if (Files.isRegularFile(p)) {
             t.logArtifact(r, p, "model/" + f);

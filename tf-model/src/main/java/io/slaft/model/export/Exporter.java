@@ -29,6 +29,8 @@ import java.util.Map;
  * and no backbone weight is copied.
  */
 public final class Exporter {
+  /** Every file an export directory holds (what copies and artifact uploads take). */
+  public static final java.util.List<String> FILES = java.util.List.of(ExportManifest.FILE, ExportManifest.STRUCTURE_FILE, WeightFile.NAME);
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Exporter() {}

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.slaft.files.AtomicFiles;
 import io.slaft.files.CorruptFileException;
 import io.slaft.files.SealedJson;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -159,7 +159,7 @@ public final class FileStepCache implements StepCache {
         }
         publish(tmp, entry, key);
         if (trash != null) {
-          deleteTree(trash);
+          AtomicFiles.deleteTree(trash);
         }
       } else {
         publish(tmp, entry, key);
@@ -167,7 +167,7 @@ public final class FileStepCache implements StepCache {
       LOG.info("cache {} {} -> {}", forcing ? "FORCED" : "MISS", key, entry.resolve("result"));
       return entry.resolve("result");
     } finally {
-      deleteTree(tmp);
+      AtomicFiles.deleteTree(tmp);
     }
   }
 
@@ -208,7 +208,7 @@ public final class FileStepCache implements StepCache {
       Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       LOG.info("cache {} {} -> {}", forcing ? "FORCED" : "MISS", key, target);
     } finally {
-      deleteTree(tmp);
+      AtomicFiles.deleteTree(tmp);
     }
   }
 
@@ -223,17 +223,6 @@ public final class FileStepCache implements StepCache {
     ObjectNode sums = n.putObject("files");
     files.forEach(sums::put);
     return n;
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(q);
-      }
-    }
   }
 
   @Override
