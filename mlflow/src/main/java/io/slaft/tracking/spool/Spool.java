@@ -5,14 +5,16 @@ import static com.google.common.base.Preconditions.checkState;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.files.AtomicFiles;
+import io.slaft.files.FileWriteException;
 import io.slaft.tracking.record.TrackingRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -41,24 +43,40 @@ public final class Spool {
 
   private final Path dir;
   private final Path segment;
+  private final Opener opener;
   private FileChannel channel;
   private long appended;
+  private boolean tornTail;
 
-  private Spool(Path dir) {
+  /** Opens the segment for appending; a seam for tests that make writes fail. */
+  @FunctionalInterface
+  interface Opener {
+    FileChannel open(Path segment) throws IOException;
+
+    Opener APPEND = segment ->
+        FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+  }
+
+  private Spool(Path dir, Opener opener) {
     this.dir = dir;
+    this.opener = opener;
     String time = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     this.segment = dir.resolve(SEGMENT_PREFIX + time + "-" + UUID.randomUUID().toString().substring(0, 8) + SEGMENT_SUFFIX);
   }
 
   /** A spool writing into {@code dir} (created if missing); its segment file is created lazily. */
   public static Spool open(Path dir) {
+    return open(dir, Opener.APPEND);
+  }
+
+  static Spool open(Path dir, Opener opener) {
     Path abs = dir.toAbsolutePath().normalize();
     try {
       Files.createDirectories(abs.resolve(BLOBS));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create spool directory " + abs, e);
     }
-    return new Spool(abs);
+    return new Spool(abs, opener);
   }
 
   public Path directory() {
@@ -75,41 +93,70 @@ public final class Spool {
     return appended;
   }
 
-  /** Appends {@code records} and forces them to disk. */
+  /**
+   * Appends {@code records} and forces them to disk, all or nothing: when the write fails (a full
+   * disk, a file size limit, an I/O error) the segment is truncated back to its length before the
+   * call, so it keeps only whole records, and the failure names the segment and the errno (an
+   * {@link UncheckedIOException} whose cause is a {@link FileWriteException}). If even the
+   * truncation fails, the next append starts on a fresh line, so a torn tail can cost only the
+   * records of the failed call.
+   */
   public synchronized void append(List<? extends TrackingRecord> records) {
     if (records.isEmpty()) {
       return;
     }
     StringBuilder lines = new StringBuilder();
+    if (tornTail) {
+      lines.append('\n');
+    }
     for (TrackingRecord record : records) {
       lines.append(toJson(record)).append('\n');
     }
+    long before = -1;
     try {
       if (channel == null) {
-        channel = FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = opener.open(segment);
       }
-      var buffer = java.nio.ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      before = channel.size();
+      ByteBuffer buffer = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
       channel.force(false);
       appended += records.size();
+      tornTail = false;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to spool " + segment, e);
+      truncateBack(before);
+      throw new UncheckedIOException(new FileWriteException(segment, e));
+    }
+  }
+
+  private void truncateBack(long length) {
+    if (channel == null || length < 0) {
+      return;
+    }
+    try {
+      channel.truncate(length);
+      channel.force(false);
+    } catch (IOException e) {
+      tornTail = true;
     }
   }
 
   /**
    * Copies {@code file} to {@code blobs/<recordId>/<file name>} and returns the copy, which
-   * belongs to the record with that id.
+   * belongs to the record with that id. The copy is written then renamed ({@link AtomicFiles}), so
+   * a crash or a full disk never leaves a truncated blob for the replay to upload.
    */
   public Path snapshot(Path file, String recordId) {
     checkState(recordId.matches("[A-Za-z0-9-]+"), "record id must be alphanumeric: %s", recordId);
     Path target = dir.resolve(BLOBS).resolve(recordId).resolve(file.getFileName().toString());
     try {
       Files.createDirectories(target.getParent());
-      Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFiles.copy(file, target);
       return target;
+    } catch (FileWriteException e) {
+      throw new UncheckedIOException(e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy " + file + " into the spool " + dir, e);
     }

@@ -5,6 +5,7 @@ import io.slaft.tracking.TrackingException;
 import io.slaft.tracking.record.LogArtifact;
 import io.slaft.tracking.record.RecordSink;
 import io.slaft.tracking.record.TrackingRecord;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -78,9 +79,11 @@ public final class SpoolReplayer {
     long pending = 0;
     for (Path segment : segments(spoolDir.toAbsolutePath().normalize())) {
       Set<String> done = readIds(replayedFile(segment));
-      for (TrackingRecord r : readSegment(segment)) {
-        if (!done.contains(r.id())) {
-          pending++;
+      try (SegmentReader records = new SegmentReader(segment)) {
+        for (TrackingRecord r = records.next(); r != null; r = records.next()) {
+          if (done.add(r.id())) {
+            pending++;
+          }
         }
       }
     }
@@ -100,59 +103,76 @@ public final class SpoolReplayer {
       }
       Path marks = replayedFile(segment);
       Set<String> done = readIds(marks);
-      List<TrackingRecord> pending = new ArrayList<>();
-      for (TrackingRecord r : readSegment(segment)) {
-        if (done.add(r.id())) {
-          pending.add(r);
-        } else {
-          already++;
-        }
-      }
-      if (error != null) {
-        remaining += pending.size();
-        continue;
-      }
-      for (int from = 0; from < pending.size(); from += CHUNK) {
-        List<TrackingRecord> chunk = pending.subList(from, Math.min(pending.size(), from + CHUNK));
-        if (error != null) {
-          remaining += chunk.size();
-          continue;
-        }
-        try {
-          sink.deliver(chunk);
-          mark(marks, chunk);
-          replayed += chunk.size();
-        } catch (TrackingException e) {
-          if (e.retryable() || e instanceof TrackingAuthException) {
-            error = e.getMessage();
-            remaining += chunk.size();
-            continue;
-          }
-          for (TrackingRecord one : chunk) {
-            if (error != null) {
-              remaining++;
+      try (SegmentReader records = new SegmentReader(segment)) {
+        List<TrackingRecord> chunk = new ArrayList<>(CHUNK);
+        for (TrackingRecord r = records.next(); ; r = records.next()) {
+          if (r != null) {
+            if (!done.add(r.id())) {
+              already++;
               continue;
             }
-            try {
-              sink.deliver(List.of(one));
-              mark(marks, List.of(one));
-              replayed++;
-            } catch (TrackingException single) {
-              if (single.retryable() || single instanceof TrackingAuthException) {
-                error = single.getMessage();
-                remaining++;
-              } else {
-                LOG.warn("Spooled record {} ({}) was rejected by the server and will not be retried: {}",
-                    one.id(), one.getClass().getSimpleName(), single.getMessage());
-                mark(marks, List.of(one));
-                rejected++;
-              }
+            chunk.add(r);
+            if (chunk.size() < CHUNK) {
+              continue;
             }
+          }
+          if (!chunk.isEmpty()) {
+            if (error != null) {
+              remaining += chunk.size();
+            } else {
+              Delivery d = deliver(sink, marks, List.copyOf(chunk));
+              replayed += d.replayed;
+              rejected += d.rejected;
+              remaining += d.remaining;
+              error = d.error;
+            }
+            chunk.clear();
+          }
+          if (r == null) {
+            break;
           }
         }
       }
     }
     return new ReplayReport(replayed, already, rejected, remaining, error);
+  }
+
+  private record Delivery(long replayed, long rejected, long remaining, String error) {}
+
+  /**
+   * Delivers one chunk; on a non-retryable rejection, record by record, so one bad record does not
+   * hold back the others. A retryable or authentication failure stops and counts the rest as
+   * remaining.
+   */
+  private static Delivery deliver(RecordSink sink, Path marks, List<TrackingRecord> chunk) throws IOException {
+    try {
+      sink.deliver(chunk);
+      mark(marks, chunk);
+      return new Delivery(chunk.size(), 0, 0, null);
+    } catch (TrackingException e) {
+      if (e.retryable() || e instanceof TrackingAuthException) {
+        return new Delivery(0, 0, chunk.size(), e.getMessage());
+      }
+    }
+    long replayed = 0;
+    long rejected = 0;
+    for (int i = 0; i < chunk.size(); i++) {
+      TrackingRecord one = chunk.get(i);
+      try {
+        sink.deliver(List.of(one));
+        mark(marks, List.of(one));
+        replayed++;
+      } catch (TrackingException single) {
+        if (single.retryable() || single instanceof TrackingAuthException) {
+          return new Delivery(replayed, rejected, chunk.size() - i, single.getMessage());
+        }
+        LOG.warn("Spooled record {} ({}) was rejected by the server and will not be retried: {}",
+            one.id(), one.getClass().getSimpleName(), single.getMessage());
+        mark(marks, List.of(one));
+        rejected++;
+      }
+    }
+    return new Delivery(replayed, rejected, 0, null);
   }
 
   private static void mark(Path marks, List<TrackingRecord> records) throws IOException {
@@ -213,26 +233,53 @@ public final class SpoolReplayer {
     }
   }
 
-  private static List<TrackingRecord> readSegment(Path segment) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(segment, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read spool segment " + segment, e);
-    }
-    List<TrackingRecord> records = new ArrayList<>(lines.size());
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.isBlank()) {
-        continue;
-      }
+  /**
+   * Reads a segment record by record, holding one line at a time. A line that does not parse (the
+   * torn tail of a write interrupted by a crash, or a line a failed append could not take back) is
+   * skipped with a warning naming the segment and line; the records around it are read.
+   */
+  static final class SegmentReader implements AutoCloseable {
+    private final Path segment;
+    private final BufferedReader in;
+    private long line;
+
+    SegmentReader(Path segment) {
+      this.segment = segment;
       try {
-        records.add(Spool.fromJson(line));
+        this.in = Files.newBufferedReader(segment, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        LOG.warn("Skipping unreadable line {} of spool segment {} (a write interrupted by a crash?): {}",
-            i + 1, segment, e.getMessage());
+        throw new UncheckedIOException("cannot read spool segment " + segment, e);
       }
     }
-    return records;
+
+    /** The next readable record, or null at the end of the segment. */
+    TrackingRecord next() {
+      try {
+        for (String text = in.readLine(); text != null; text = in.readLine()) {
+          line++;
+          if (text.isBlank()) {
+            continue;
+          }
+          try {
+            return Spool.fromJson(text);
+          } catch (IOException e) {
+            LOG.warn("Skipping unreadable line {} of spool segment {} (a write interrupted by a crash?): {}",
+                line, segment, e.getMessage());
+          }
+        }
+        return null;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read spool segment " + segment, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // read-only; nothing to lose
+      }
+    }
   }
 }
