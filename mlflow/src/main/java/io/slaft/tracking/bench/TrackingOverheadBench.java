@@ -10,6 +10,9 @@ import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingStatus;
 import io.slaft.tracking.Trackers;
 import io.slaft.tracking.server.LocalMlflowServer;
+import io.slaft.tracking.system.ProcReadings;
+import io.slaft.tracking.system.SystemMetricsSampler;
+import io.slaft.tracking.system.SystemReadings;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +38,15 @@ import java.util.UUID;
  * training thread itself spends inside tracker calls (including the final flush) is reported too,
  * since it is insensitive to other load on the machine.
  *
+ * <p>With {@code --system-metrics-s S > 0} every tracked run also runs a
+ * {@link SystemMetricsSampler} into its run every {@code S} seconds (10 is
+ * {@code tracking.system_metrics_interval_s}'s default), started after the run and closed before it
+ * ends, as the pipeline does, so the tracked times include sampling; the bench also reports the CPU
+ * time one sample of every real source takes on the bench thread and what that is per second at
+ * that interval, which is the sampler's cost independent of the machine's other load.
+ *
  * <p>Usage: {@code TrackingOverheadBench [--uri http://127.0.0.1:PORT] [--steps 200] [--step-ms 50]
- * [--metrics 10] [--runs 5]}; without {@code --uri} it starts a server with
+ * [--metrics 10] [--runs 5] [--system-metrics-s 0]}; without {@code --uri} it starts a server with
  * {@code mlflow/bin/mlflow-server} in {@code target/bench-mlflow} and stops it afterwards.
  */
 public final class TrackingOverheadBench {
@@ -52,6 +63,7 @@ public final class TrackingOverheadBench {
     int stepMs = 50;
     int metrics = 10;
     int runs = 5;
+    int systemMetricsS = 0;
     for (int i = 0; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -60,6 +72,7 @@ public final class TrackingOverheadBench {
         case "--step-ms" -> stepMs = Integer.parseInt(value);
         case "--metrics" -> metrics = Integer.parseInt(value);
         case "--runs" -> runs = Integer.parseInt(value);
+        case "--system-metrics-s" -> systemMetricsS = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -71,7 +84,7 @@ public final class TrackingOverheadBench {
       serverGroup = server.pid().orElse(-1);
     }
     try {
-      run(uri, serverGroup, steps, stepMs, metrics, runs);
+      run(uri, serverGroup, steps, stepMs, metrics, runs, systemMetricsS);
     } finally {
       if (server != null) {
         server.stop();
@@ -79,7 +92,8 @@ public final class TrackingOverheadBench {
     }
   }
 
-  private static void run(URI uri, long serverGroup, int steps, int stepMs, int metrics, int runs) throws Exception {
+  private static void run(URI uri, long serverGroup, int steps, int stepMs, int metrics, int runs, int systemMetricsS)
+      throws Exception {
     int reps = calibrate(stepMs);
     Path spool = Files.createTempDirectory("slaft-bench-spool");
     TrackingConfig config = TrackingConfig.builder("slaft-bench", spool).trackingUri(uri).build();
@@ -93,6 +107,7 @@ public final class TrackingOverheadBench {
     double[] trackedCpuMs = new double[runs];
     double[] workerCpuMs = new double[runs];
     double[] serverCpuMs = new double[runs];
+    double[] samples = new double[runs];
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long delivered = 0;
     try (Tracker tracker = Trackers.create(config)) {
@@ -108,8 +123,14 @@ public final class TrackingOverheadBench {
         RunRef run = tracker.startRun(RunSpec.root(config.experimentName(), RunKeys.of(session, Integer.toString(r)), "bench-" + r));
         long t0 = System.nanoTime();
         loggingNanos = 0;
+        SystemMetricsSampler sampler = systemMetricsS > 0
+            ? SystemMetricsSampler.start(tracker, List.of(run), Duration.ofSeconds(systemMetricsS), spool) : null;
         trainingLoop(tracker, run, steps, reps, metrics);
         long f0 = System.nanoTime();
+        if (sampler != null) {
+          sampler.close();
+          samples[r] = sampler.samplesTaken();
+        }
         tracker.endRun(run, RunStatus.FINISHED);
         TrackingStatus status = tracker.flush();
         long end = System.nanoTime();
@@ -150,6 +171,30 @@ public final class TrackingOverheadBench {
         serverGroup < 0 ? "not measured (external server)"
             : String.format(Locale.ROOT, "%.1f (%.2f %%, %.3f ms per metric point)", median(serverCpuMs),
                 median(serverCpuMs) / bc * 100, median(serverCpuMs) / ((double) steps * metrics)));
+    if (systemMetricsS > 0) {
+      double perSample = sampleCpuMs(spool, 200);
+      System.out.printf(Locale.ROOT, "system metrics every %d s in the tracked runs: median %.0f samples per run; one sample of every "
+              + "source %.3f ms CPU (bench thread, mean of 200) = %.4f %% of one core at that interval%n",
+          systemMetricsS, median(samples), perSample, perSample / (systemMetricsS * 1000.0) * 100);
+    }
+  }
+
+  /** Mean CPU ms of reading every real system-metrics source once, over {@code n} reads after a warm-up. */
+  private static double sampleCpuMs(Path disk, int n) throws IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    List<SystemReadings> sources = ProcReadings.of(disk);
+    for (int i = 0; i < n / 4; i++) {
+      for (SystemReadings s : sources) {
+        s.read();
+      }
+    }
+    long c0 = threads.getCurrentThreadCpuTime();
+    for (int i = 0; i < n; i++) {
+      for (SystemReadings s : sources) {
+        s.read();
+      }
+    }
+    return (threads.getCurrentThreadCpuTime() - c0) / 1e6 / n;
   }
 
   private static long workerCpuNanos(ThreadMXBean threads) {

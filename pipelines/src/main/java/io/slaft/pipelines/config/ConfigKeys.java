@@ -167,6 +167,10 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> TRACKING_REQUEST_TIMEOUT_S = add(ConfigKey.integer("tracking.request_timeout_s", "30",
       "Seconds to wait for the MLflow server's whole answer to one request before it counts as failed (retried, then spooled).")
       .atLeast(1).atMost(3600).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> TRACKING_SYSTEM_METRICS_INTERVAL_S = add(ConfigKey.integer("tracking.system_metrics_interval_s", "10",
+      "Seconds between two samples of system metrics (host CPU, memory, disk, network; JVM CPU, RSS, heap) logged to each "
+          + "training run for MLflow's System metrics tab; 0 = off.")
+      .atLeast(0).atMost(86400).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> SWEEP_GRID = add(ConfigKey.list("sweep.grid.*", null,
       "Grid axis: sweep.grid.<key> = [v1, v2, ...] for any key above."));

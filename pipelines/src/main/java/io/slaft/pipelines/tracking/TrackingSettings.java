@@ -10,22 +10,48 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Where records go: an MLflow server URI (or none: spool only) and the spool directory, and how
- * long one call to the server may take ({@code tracking.connect_timeout_s},
- * {@code tracking.request_timeout_s}). Serializable so Beam workers can open their own tracker;
- * credentials are never carried here, each JVM reads them from its environment
+ * Where records go: an MLflow server URI (or none: spool only) and the spool directory, how long
+ * one call to the server may take ({@code tracking.connect_timeout_s},
+ * {@code tracking.request_timeout_s}), and how often system metrics are sampled into training runs
+ * ({@code tracking.system_metrics_interval_s}, 0 = off; see
+ * {@link io.slaft.tracking.system.SystemMetricsSampler}). Serializable so Beam workers can open
+ * their own tracker; credentials are never carried here, each JVM reads them from its environment
  * (MLFLOW_TRACKING_TOKEN or USERNAME/PASSWORD).
  */
-public record TrackingSettings(String uri, String experiment, String spoolDir, int connectTimeoutS, int requestTimeoutS)
-    implements Serializable {
+public record TrackingSettings(String uri, String experiment, String spoolDir, int connectTimeoutS, int requestTimeoutS,
+    int systemMetricsIntervalS) implements Serializable {
   private static final Map<TrackingSettings, Tracker> OPEN = new HashMap<>();
 
-  /** Settings with the default timeouts of {@link ConfigKeys#TRACKING_CONNECT_TIMEOUT_S} and {@link ConfigKeys#TRACKING_REQUEST_TIMEOUT_S}. */
+  /** @throws IllegalArgumentException if {@code systemMetricsIntervalS} is negative */
+  public TrackingSettings {
+    if (systemMetricsIntervalS < 0) {
+      throw new IllegalArgumentException(ConfigKeys.TRACKING_SYSTEM_METRICS_INTERVAL_S.key()
+          + " must be >= 0 (0 = off), got " + systemMetricsIntervalS);
+    }
+  }
+
+  /**
+   * Settings with the default timeouts of {@link ConfigKeys#TRACKING_CONNECT_TIMEOUT_S} and
+   * {@link ConfigKeys#TRACKING_REQUEST_TIMEOUT_S} and the default
+   * {@link ConfigKeys#TRACKING_SYSTEM_METRICS_INTERVAL_S}.
+   */
   public TrackingSettings(String uri, String experiment, String spoolDir) {
     this(uri, experiment, spoolDir, Integer.parseInt(ConfigKeys.TRACKING_CONNECT_TIMEOUT_S.defaultValue()),
         Integer.parseInt(ConfigKeys.TRACKING_REQUEST_TIMEOUT_S.defaultValue()));
+  }
+
+  /** Settings with the default {@link ConfigKeys#TRACKING_SYSTEM_METRICS_INTERVAL_S}. */
+  public TrackingSettings(String uri, String experiment, String spoolDir, int connectTimeoutS, int requestTimeoutS) {
+    this(uri, experiment, spoolDir, connectTimeoutS, requestTimeoutS,
+        Integer.parseInt(ConfigKeys.TRACKING_SYSTEM_METRICS_INTERVAL_S.defaultValue()));
+  }
+
+  /** The interval between two system-metrics samples, or empty when they are off. */
+  public Optional<Duration> systemMetricsInterval() {
+    return systemMetricsIntervalS == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(systemMetricsIntervalS));
   }
 
   /**
@@ -42,22 +68,26 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
     String spool = out.resolve("tracking-spool").toString();
     int connect = c.get(ConfigKeys.TRACKING_CONNECT_TIMEOUT_S);
     int request = c.get(ConfigKeys.TRACKING_REQUEST_TIMEOUT_S);
+    int system = c.get(ConfigKeys.TRACKING_SYSTEM_METRICS_INTERVAL_S);
     if (uri.equals("auto")) {
       io.slaft.tracking.server.LocalMlflowServer local =
           io.slaft.tracking.server.LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
       if (local.running() && local.uri().isPresent()) {
-        return new TrackingSettings(local.uri().get().toString(), experiment, spool, connect, request);
+        return new TrackingSettings(local.uri().get().toString(), experiment, spool, connect, request, system);
       }
       String env = System.getenv("MLFLOW_TRACKING_URI");
-      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool, connect, request);
+      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool, connect, request, system);
     }
-    return new TrackingSettings(uri, experiment, spool, connect, request);
+    return new TrackingSettings(uri, experiment, spool, connect, request, system);
   }
 
-  /** The JVM-wide tracker for these settings (one per settings, shared by all threads). */
+  /**
+   * The JVM-wide tracker for these settings (one per server, experiment, spool and timeouts,
+   * shared by all threads; settings that differ only in the system-metrics interval share it).
+   */
   public Tracker tracker() {
     synchronized (OPEN) {
-      return OPEN.computeIfAbsent(this, s -> {
+      return OPEN.computeIfAbsent(sinkKey(), s -> {
         TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv())
             .withTimeouts(Duration.ofSeconds(s.connectTimeoutS), Duration.ofSeconds(s.requestTimeoutS));
         if (s.uri != null && !s.uri.isBlank()) {
@@ -79,7 +109,7 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
   public TrackingStatus close() {
     Tracker t;
     synchronized (OPEN) {
-      t = OPEN.remove(this);
+      t = OPEN.remove(sinkKey());
     }
     if (t == null) {
       return null;
@@ -87,6 +117,11 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
     TrackingStatus s = t.flush();
     t.close();
     return s;
+  }
+
+  /** These settings without the parts that do not choose the tracker (the key of {@code OPEN}). */
+  private TrackingSettings sinkKey() {
+    return new TrackingSettings(uri, experiment, spoolDir, connectTimeoutS, requestTimeoutS, 0);
   }
 
   /** Flushes every tracker of this JVM. */
