@@ -4,6 +4,7 @@ import io.slaft.pipelines.config.ConfigKey;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentSpec;
+import io.slaft.report.MarkdownTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +19,40 @@ public final class ConfigCommand {
 
   @Command(name = "keys", mixinStandardHelpOptions = true, description = "List every config key with type, default and allowed values.")
   static final class Keys implements Callable<Integer> {
+    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Only the keys that start with PREFIX, e.g. task_defs.")
+    String prefix = "";
+
+    @Option(names = "--markdown", description = "As a Markdown table (key, type, default, description), as README.md shows them.")
+    boolean markdown;
+
     @Override
     public Integer call() {
-      for (ConfigKey<?> k : ConfigKeys.all()) {
+      List<ConfigKey<?>> keys = ConfigKeys.all().stream().filter(k -> k.key().startsWith(prefix)).toList();
+      if (keys.isEmpty()) {
+        throw new IllegalArgumentException("no config key starts with '" + prefix + "'");
+      }
+      if (markdown) {
+        System.out.print(table(keys).toMarkdown());
+        return ExitCode.OK;
+      }
+      for (ConfigKey<?> k : keys) {
         System.out.printf("%-34s %-11s default=%-28s %s%s%s%n", k.key(), k.typeName(),
             k.defaultValue() == null ? "(none)" : "'" + k.defaultValue() + "'", k.description(),
-            k.allowed().isEmpty() ? "" : " Allowed: " + String.join(", ", k.allowed()) + ".",
+            k.allowed().isEmpty() ? "" : " Allowed: " + k.allowedText() + ".",
             k.range().isEmpty() ? "" : " Range: " + k.range() + ".");
       }
       return ExitCode.OK;
+    }
+
+    /** One row per key: key, type, default ({@code (none)} when it has none), description with allowed values and range. */
+    static MarkdownTable table(List<ConfigKey<?>> keys) {
+      MarkdownTable.Builder b = MarkdownTable.builder("key", "type", "default", "description");
+      for (ConfigKey<?> k : keys) {
+        b.row("`" + k.key() + "`", k.typeName(), k.defaultValue() == null ? "(none)" : k.defaultValue().isEmpty() ? "`''`" : "`" + k.defaultValue() + "`",
+            k.description() + (k.allowed().isEmpty() ? "" : " Allowed: " + k.allowedText() + ".")
+                + (k.range().isEmpty() ? "" : " Range: " + k.range() + "."));
+      }
+      return b.build();
     }
   }
 

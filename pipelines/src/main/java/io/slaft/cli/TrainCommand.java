@@ -44,7 +44,6 @@ public final class TrainCommand implements Callable<Integer> {
         TfRuntime.intraOpThreads(), out.toAbsolutePath());
     ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, "main", Map.of(),
         new ConsoleProgress(System.err, c.get(ConfigKeys.NAME)));
-    r.data().reports().forEach(rep -> System.err.println(ConsoleProgress.dataLine(rep)));
     RunSummary.writeDeadLetters(out, r.data().deadLetters());
     Path summary = RunSummary.write(c, out, r.records(), r.data().reports(), Map.of());
     System.out.println(ResultsTable.of(r.records()).toMarkdown());

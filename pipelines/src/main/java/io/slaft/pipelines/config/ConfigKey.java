@@ -122,6 +122,11 @@ public final class ConfigKey<T> {
     return allowed;
   }
 
+  /** The allowed values as a comma-separated list, the empty value shown as {@code ''}. */
+  public String allowedText() {
+    return String.join(", ", allowed.stream().map(a -> a.isEmpty() ? "''" : a).toList());
+  }
+
   /** One line for {@code slaft config keys} and error messages. */
   public String description() {
     return description;
@@ -191,7 +196,7 @@ public final class ConfigKey<T> {
 
   private String allowedError(String v) {
     if (!allowed.isEmpty() && !allowed.contains(v)) {
-      return "'" + ExperimentConfig.quoted(v) + "' is not allowed; allowed values: " + String.join(", ", allowed);
+      return "'" + ExperimentConfig.quoted(v) + "' is not allowed; allowed values: " + allowedText();
     }
     return null;
   }

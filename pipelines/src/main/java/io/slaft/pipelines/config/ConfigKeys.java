@@ -6,6 +6,7 @@ import io.slaft.model.adapters.Method;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.eval.MetricKind;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.pipelines.config.ConfigKey.Type;
 import io.slaft.transforms.data.Target;
@@ -72,9 +73,15 @@ public final class ConfigKeys {
   public static final ConfigKey<String> TASK_PAIR = add(ConfigKey.string("task_defs.*.pair", "", "Optional second-text column."));
   public static final ConfigKey<String> TASK_LABEL = add(ConfigKey.string("task_defs.*.label", "label", "Label (or score) column."));
   public static final ConfigKey<List<String>> TASK_LABELS = add(ConfigKey.list("task_defs.*.labels", "",
-      "Label values in class-index order (classification)."));
+      "Label values in class-index order (classification); empty: the training file's distinct labels, sorted "
+          + "(numerically when all are numbers, else lexicographically)."));
   public static final ConfigKey<List<String>> TASK_REGRESSION = add(ConfigKey.numberList("task_defs.*.regression", Type.FLOAT, "",
       "min,max of a regression score (instead of labels)."));
+  public static final ConfigKey<String> TASK_METRIC = add(ConfigKey.string("task_defs.*.metric", "",
+      "Primary metric: picks the best dev step, is the summary's primary_metric. f1 = binary F1 of the second label in "
+          + "label order (2 labels); macro-f1 = mean per-class F1; matthews = multi-class MCC; pearson, spearman for "
+          + "regression only. Default: accuracy (regression: pearson; tasks named mrpc/qqp: f1, cola: matthews).",
+      withEmpty(ids(MetricKind.values(), MetricKind::id))).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> ADAPTER_SITES = add(ConfigKey.list("adapters.sites", "attn,ffn,parallel,lora",
       "Insertion points of the search space; bias (gated BitFit deltas per layer) is opt-in.", ids(Site.values(), Site::id)));

@@ -30,19 +30,25 @@ public final class ExperimentSession {
     this.provenance = provenance;
   }
 
-  /** Binds {@code config}, loads its backbone and reads its tasks (dead letters collected, limit enforced). */
+  /**
+   * Binds {@code config}, loads its backbone and reads its tasks (dead letters collected, limit
+   * enforced), printing to stderr what reading found: inferred labels and, per split, rows =
+   * examples + dead letters ({@link TaskLoader#load}).
+   */
   public static ExperimentSession open(ExperimentConfig config) {
     return open(config, null);
   }
 
   /**
    * As {@link #open(ExperimentConfig)}, reading the tasks from {@code prepared} (the pipeline's
-   * prepare stage) when it covers {@code config}'s read settings, else from the raw files.
+   * prepare stage, which printed their lines) when it covers {@code config}'s read settings, else
+   * from the raw files.
    */
   public static ExperimentSession open(ExperimentConfig config, PreparedData prepared) {
     ExperimentSpec spec = ExperimentSpec.bind(config);
     Backbone backbone = Backbone.shared(spec.backbone(), spec.maxLength());
-    LoadedTasks data = TaskLoader.load(config, backbone, prepared != null && prepared.covers(config) ? prepared : null);
+    LoadedTasks data = TaskLoader.load(config, backbone, prepared != null && prepared.covers(config) ? prepared : null,
+        System.err::println);
     return new ExperimentSession(spec, backbone, data, Provenance.of(config, data, backbone));
   }
 

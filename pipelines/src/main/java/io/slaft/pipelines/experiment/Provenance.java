@@ -1,27 +1,36 @@
 package io.slaft.pipelines.experiment;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.slaft.pipelines.config.ConfigKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What makes a run reproducible: config hash, data digests, seed, code version (git commit, with
- * a {@code -dirty} suffix for uncommitted changes), backbone digest.
+ * a {@code -dirty} suffix for uncommitted changes), backbone digest, and the labels tasks took from
+ * their training files (their class order is not in the config; serialized only when there are
+ * any, so other summaries keep their form).
  */
 public record Provenance(String configHash, Map<String, String> dataDigests, long seed, String gitCommit,
-    String backbone, String backboneDigest, String slaftVersion) {
+    String backbone, String backboneDigest, String slaftVersion,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<InferredLabels> inferredLabels) {
 
   public static final String VERSION = "0.1.0";
+
+  public Provenance {
+    inferredLabels = List.copyOf(inferredLabels);
+  }
 
   /** The provenance of training {@code config} on {@code data} with {@code backbone}. */
   public static Provenance of(io.slaft.pipelines.config.ExperimentConfig config, LoadedTasks data,
       io.slaft.model.backbone.Backbone backbone) {
     return new Provenance(config.hash(), data.digests(), config.get(ConfigKeys.SEED), currentCommit(), backbone.name(),
-        backbone.weights().digest().substring(0, 16), VERSION);
+        backbone.weights().digest().substring(0, 16), VERSION, data.inferredLabels());
   }
 
   /** As flat tags/params ({@code slaft.config_hash}, ...). */

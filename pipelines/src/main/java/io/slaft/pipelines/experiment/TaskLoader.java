@@ -22,12 +22,16 @@ import io.slaft.transforms.data.PreparedSplit;
 import io.slaft.transforms.data.ReadReport;
 import io.slaft.transforms.data.ReadResult;
 import io.slaft.transforms.data.Split;
+import io.slaft.transforms.data.TaskDataException;
 import io.slaft.transforms.data.TaskReader;
 import io.slaft.transforms.data.TaskSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * Reads, validates and tokenizes the config's tasks without Beam (the library path used by
@@ -38,9 +42,24 @@ import java.util.Map;
 public final class TaskLoader {
   private TaskLoader() {}
 
-  /** The task spec for a name: a {@code task_defs.<name>} entry or a built-in GLUE task. */
+  /**
+   * The task spec for a name, bound without reading any data: a {@code task_defs.<name>} entry or
+   * a built-in GLUE task. A classification entry with empty {@code labels} gets labels to be
+   * inferred from its training file ({@link #resolveLabels} fixes them). Its primary metric is
+   * {@code task_defs.<name>.metric}, or the same default a GLUE task gets ({@link
+   * io.slaft.model.eval.MetricKind#forTask}).
+   *
+   * @throws ConfigException naming the key: an unknown task, a metric that does not fit the task
+   *     (a classification metric for a regression task or the reverse; f1 with other than two
+   *     labels), a {@code task_defs} entry without {@code train}
+   */
   public static TaskSpec spec(ExperimentConfig c, String name) {
     if (!c.has(ConfigKeys.TASK_TRAIN, name)) {
+      if (c.has(ConfigKeys.TASK_METRIC, name)) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_METRIC.at(name) + " is set but "
+            + ConfigKeys.TASK_TRAIN.at(name) + " is not: a task_defs entry defines a whole task (train, dev, text, label,"
+            + " labels, metric); built-in GLUE tasks keep their own metric");
+      }
       try {
         return GlueTasks.spec(name);
       } catch (RuntimeException e) {
@@ -64,8 +83,24 @@ public final class TaskLoader {
     } else if (!labels.isEmpty()) {
       b.labels(labels.toArray(String[]::new));
     } else {
-      throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_LABELS.at(name) + " (class values) or "
-          + ConfigKeys.TASK_REGRESSION.at(name) + " [min, max] is required");
+      b.inferLabels();
+    }
+    String metric = c.get(ConfigKeys.TASK_METRIC, name);
+    if (!metric.isEmpty()) {
+      MetricKind kind = MetricKind.of(metric);
+      if (kind.isRegression() != !reg.isEmpty()) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_METRIC.at(name) + ": '" + metric + "' scores "
+            + (kind.isRegression() ? "regression" : "classification") + " tasks, but task_defs." + name + " is a "
+            + (reg.isEmpty() ? "classification task (labels); use one of " + metricIds(false)
+                + ", or set " + ConfigKeys.TASK_REGRESSION.at(name) + " [min, max]"
+                : "regression task (" + ConfigKeys.TASK_REGRESSION.at(name) + " is set); use one of " + metricIds(true)));
+      }
+      if (kind == MetricKind.F1 && !labels.isEmpty() && labels.size() != 2) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_METRIC.at(name) + ": 'f1' is the binary F1 of the"
+            + " second label and needs exactly 2 labels, but " + ConfigKeys.TASK_LABELS.at(name) + " has " + labels.size()
+            + " (" + String.join(", ", labels) + "); use macro-f1");
+      }
+      b.metric(kind);
     }
     for (Split s : new Split[] {Split.TRAIN, Split.DEV}) {
       String file = c.get(s == Split.TRAIN ? ConfigKeys.TASK_TRAIN : ConfigKeys.TASK_DEV, name);
@@ -83,6 +118,11 @@ public final class TaskLoader {
     return b.build();
   }
 
+  private static String metricIds(boolean regression) {
+    return Arrays.stream(MetricKind.values()).filter(k -> k.isRegression() == regression).map(MetricKind::id)
+        .collect(Collectors.joining(", "));
+  }
+
   private static Column column(String v, boolean header) {
     if (!header || v.matches("\\d+")) {
       return Column.at(Integer.parseInt(v));
@@ -90,42 +130,82 @@ public final class TaskLoader {
     return Column.named(v);
   }
 
-  /** Class names per task (spec name → labels in class-index order; empty for regression). */
-  public static Map<String, List<String>> labelNames(ExperimentConfig c) {
-    Map<String, List<String>> labels = new LinkedHashMap<>();
-    for (String name : c.get(ConfigKeys.TASKS)) {
-      TaskSpec spec = spec(c, name);
-      labels.put(spec.name(), spec.target().isRegression() ? List.of() : spec.target().labels());
+  /**
+   * {@code spec} with its labels fixed: as it is unless its labels are to be inferred; then the
+   * distinct label values of its whole training file (rows that pass every other check;
+   * {@code data.train_limit} does not apply, so a limited run has the full run's classes), sorted
+   * numerically when all are numbers, else lexicographically ({@link TaskReader#labelValues}),
+   * reported to {@code inferred}. Reads the training file only in that case.
+   *
+   * @throws TaskDataException when the file is missing, or holds fewer than two distinct labels
+   * @throws ConfigException when the metric is f1 and there are not exactly two labels
+   */
+  public static TaskSpec resolveLabels(ExperimentConfig c, TaskSpec spec, DataRoot root, Consumer<InferredLabels> inferred) {
+    if (!spec.target().isInferred()) {
+      return spec;
     }
-    return labels;
+    TaskReader reader = TaskReader.of(spec).withDataRoot(root);
+    String file = reader.locate(Split.TRAIN).toString();
+    List<String> labels = reader.labelValues(Split.TRAIN);
+    String name = spec.name();
+    if (labels.size() < 2) {
+      throw new TaskDataException("task " + name + ": " + ConfigKeys.TASK_LABELS.at(name) + " is empty, so the labels are"
+          + " inferred from " + file + ", but its valid rows hold " + (labels.isEmpty() ? "no label" : "only the label '"
+          + labels.get(0) + "'") + "; a classification task needs at least 2. Fix: check that " + ConfigKeys.TASK_LABEL.at(name)
+          + " names the label column, or list the labels in " + ConfigKeys.TASK_LABELS.at(name));
+    }
+    if (spec.metric() == MetricKind.F1 && labels.size() != 2) {
+      throw new ConfigException(c.source() + ": " + ConfigKeys.TASK_METRIC.at(name) + ": 'f1' is the binary F1 of the"
+          + " second label and needs exactly 2 labels, but the labels inferred from " + file + " are " + labels.size()
+          + " (" + clip(labels) + "); use macro-f1");
+    }
+    TaskSpec fixed = spec.withLabels(labels);
+    inferred.accept(new InferredLabels(name, file, labels));
+    return fixed;
   }
 
-  /** Reads, validates and tokenizes every task of {@code c} from its raw files. */
+  private static String clip(List<String> labels) {
+    return labels.size() <= 20 ? String.join(", ", labels) : String.join(", ", labels.subList(0, 20)) + ", ...";
+  }
+
+  /** Reads, validates and tokenizes every task of {@code c} from its raw files, printing what it read to stderr. */
   public static LoadedTasks load(ExperimentConfig c, Backbone backbone) {
-    return load(c, backbone, null);
+    return load(c, backbone, null, System.err::println);
   }
 
   /**
    * Tokenizes every task of {@code c}; with {@code prepared} (whose read settings must be {@code c}'s,
    * see {@link PreparedData#covers}) the validated examples are read from the prepare stage's
-   * files instead of the raw ones, with the reports and digests prepare recorded.
+   * files instead of the raw ones, with the specs, reports and digests prepare recorded. Reading
+   * raw files, it sends {@code log} each task's inferred labels ({@link InferredLabels#message()})
+   * and, after each split, its data line ({@link ConsoleProgress#dataLine}: rows = examples + dead
+   * letters) before the dead-letter limit is checked; from {@code prepared}, nothing (prepare
+   * printed them).
    */
-  public static LoadedTasks load(ExperimentConfig c, Backbone backbone, PreparedData prepared) {
+  public static LoadedTasks load(ExperimentConfig c, Backbone backbone, PreparedData prepared, Consumer<String> log) {
     DataRoot root = prepared != null ? null : dataRoot(c);
     List<TrainTask> tasks = new ArrayList<>();
+    List<TaskSpec> specs = new ArrayList<>();
+    List<InferredLabels> inferred = new ArrayList<>();
     List<ReadReport> reports = new ArrayList<>();
     List<DeadLetter> dead = new ArrayList<>();
     Map<String, String> digests = new LinkedHashMap<>();
     DeadLetterPolicy policy = DeadLetterPolicy.maxFraction(c.get(ConfigKeys.DATA_MAX_DEAD_LETTER_FRACTION));
     for (String name : c.get(ConfigKeys.TASKS)) {
-      TaskSpec spec = spec(c, name);
+      TaskSpec spec;
       ReadResult train;
       ReadResult dev;
       if (prepared != null) {
+        spec = prepared.spec(name);
+        prepared.inferredLabels().stream().filter(l -> l.task().equals(name)).forEach(inferred::add);
         train = PreparedSplit.read(PreparedSplit.file(prepared.dir(), name, Split.TRAIN));
         dev = PreparedSplit.read(PreparedSplit.file(prepared.dir(), name, Split.DEV));
         digests.put(name, prepared.digests().get(name));
       } else {
+        spec = resolveLabels(c, spec(c, name), root, l -> {
+          inferred.add(l);
+          log.accept(l.message());
+        });
         TaskReader reader = TaskReader.of(spec).withDataRoot(root);
         int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
         int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
@@ -136,15 +216,19 @@ public final class TaskLoader {
       for (ReadResult r : List.of(train, dev)) {
         reports.add(r.report());
         dead.addAll(r.deadLetters());
+        if (prepared == null) {
+          log.accept(ConsoleProgress.dataLine(r.report()));
+        }
         policy.check(r.report());
       }
       boolean regression = spec.target().isRegression();
       int labels = regression ? 0 : spec.target().outputs();
-      tasks.add(new TrainTask(spec.name(), labels, MetricKind.forTask(spec.name(), regression),
+      specs.add(spec);
+      tasks.add(new TrainTask(spec.name(), labels, spec.metric(),
           TrainingDataNoise.apply(c, spec, train.examples(), backbone.tokenizer()),
           tokenize(dev.examples(), backbone.tokenizer())));
     }
-    return new LoadedTasks(tasks, reports, dead, digests);
+    return new LoadedTasks(tasks, specs, inferred, reports, dead, digests);
   }
 
   /** The data root of {@code c} ({@code data.dir}, else {@code $SLAFT_DATA}, else {@code shared/datasets} above). */
@@ -178,11 +262,12 @@ public final class TaskLoader {
   }
 
   /**
-   * The raw dev examples of task {@code name}, read exactly as {@link #load} reads them (same data
-   * root and {@code data.dev_limit}), so element i is the source of the task's i-th dev example.
+   * The raw dev examples of {@code spec} (one of {@link LoadedTasks#specs()}, its labels fixed),
+   * read exactly as {@link #load} reads them (same data root and {@code data.dev_limit}), so
+   * element i is the source of the task's i-th dev example.
    */
-  public static List<Example> readDev(ExperimentConfig c, String name) {
-    TaskReader reader = TaskReader.of(spec(c, name)).withDataRoot(dataRoot(c));
+  public static List<Example> readDev(ExperimentConfig c, TaskSpec spec) {
+    TaskReader reader = TaskReader.of(spec).withDataRoot(dataRoot(c));
     int devLimit = c.get(ConfigKeys.DATA_DEV_LIMIT);
     return (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV).examples();
   }

@@ -34,7 +34,7 @@ public final class TrainedPoint implements AutoCloseable {
 
   /** Writes the compact export of the served model into {@code dir} and returns it. */
   public Path export(Path dir) {
-    return Exporter.export(trainer, TaskLoader.labelNames(session.config()), session.provenance().asTags(), dir);
+    return Exporter.export(trainer, session.data().labelNames(), session.provenance().asTags(), dir);
   }
 
   /** One {@code runs[]} record per task, with the point's sweep overrides. */

@@ -118,7 +118,7 @@ public final class EvalModels implements AutoCloseable {
       for (int i = 0; i < gold.length; i++) {
         gold[i] = examples.get(i).score();
       }
-      return new Scored(GlueMetrics.regression(preds, gold), preds);
+      return new Scored(GlueMetrics.regression(task.metric(), preds, gold), preds);
     }
     int[] p = new int[preds.length];
     int[] gold = new int[preds.length];

@@ -10,7 +10,6 @@ import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
-import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentSession;
@@ -26,6 +25,7 @@ import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.RunStatus;
 import io.slaft.tracking.Tracker;
 import io.slaft.transforms.data.Example;
+import io.slaft.transforms.data.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,8 +63,8 @@ public final class RobustnessRun {
     ExperimentSession session = ExperimentSession.open(config);
     LoadedTasks data = session.data();
     Map<String, List<Example>> rawDev = new LinkedHashMap<>();
-    for (TrainTask t : data.tasks()) {
-      rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
+    for (TaskSpec spec : data.specs()) {
+      rawDev.put(spec.name(), TaskLoader.readDev(config, spec));
     }
     Provenance prov = session.provenance();
     Backbone backbone = session.backbone();
@@ -115,9 +115,9 @@ public final class RobustnessRun {
     Map<String, CompactModel> byTask = new LinkedHashMap<>();
     try {
       Map<String, List<Example>> rawDev = new LinkedHashMap<>();
-      for (TrainTask t : data.tasks()) {
-        rawDev.put(t.name(), TaskLoader.readDev(config, t.name()));
-        byTask.put(t.name(), CompactModel.load(modelDir, t.name(), backbone));
+      for (TaskSpec spec : data.specs()) {
+        rawDev.put(spec.name(), TaskLoader.readDev(config, spec));
+        byTask.put(spec.name(), CompactModel.load(modelDir, spec.name(), backbone));
       }
       RobustnessTable table;
       try (EvalModels models = EvalModels.ofExports(byTask, config.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE))) {

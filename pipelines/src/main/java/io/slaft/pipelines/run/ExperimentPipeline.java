@@ -57,9 +57,10 @@ public final class ExperimentPipeline extends PTransform<PBegin, PCollection<Str
 
   @Override
   public PCollection<String> expand(PBegin begin) {
-    PCollectionTuple prepared = begin.apply("Prepare", PrepareTasks.of(config, out));
+    PrepareTasks prepare = PrepareTasks.of(config, out);
+    PCollectionTuple prepared = begin.apply("Prepare", prepare);
     return begin.apply("Sweep points", ExpandSweep.of(SweepPoints.spec(config)))
-        .apply("Train", TrainPoints.of(config, out, noCache, observer, PrepareTasks.preparedData(config, out),
+        .apply("Train", TrainPoints.of(config, out, noCache, observer, prepare.preparedData(),
             prepared.get(PrepareTasks.PREPARED), prepared.get(PrepareTasks.REPORTS)))
         .apply("Report", WriteSummary.to(config, out, prepared.get(PrepareTasks.REPORTS)));
   }

@@ -3,6 +3,7 @@ package io.slaft.pipelines.run;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ConsoleProgress;
+import io.slaft.pipelines.experiment.InferredLabels;
 import io.slaft.pipelines.experiment.PreparedData;
 import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.TaskLoader;
@@ -18,7 +19,9 @@ import io.slaft.transforms.data.TaskSpec;
 import io.slaft.transforms.data.WriteDeadLetters;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -36,6 +39,10 @@ import org.apache.beam.sdk.values.TupleTag;
  * each split's validated examples under {@code <out>/prepared/} ({@link MaterializeSplit}) and
  * prints one data line per split. Output: {@link #REPORTS}, the checked read reports, and {@link
  * #PREPARED}, the materialized files (training waits for both).
+ *
+ * <p>A task whose labels are inferred has them read from its training file when the stage is
+ * constructed (before the pipeline runs), printed there once, and handed to training with the
+ * specs in {@link #preparedData()}.
  */
 public final class PrepareTasks extends PTransform<PBegin, PCollectionTuple> {
   /** Every split's read report, after the dead-letter limit passed. */
@@ -45,36 +52,53 @@ public final class PrepareTasks extends PTransform<PBegin, PCollectionTuple> {
 
   private final transient ExperimentConfig config;
   private final transient Path out;
+  private final transient DataRoot root;
+  private final transient Map<String, TaskSpec> specs;
+  private final transient List<InferredLabels> inferred;
 
   private PrepareTasks(ExperimentConfig config, Path out) {
     this.config = config;
     this.out = out;
+    this.root = TaskLoader.dataRoot(config);
+    Map<String, TaskSpec> specs = new LinkedHashMap<>();
+    List<InferredLabels> inferred = new ArrayList<>();
+    for (String task : config.get(ConfigKeys.TASKS)) {
+      specs.put(task, TaskLoader.resolveLabels(config, TaskLoader.spec(config, task), root, l -> {
+        inferred.add(l);
+        System.err.println(l.message());
+      }));
+    }
+    this.specs = specs;
+    this.inferred = inferred;
   }
 
-  /** Prepares {@code config}'s tasks into the run directory {@code out}. */
+  /**
+   * Prepares {@code config}'s tasks into the run directory {@code out}.
+   *
+   * @throws io.slaft.transforms.data.TaskDataException when a task's labels are to be inferred and
+   *     its training file is missing or holds fewer than two
+   */
   public static PrepareTasks of(ExperimentConfig config, Path out) {
     return new PrepareTasks(config, out);
   }
 
-  /** What the train stage reads instead of the raw files: the prepared directory, task digests and read settings. */
-  public static PreparedData preparedData(ExperimentConfig config, Path out) {
-    DataRoot root = TaskLoader.dataRoot(config);
-    java.util.Map<String, String> digests = new java.util.LinkedHashMap<>();
+  /** What the train stage reads instead of the raw files: the prepared directory, specs, inferred labels, task digests and read settings. */
+  public PreparedData preparedData() {
+    Map<String, String> digests = new LinkedHashMap<>();
     for (String task : config.get(ConfigKeys.TASKS)) {
       digests.put(task, TaskLoader.digest(config, task, root));
     }
-    return new PreparedData(PreparedData.dirOf(out).toString(), digests, TaskLoader.readSettings(config));
+    return new PreparedData(PreparedData.dirOf(out).toString(), specs, inferred, digests, TaskLoader.readSettings(config));
   }
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    DataRoot root = TaskLoader.dataRoot(config);
     Path preparedDir = PreparedData.dirOf(out);
     List<PCollection<ReadReport>> reports = new ArrayList<>();
     List<PCollection<DeadLetter>> dead = new ArrayList<>();
     List<PCollection<String>> materialized = new ArrayList<>();
     for (String task : config.get(ConfigKeys.TASKS)) {
-      TaskSpec spec = TaskLoader.spec(config, task);
+      TaskSpec spec = specs.get(task);
       for (Split split : List.of(Split.TRAIN, Split.DEV)) {
         int limit = config.get(split == Split.TRAIN ? ConfigKeys.DATA_TRAIN_LIMIT : ConfigKeys.DATA_DEV_LIMIT);
         ReadTask read = ReadTask.of(spec, split).withDataRoot(root);

@@ -54,7 +54,7 @@ class SummarySchemaTest {
     r.put("best_step", 4);
     r.put("gate_family", "hard-concrete");
     r.put("lambda", 1.0);
-    r.put("provenance", new Provenance("0123456789abcdef", Map.of("sst2", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0"));
+    r.put("provenance", new Provenance("0123456789abcdef", Map.of("sst2", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0", List.of()));
     return r;
   }
 
@@ -96,6 +96,27 @@ class SummarySchemaTest {
         "seeds keep {l0.attn} and {l0.attn, l0.ffn}: Jaccard 1/2");
     assertTrue(RunSummary.json().readTree(train.toFile()).get("aggregate").get(0).get("kept_jaccard_mean").isNull(),
         "one seed has no pair to compare");
+  }
+
+  @Test
+  void inferredLabelsAreRecordedInTheProvenanceTheSchemaDescribes(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.of("test", Map.of("name", "schema"));
+    Map<String, Object> r = record("spam", "main", Map.of(), 0.8);
+    r.put("metrics", Map.of("f1", 0.5, "accuracy", 0.8));
+    r.put("primary_metric", "f1");
+    r.put("provenance", new Provenance("0123456789abcdef", Map.of("spam", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0",
+        List.of(new InferredLabels("spam", "/data/spam/train.tsv", List.of("ham", "spam")))));
+    Path p = RunSummary.write(c, dir.resolve("out"), List.of(r),
+        List.of(report(Files.createDirectories(dir.resolve("t")), Split.TRAIN, 3, 0)), Map.of());
+    SummarySchema.assertValid(p);
+    ObjectNode s = (ObjectNode) RunSummary.json().readTree(p.toFile());
+    JsonNode inferred = s.get("runs").get(0).get("provenance").get("inferredLabels").get(0);
+    assertEquals("/data/spam/train.tsv", inferred.get("file").asText());
+    assertEquals("spam", inferred.get("labels").get(1).asText());
+    ObjectNode oneLabel = s.deepCopy();
+    ((com.fasterxml.jackson.databind.node.ArrayNode) oneLabel.get("runs").get(0).get("provenance").get("inferredLabels").get(0)
+        .get("labels")).remove(1);
+    assertFalse(SummarySchema.violations(oneLabel).isEmpty());
   }
 
   @Test

@@ -92,9 +92,46 @@ class ExperimentPipelineIntegrationTest {
   }
 
   @Test
+  void anOwnTaskWithInferredLabelsAndF1RunsThroughThePipelineInferringOnce(@TempDir Path dir) throws Exception {
+    Path root = Path.of("").toAbsolutePath();
+    while (!Files.isRegularFile(root.resolve("examples").resolve("own-task.yaml"))) {
+      root = root.getParent();
+    }
+    Path data = root.resolve("examples").resolve("data");
+    ExperimentConfig c = ExperimentConfig.load(root.resolve("examples").resolve("own-task.yaml")).withOverrides(List.of(
+        "data.dir=" + data, "task_defs.spam.labels=", "train.steps=4", "train.eval_every=0", "train.checkpoint_every=0",
+        "sparsity.warmup_steps=1", "sparsity.ramp_steps=1", "sweep.grid.sparsity.lambda=0.5,2", "tracking.uri=none"));
+    Path out = dir.resolve("run");
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
+      assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+    } finally {
+      System.setErr(err);
+    }
+    List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    assertEquals(List.of("task spam: labels inferred from " + data.resolve("spam").resolve("train.tsv") + ": ham, spam"),
+        lines.stream().filter(l -> l.contains("labels inferred")).toList(), "inferred once for both sweep points");
+    assertEquals(1, lines.stream().filter(l -> l.equals("[data] spam dev: 31 rows = 30 examples + 1 dead letters")).count());
+    Path summary = out.resolve(RunSummary.SUMMARY_FILE);
+    SummarySchema.assertValid(summary);
+    JsonNode s = RunSummary.json().readTree(summary.toFile());
+    assertEquals(2, s.get("runs").size());
+    for (JsonNode r : s.get("runs")) {
+      assertEquals("f1", r.get("primary_metric").asText());
+      assertEquals("[\"ham\",\"spam\"]", r.get("provenance").get("inferredLabels").get(0).get("labels").toString());
+    }
+    assertEquals("f1", s.get("aggregate").get(0).get("metric").asText());
+  }
+
+  @Test
   void aSweepThatChangesWhatIsReadIsNotCoveredByThePreparedData(@TempDir Path dir) {
     ExperimentConfig c = ExperimentConfig.of("t", Map.of("tasks", "sst2", "data.train_limit", "64"));
-    PreparedData prepared = new PreparedData(dir.toString(), Map.of("sst2", "d"), TaskLoader.readSettings(c));
+    PreparedData prepared = new PreparedData(dir.toString(), Map.of("sst2", TaskLoader.spec(c, "sst2")), List.of(),
+        Map.of("sst2", "d"), TaskLoader.readSettings(c));
     assertTrue(prepared.covers(c.with(Map.of("sparsity.lambda", "2"))));
     assertFalse(prepared.covers(c.with(Map.of("data.train_limit", "128"))));
     assertFalse(prepared.covers(c.with(Map.of("tasks", "sst2,mrpc"))));

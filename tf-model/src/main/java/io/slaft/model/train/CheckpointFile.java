@@ -4,6 +4,7 @@ import io.slaft.files.AtomicFiles;
 import io.slaft.files.CorruptFileException;
 import io.slaft.files.FileWriteException;
 import io.slaft.files.Sealed;
+import io.slaft.model.eval.MetricKind;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone and
- * task sizes (a checkpoint of another run is refused), then the {@link TrainState}, every task's
+ * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone, task
+ * sizes and primary metrics (a checkpoint of another run is refused), then the {@link TrainState}, every task's
  * batch-iterator position and the {@link ParamStore} (values and optimizer moments), the best
  * snapshot, the evaluation history (with each evaluation's structure and flips) and the settle state
  * ({@link Settler}), sealed with a content checksum ({@link Sealed}).
@@ -46,6 +47,10 @@ public final class CheckpointFile {
     StringBuilder b = new StringBuilder(spec.toString()).append(backboneName);
     for (TrainTask t : tasks) {
       b.append(t.name()).append(t.train().size()).append(t.dev().size());
+      if (t.metric() != MetricKind.forTask(t.name(), t.isRegression())) {
+        // The metric picks the best step; appended only when not the name's default, so older checkpoints still resume.
+        b.append('/').append(t.metric().id());
+      }
     }
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));

@@ -64,7 +64,7 @@ final class Evaluator {
       for (int i = 0; i < gold.length; i++) {
         gold[i] = examples.get(i).score();
       }
-      metrics = GlueMetrics.regression(preds, gold);
+      metrics = GlueMetrics.regression(task.metric(), preds, gold);
     } else {
       int[] p = new int[preds.length];
       int[] gold = new int[preds.length];

@@ -134,7 +134,7 @@ public final class TinyTasks {
   }
 
   public static TrainTask regressionTask() {
-    return new TrainTask("reg", 0, MetricKind.PEARSON_SPEARMAN, regressionExamples(256, 3), regressionExamples(64, 4));
+    return new TrainTask("reg", 0, MetricKind.PEARSON, regressionExamples(256, 3), regressionExamples(64, 4));
   }
 
   public static TrainSpec spec(GateFamily family, float lambda, int steps, long seed) {

@@ -1,6 +1,7 @@
 package io.slaft.transforms.data;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.collect.ImmutableList;
 import java.io.Serializable;
@@ -10,17 +11,23 @@ import java.util.Objects;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What a task predicts: an ordered label set (a label's index is its position) or a regression
- * score in a closed range. Immutable.
+ * What a task predicts: an ordered label set (a label's index is its position), a regression
+ * score in a closed range, or an ordered label set still to be inferred from the training file
+ * ({@link #inferredLabels()}; {@link TaskReader#labelValues} reads it and {@link
+ * TaskSpec#withLabels} fixes it, before any row is read as an example). Immutable.
  */
 public final class Target implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  private enum Kind { LABELS, REGRESSION, INFERRED_LABELS }
+
+  private final Kind kind;
   private final ImmutableList<String> labels;
   private final double min;
   private final double max;
 
-  private Target(List<String> labels, double min, double max) {
+  private Target(Kind kind, List<String> labels, double min, double max) {
+    this.kind = kind;
     this.labels = ImmutableList.copyOf(labels);
     this.min = min;
     this.max = max;
@@ -40,7 +47,16 @@ public final class Target implements Serializable {
       checkArgument(l.strip().equals(l), "labels must not have surrounding whitespace: '%s'", l);
       checkArgument(seen.add(l), "label '%s' appears twice in %s", l, List.of(labels));
     }
-    return new Target(List.of(labels), Double.NaN, Double.NaN);
+    return new Target(Kind.LABELS, List.of(labels), Double.NaN, Double.NaN);
+  }
+
+  /**
+   * Classification whose labels are the distinct label values of the training file, in {@link
+   * TaskReader#labelValues} order. Until they are fixed ({@link TaskSpec#withLabels}) {@link
+   * #labels()} is empty, and reading the task's rows is refused.
+   */
+  public static Target inferredLabels() {
+    return new Target(Kind.INFERRED_LABELS, List.of(), Double.NaN, Double.NaN);
   }
 
   /**
@@ -54,20 +70,30 @@ public final class Target implements Serializable {
         "a regression range needs finite min < max, got [%s, %s]",
         min,
         max);
-    return new Target(List.of(), min, max);
+    return new Target(Kind.REGRESSION, List.of(), min, max);
   }
 
   public boolean isRegression() {
-    return labels.isEmpty();
+    return kind == Kind.REGRESSION;
   }
 
-  /** The label set in index order; empty for regression. */
+  /** Whether this is a classification whose labels are still to be inferred ({@link #inferredLabels()}). */
+  public boolean isInferred() {
+    return kind == Kind.INFERRED_LABELS;
+  }
+
+  /** The label set in index order; empty for regression and for labels still to be inferred. */
   public List<String> labels() {
     return labels;
   }
 
-  /** The number of classes; 1 for regression (one output). */
+  /**
+   * The number of classes; 1 for regression (one output).
+   *
+   * @throws IllegalStateException when the labels are still to be inferred
+   */
   public int outputs() {
+    checkState(!isInferred(), "the labels are still to be inferred from the training file");
     return isRegression() ? 1 : labels.size();
   }
 
@@ -90,18 +116,19 @@ public final class Target implements Serializable {
       return false;
     }
     Target t = (Target) o;
-    return labels.equals(t.labels)
+    return kind == t.kind
+        && labels.equals(t.labels)
         && Double.compare(min, t.min) == 0
         && Double.compare(max, t.max) == 0;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(labels, min, max);
+    return Objects.hash(kind.ordinal(), labels, min, max);
   }
 
   @Override
   public String toString() {
-    return isRegression() ? "regression[" + min + ", " + max + "]" : "labels" + labels;
+    return isRegression() ? "regression[" + min + ", " + max + "]" : isInferred() ? "labels[inferred]" : "labels" + labels;
   }
 }

@@ -61,6 +61,7 @@ final class TaskParser {
 
   private Consumer<Example> examples = e -> {};
   private Consumer<DeadLetter> deadLetters = d -> {};
+  private @Nullable Consumer<String> labelValues;
   private final ReadReport.Tally tally = new ReadReport.Tally();
   private int[] columnIndex = new int[0];
   private int expectedColumns;
@@ -85,6 +86,10 @@ final class TaskParser {
    */
   ReadReport parse(InputStream in, Consumer<Example> exampleSink, Consumer<DeadLetter> deadLetterSink)
       throws IOException {
+    if (spec.target().isInferred() && labelValues == null) {
+      throw new IllegalStateException("task " + spec.name() + ": its labels are to be inferred from the training file and"
+          + " are not fixed yet; read them with TaskReader.labelValues and fix them with TaskSpec.withLabels first");
+    }
     this.examples = exampleSink;
     this.deadLetters = deadLetterSink;
     switch (file.format()) {
@@ -102,6 +107,21 @@ final class TaskParser {
         throw new AssertionError(file.format());
     }
     return tally.build(spec.name(), split, fileName);
+  }
+
+  /**
+   * Reads {@code in} to its end (or the row limit) for a task whose labels are to be inferred: the
+   * label text of every row that passes every check but the label's goes to {@code labels}, in
+   * file order (an empty label is skipped: it is no label); nothing is emitted.
+   *
+   * @throws IllegalStateException when the task's labels are not to be inferred
+   */
+  void scanLabels(InputStream in, Consumer<String> labels) throws IOException {
+    if (!spec.target().isInferred()) {
+      throw new IllegalStateException("task " + spec.name() + ": its target " + spec.target() + " is not to be inferred");
+    }
+    this.labelValues = labels;
+    parse(in, e -> {}, d -> {});
   }
 
   private boolean wantMore() {
@@ -631,6 +651,11 @@ final class TaskParser {
         return;
       }
       emit(Example.regression(spec.name(), split, exampleId, text, pair, score, fileName, line));
+    } else if (labelValues != null) {
+      if (!labelText.isEmpty()) {
+        labelValues.accept(labelText);
+      }
+      tally.example();
     } else {
       int label = target.indexOf(labelText);
       if (label < 0) {
@@ -678,7 +703,7 @@ final class TaskParser {
   }
 
   /** Decimal-number syntax accepted for scores (no hex, NaN, Infinity or type suffixes). */
-  private static final class Scores {
+  static final class Scores {
     private static final java.util.regex.Pattern DECIMAL =
         java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 

@@ -5,10 +5,16 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -103,6 +109,53 @@ public final class TaskReader {
     } catch (IOException e) {
       throw new TaskDataException("task " + spec.name() + ": cannot read " + p + ": " + e, e);
     }
+  }
+
+  /**
+   * The distinct label values of {@code split} for a task whose labels are to be inferred ({@link
+   * Target#inferredLabels()}): the label text of every row that passes every check but the label's
+   * (so a malformed row contributes none, and an empty label is none), within this reader's row
+   * limit. Sorted numerically (ties in text order) when every value is a decimal number, else
+   * lexicographically ({@link String#compareTo}): {@code 2, 10} but {@code ham, spam}.
+   *
+   * @throws IllegalStateException when the task's labels are not to be inferred
+   * @throws TaskDataException when the file is missing, unreadable or its header lacks a column
+   */
+  public List<String> labelValues(Split split) {
+    Set<String> values = new HashSet<>();
+    Path p = locate(split);
+    try (InputStream in = Files.newInputStream(p)) {
+      new TaskParser(spec, split, p.toString(), limit).scanLabels(in, values::add);
+    } catch (IOException e) {
+      throw new TaskDataException("task " + spec.name() + ": cannot read " + p + ": " + e, e);
+    }
+    return inferredOrder(values);
+  }
+
+  /** {@code values} in {@link #labelValues} order. */
+  static List<String> inferredOrder(Set<String> values) {
+    List<String> sorted = new ArrayList<>(values);
+    Map<String, BigDecimal> numbers = new HashMap<>();
+    for (String v : sorted) {
+      if (!TaskParser.Scores.isDecimal(v)) {
+        numbers = null;
+        break;
+      }
+      try {
+        numbers.put(v, new BigDecimal(v));
+      } catch (NumberFormatException e) {
+        // an exponent beyond int range: not a number one sorts by
+        numbers = null;
+        break;
+      }
+    }
+    if (numbers != null) {
+      Map<String, BigDecimal> n = numbers;
+      sorted.sort(Comparator.comparing((String v) -> n.get(v)).thenComparing(Comparator.naturalOrder()));
+    } else {
+      sorted.sort(Comparator.naturalOrder());
+    }
+    return sorted;
   }
 
   /**
