@@ -65,6 +65,21 @@ public interface Tracker extends AutoCloseable {
   void endRun(RunRef run, RunStatus status);
 
   /**
+   * Registers the run's model (its files logged under {@code spec.artifactPath()}) as a new version
+   * of {@code spec.name()} in the model registry, after every record logged before this call. On
+   * MLflow 3.x servers the files are also logged as a logged model linked to the run (the run
+   * page's "Logged models"), and the version points to it. Idempotent per run and model name.
+   * The files are copied before this method returns.
+   */
+  void registerModel(RunRef run, ModelVersionSpec spec);
+
+  /**
+   * Points {@code alias} (e.g. {@code champion}) of registered model {@code name} at the version
+   * registered from {@code run}, after every record logged before this call.
+   */
+  void setModelAlias(RunRef run, String name, String alias);
+
+  /**
    * Waits until every record logged before this call has been delivered to the server or written
    * to the spool; when the tracker had fallen back to the spool and the server answers again,
    * the spooled records are delivered first. Never throws because the server is down.

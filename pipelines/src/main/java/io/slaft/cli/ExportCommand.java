@@ -17,13 +17,20 @@ import io.slaft.pipelines.experiment.ExperimentSession;
 import io.slaft.pipelines.experiment.ModelReference;
 import io.slaft.pipelines.experiment.RunDirectory;
 import io.slaft.pipelines.experiment.TrainedPoint;
+import io.slaft.pipelines.tracking.ExportRegistration;
+import io.slaft.pipelines.tracking.TrackingSettings;
+import io.slaft.tracking.ModelVersionSpec;
+import io.slaft.tracking.TrackingStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +56,89 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Export directory.")
   Path out;
 
+  @Option(names = "--register", paramLabel = "NAME",
+      description = "Also register the export as a version of the registered model NAME on the MLflow server "
+          + "(from a run of its own in the experiment; the same export registered twice is one version).")
+  String register;
+
+  @Option(names = "--alias", paramLabel = "ALIAS", description = "With --register: point this alias (e.g. champion) at the new version.")
+  String alias;
+
+  @Option(names = "--tracking-uri", paramLabel = "URI",
+      description = "With --register: the MLflow server (default: the run config's tracking.uri; auto = the local server, "
+          + "else MLFLOW_TRACKING_URI).")
+  String trackingUri;
+
+  @Option(names = "--experiment", paramLabel = "NAME",
+      description = "With --register: the experiment of the registration run (default: the run config's, else slaft-exports).")
+  String experiment;
+
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (register == null && (alias != null || trackingUri != null || experiment != null)) {
+      throw new IllegalArgumentException("--alias, --tracking-uri and --experiment go with --register NAME; add --register or drop them");
+    }
+    if (register != null && !register.matches(ModelVersionSpec.NAME_PATTERN)) {
+      throw new IllegalArgumentException("--register " + register + ": a registered model name is letters, digits, '.', '_' and '-' "
+          + "(at most 128, starting with a letter or digit)");
+    }
+    if (alias != null && !alias.matches("[A-Za-z][A-Za-z0-9_-]*")) {
+      throw new IllegalArgumentException("--alias " + alias + ": an alias is a letter followed by letters, digits, '_' or '-'");
+    }
+    TrackingSettings registry = register == null ? null : registrySettings();
+    int code = exportOrCopy();
+    if (registry != null && code == ExitCode.OK) {
+      return registerExport(registry);
+    }
+    return code;
+  }
+
+  /** Where --register sends its records, resolved before any work so that a missing server is refused at once. */
+  private TrackingSettings registrySettings() {
+    ExperimentConfig base = ModelReference.isExport(run)
+        ? ExportRegistration.Origin.of(run).map(ExportRegistration.Origin::config)
+            .orElse(ExperimentConfig.of("slaft export", Map.of(ConfigKeys.NAME.key(), "slaft-exports")))
+        : RunDirectory.pointConfig(run, point);
+    Map<String, String> overrides = new LinkedHashMap<>();
+    if (trackingUri != null) {
+      overrides.put(ConfigKeys.TRACKING_URI.key(), trackingUri);
+    }
+    if (experiment != null) {
+      overrides.put(ConfigKeys.TRACKING_EXPERIMENT.key(), experiment);
+    }
+    Path abs = out.toAbsolutePath().normalize();
+    TrackingSettings s = TrackingSettings.resolve(base.with(overrides), abs.resolveSibling(abs.getFileName() + ".register"));
+    if (s == null || s.uri() == null || s.uri().isBlank()) {
+      throw new IllegalArgumentException("--register needs an MLflow server: give --tracking-uri URI, set MLFLOW_TRACKING_URI, "
+          + "or start one with ./slaft mlflow server start");
+    }
+    return s;
+  }
+
+  private int registerExport(TrackingSettings s) throws IOException {
+    Path exportDir = out.toAbsolutePath().normalize();
+    Optional<ExportRegistration.Origin> origin = ModelReference.isExport(run)
+        ? ExportRegistration.Origin.of(run)
+        : ExportRegistration.Origin.of(ExperimentSession.exportDir(run, point))
+            .or(() -> Optional.of(new ExportRegistration.Origin(RunDirectory.pointConfig(run, point), point, List.of())));
+    ExportRegistration.register(s, exportDir, register, alias, origin);
+    TrackingStatus st = s.close();
+    if (st != null && st.rejected() > 0) {
+      System.err.println("register: the server rejected " + st.rejected() + " record(s) (see the log above); " + register
+          + " was not registered completely");
+      return ExitCode.CHECK_FAILED;
+    }
+    if (st != null && st.spooled() > 0) {
+      System.out.println("register: MLflow " + s.uri() + " is unreachable; the registration is spooled in " + st.spoolDir()
+          + " (when it is back: ./slaft mlflow sync --spool " + st.spoolDir() + " --tracking-uri " + s.uri() + ")");
+      return ExitCode.OK;
+    }
+    System.out.println("register: " + exportDir + " is a version of " + register + " on " + s.uri() + " (experiment '"
+        + s.experiment() + "')" + (alias == null ? "" : "; load it as models:/" + register + "@" + alias));
+    return ExitCode.OK;
+  }
+
+  private int exportOrCopy() {
     if (ModelReference.isExport(run)) {
       return copyExport();
     }
@@ -92,8 +180,7 @@ public final class ExportCommand implements Callable<Integer> {
   /** An export given as --model: its weights verified (checksum), then its files published at --out at once. */
   private int copyExport() {
     try {
-      WeightFile.read(run.resolve(WeightFile.NAME));
-      CompactModel.manifest(run);
+      ModelReference.verify(run);
       AtomicFiles.replaceDirectory(out, tmp -> {
         for (String f : Exporter.FILES) {
           if (Files.isRegularFile(run.resolve(f))) {

@@ -56,7 +56,7 @@ public final class MlflowCommand implements Callable<Integer> {
 
   /** {@code slaft mlflow server start|stop|status}. */
   @Command(name = "server", mixinStandardHelpOptions = true,
-      description = {"A real MLflow server on 127.0.0.1 (MLflow installed from PyPI into .slaft/mlflow-venv on first use;",
+      description = {"A real MLflow server on 127.0.0.1 (MLflow 3.17.2 installed from PyPI into .slaft/mlflow-venv-3.17.2 on first use;",
           "SQLite store and served artifacts in .slaft/mlflow)."},
       subcommands = {Start.class, Stop.class, Status.class, CommandLine.HelpCommand.class})
   static final class Server implements Callable<Integer> {
@@ -91,7 +91,7 @@ public final class MlflowCommand implements Callable<Integer> {
       }
       LocalMlflowServer server = defaultServer();
       if (!server.running()) {
-        err.println("slaft mlflow: starting MLflow (installs mlflow from PyPI into .slaft/mlflow-venv on first use; may take minutes)...");
+        err.println("slaft mlflow: starting MLflow (installs MLflow from PyPI into .slaft/mlflow-venv-<version> on first use; may take minutes)...");
         err.flush();
       }
       URI uri;

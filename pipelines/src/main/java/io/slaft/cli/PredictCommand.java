@@ -28,6 +28,9 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--point", paramLabel = "POINT", description = ModelReference.POINT_HELP)
   String point;
 
+  @Option(names = "--tracking-uri", paramLabel = "URI", description = ModelReference.TRACKING_URI_HELP)
+  String trackingUri;
+
   @Option(names = "--task", required = true, description = "Task name in the export.")
   String task;
 
@@ -38,7 +41,7 @@ public final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     global.apply();
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-    try (CompactModel m = CompactModel.load(ModelReference.exportDir(model, point), task);
+    try (CompactModel m = CompactModel.load(ModelReference.exportDir(model, point, trackingUri), task);
          BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       List<String[]> rows = new ArrayList<>();
       String line;

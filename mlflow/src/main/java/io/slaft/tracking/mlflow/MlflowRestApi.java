@@ -22,11 +22,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -74,6 +76,7 @@ final class MlflowRestApi implements MlflowApi {
   private final Duration requestTimeout;
   private final Optional<String> authorization;
   private final Redactor redactor;
+  private volatile Boolean loggedModels;
 
   MlflowRestApi(TrackingConfig config) {
     this.tracking = config.tracking().orElseThrow(() -> new IllegalArgumentException("trackingUri is required for MLflow"));
@@ -228,10 +231,15 @@ final class MlflowRestApi implements MlflowApi {
 
   @Override
   public void uploadArtifact(RemoteRun run, Path file, String artifactPath) {
-    String operation = "upload of artifact " + artifactPath;
+    uploadArtifact(run.artifactUri(), file, artifactPath);
+  }
+
+  @Override
+  public void uploadArtifact(String artifactRoot, Path file, String path) {
+    String operation = "upload of artifact " + path;
     HttpRequest.Builder request;
     try {
-      request = HttpRequest.newBuilder(artifactUrl(run, artifactPath))
+      request = HttpRequest.newBuilder(artifactUrl(artifactRoot, path))
           .header("Content-Type", "application/octet-stream")
           .PUT(HttpRequest.BodyPublishers.ofFile(file));
     } catch (FileNotFoundException e) {
@@ -241,6 +249,177 @@ final class MlflowRestApi implements MlflowApi {
     if (!reply.ok()) {
       throw httpError(operation, reply.status(), reply.body());
     }
+  }
+
+  @Override
+  public List<ArtifactFile> listArtifacts(String artifactRoot, String path) {
+    String operation = "list of artifacts " + artifactRoot + "/" + path;
+    URI root = artifactRootUri(artifactRoot);
+    String full = (root.getPath() == null ? "" : root.getPath()) + (path.isEmpty() ? "" : "/" + path);
+    String rel = full.startsWith("/") ? full.substring(1) : full;
+    Reply reply = send(HttpRequest.newBuilder(URI.create(tracking + "/api/2.0/mlflow-artifacts/artifacts?path=" + enc(rel))).GET(),
+        requestTimeout, operation);
+    List<ArtifactFile> files = new ArrayList<>();
+    for (JsonNode f : ok(reply, operation).path("files")) {
+      String name = f.path("path").asText();
+      files.add(new ArtifactFile(path.isEmpty() ? name : path + "/" + name, f.path("is_dir").asBoolean(false),
+          f.path("file_size").asLong(0)));
+    }
+    return files;
+  }
+
+  @Override
+  public void downloadArtifact(String artifactRoot, String path, Path target) {
+    String operation = "download of artifact " + path;
+    HttpRequest.Builder request = HttpRequest.newBuilder(artifactUrl(artifactRoot, path)).GET().timeout(requestTimeout);
+    authorization.ifPresent(a -> request.header("Authorization", a));
+    try {
+      HttpResponse<Path> response = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofFile(target))
+          .get(connectTimeout.plus(requestTimeout).toMillis(), TimeUnit.MILLISECONDS);
+      if (response.statusCode() / 100 != 2) {
+        String body = Files.exists(target) && Files.size(target) < 4096 ? Files.readString(target) : "";
+        Files.deleteIfExists(target);
+        throw httpError(operation, response.statusCode(), body);
+      }
+    } catch (TimeoutException e) {
+      throw new TrackingException(notAnswered(operation, connectTimeout.plus(requestTimeout)), true, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrackingException("interrupted during " + operation, true, e);
+    } catch (ExecutionException | IOException e) {
+      throw new TrackingException("cannot download " + path + " from MLflow server " + server() + ": " + rootCause(e), true, e);
+    }
+  }
+
+  @Override
+  public void ensureRegisteredModel(String name) {
+    String operation = "create registered model '" + name + "'";
+    Reply reply = post("registered-models/create", JSON.createObjectNode().put("name", name), operation);
+    if (reply.status() == 400 && reply.body() != null && reply.body().contains("RESOURCE_ALREADY_EXISTS")) {
+      return;
+    }
+    ok(reply, operation);
+  }
+
+  @Override
+  public Optional<ModelVersion> modelVersionOfRun(String name, String runId) {
+    String operation = "search versions of '" + name + "' from run " + runId;
+    String filter = "name = '" + name.replace("'", "") + "' and run_id = '" + runId.replace("'", "") + "'";
+    JsonNode page = ok(get("model-versions/search?filter=" + enc(filter) + "&max_results=10", operation), operation);
+    return StreamSupport.stream(page.path("model_versions").spliterator(), false)
+        .min(Comparator.comparingLong(v -> v.path("version").asLong()))
+        .map(MlflowRestApi::version);
+  }
+
+  @Override
+  public ModelVersion createModelVersion(String name, String source, String runId, Map<String, String> tags,
+      String description, String modelId) {
+    String operation = "create a version of '" + name + "'";
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId)
+        .put("description", description);
+    if (modelId != null && !modelId.isEmpty()) {
+      body.put("model_id", modelId);
+    }
+    if (!tags.isEmpty()) {
+      putKeyValues(body.putArray("tags"), tags);
+    }
+    return version(ok(post("model-versions/create", body, operation), operation).path("model_version"));
+  }
+
+  @Override
+  public ModelVersion modelVersion(String name, String version) {
+    String operation = "get version " + version + " of '" + name + "'";
+    return version(ok(get("model-versions/get?name=" + enc(name) + "&version=" + enc(version), operation), operation)
+        .path("model_version"));
+  }
+
+  @Override
+  public ModelVersion modelVersionByAlias(String name, String alias) {
+    String operation = "get alias @" + alias + " of '" + name + "'";
+    return version(ok(get("registered-models/alias?name=" + enc(name) + "&alias=" + enc(alias), operation), operation)
+        .path("model_version"));
+  }
+
+  @Override
+  public void setModelAlias(String name, String alias, String version) {
+    String operation = "set alias @" + alias + " of '" + name + "'";
+    ok(post("registered-models/alias", JSON.createObjectNode().put("name", name).put("alias", alias).put("version", version),
+        operation), operation);
+  }
+
+  @Override
+  public boolean supportsLoggedModels() {
+    Boolean known = loggedModels;
+    if (known == null) {
+      String operation = "probe for logged models";
+      ObjectNode body = JSON.createObjectNode();
+      body.putArray("experiment_ids").add("0");
+      body.put("max_results", 1);
+      Reply reply = post("logged-models/search", body, operation);
+      if (reply.status() == 404 || (reply.body() != null && reply.body().contains("ENDPOINT_NOT_FOUND"))) {
+        known = false;
+      } else {
+        ok(reply, operation);
+        known = true;
+      }
+      loggedModels = known;
+    }
+    return known;
+  }
+
+  @Override
+  public Optional<LoggedModel> findLoggedModel(String experimentId, String runId, String name) {
+    if (!supportsLoggedModels()) {
+      return Optional.empty();
+    }
+    String operation = "search logged model '" + name + "' of run " + runId;
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "source_run_id = '" + runId.replace("'", "") + "' AND name = '" + name.replace("'", "") + "'");
+    body.put("max_results", 10);
+    JsonNode page = ok(post("logged-models/search", body, operation), operation);
+    return StreamSupport.stream(page.path("models").spliterator(), false)
+        .map(m -> logged(m.path("info")))
+        .min(Comparator.comparing((LoggedModel m) -> !m.status().equals(LoggedModel.READY)).thenComparing(LoggedModel::modelId));
+  }
+
+  @Override
+  public LoggedModel createLoggedModel(String experimentId, String name, String runId, Map<String, String> tags) {
+    String operation = "create logged model '" + name + "'";
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("name", name).put("source_run_id", runId)
+        .put("model_type", "slaft-adapter");
+    if (!tags.isEmpty()) {
+      putKeyValues(body.putArray("tags"), tags);
+    }
+    return logged(ok(post("logged-models", body, operation), operation).path("model").path("info"));
+  }
+
+  @Override
+  public LoggedModel loggedModel(String modelId) {
+    String operation = "get logged model " + modelId;
+    return logged(ok(get("logged-models/" + enc(modelId), operation), operation).path("model").path("info"));
+  }
+
+  @Override
+  public void finishLoggedModel(String modelId, String runId) {
+    String operation = "finalize logged model " + modelId;
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(tracking + REST + "logged-models/" + enc(modelId)))
+        .header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(
+            JSON.createObjectNode().put("model_id", modelId).put("status", LoggedModel.READY).toString(), StandardCharsets.UTF_8));
+    ok(send(request, requestTimeout, operation), operation);
+    ObjectNode outputs = JSON.createObjectNode().put("run_id", runId);
+    outputs.putArray("models").addObject().put("model_id", modelId).put("step", 0);
+    ok(post("runs/outputs", outputs, "log outputs of run " + runId), "log outputs of run " + runId);
+  }
+
+  private static ModelVersion version(JsonNode v) {
+    return new ModelVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText(),
+        v.path("run_id").asText(), v.path("model_id").asText(""));
+  }
+
+  private static LoggedModel logged(JsonNode info) {
+    return new LoggedModel(info.path("model_id").asText(), info.path("artifact_uri").asText(), info.path("status").asText(""));
   }
 
   @Override
@@ -264,11 +443,11 @@ final class MlflowRestApi implements MlflowApi {
   public void close() {}
 
   URI artifactUrl(RemoteRun run, String artifactPath) {
-    URI root = URI.create(run.artifactUri());
-    if (!ARTIFACT_SCHEME.equals(root.getScheme())) {
-      throw new TrackingException("MLflow server " + server() + " does not serve artifacts (run artifact root is "
-          + run.artifactUri() + "); start it with --serve-artifacts (mlflow/bin/mlflow-server does)", false);
-    }
+    return artifactUrl(run.artifactUri(), artifactPath);
+  }
+
+  URI artifactUrl(String artifactRoot, String artifactPath) {
+    URI root = artifactRootUri(artifactRoot);
     StringBuilder url = new StringBuilder(tracking.toString()).append("/api/2.0/mlflow-artifacts/artifacts");
     String rootPath = root.getPath() == null ? "" : root.getPath();
     for (String segment : (rootPath + "/" + artifactPath).split("/")) {
@@ -277,6 +456,15 @@ final class MlflowRestApi implements MlflowApi {
       }
     }
     return URI.create(url.toString());
+  }
+
+  private URI artifactRootUri(String artifactRoot) {
+    URI root = URI.create(artifactRoot);
+    if (!ARTIFACT_SCHEME.equals(root.getScheme())) {
+      throw new TrackingException("MLflow server " + server() + " does not serve artifacts (artifact root is "
+          + artifactRoot + "); start it with --serve-artifacts (mlflow/bin/mlflow-server does)", false);
+    }
+    return root;
   }
 
   /** The experiment of {@code experiments/get-by-name}, empty on 404. */

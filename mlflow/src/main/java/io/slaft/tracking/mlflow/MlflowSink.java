@@ -12,6 +12,8 @@ import io.slaft.tracking.record.LogInput;
 import io.slaft.tracking.record.LogMetrics;
 import io.slaft.tracking.record.LogParams;
 import io.slaft.tracking.record.RecordSink;
+import io.slaft.tracking.record.RegisterModel;
+import io.slaft.tracking.record.SetModelAlias;
 import io.slaft.tracking.record.SetTags;
 import io.slaft.tracking.record.StartRun;
 import io.slaft.tracking.record.TrackingRecord;
@@ -114,9 +116,44 @@ final class MlflowSink implements RecordSink {
       RemoteRun run = resolve(end.run());
       api.endRun(run.runId(), end.status(), end.endTimeMillis());
       runs.put(end.run(), new RemoteRun(run.runId(), run.experimentId(), run.artifactUri(), true, end.endTimeMillis()));
+    } else if (record instanceof RegisterModel registration) {
+      applyRegistration(registration);
+    } else if (record instanceof SetModelAlias alias) {
+      RemoteRun run = resolve(alias.run());
+      MlflowApi.ModelVersion version = api.modelVersionOfRun(alias.name(), run.runId()).orElseThrow(() -> new TrackingException(
+          "no version of registered model '" + alias.name() + "' was registered from run " + alias.run().runKey()
+              + ", so alias @" + alias.alias() + " cannot point at it", false));
+      api.setModelAlias(alias.name(), alias.alias(), version.version());
     } else {
       throw new IllegalStateException("not applied here: " + record.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * One version per (model, run): an existing one ends the registration. On a server with logged
+   * models, the run's logged model of that name is found or created, filled and set READY (a
+   * READY one is not uploaded again), and the version's source is {@code models:/<model id>} as
+   * MLflow 3's own clients register it; otherwise the source is the run's artifact path.
+   */
+  private void applyRegistration(RegisterModel registration) {
+    RemoteRun run = resolve(registration.run());
+    api.ensureRegisteredModel(registration.name());
+    if (api.modelVersionOfRun(registration.name(), run.runId()).isPresent()) {
+      return;
+    }
+    String source = run.artifactUri() + "/" + registration.artifactPath();
+    String modelId = null;
+    if (api.supportsLoggedModels()) {
+      MlflowApi.LoggedModel model = api.findLoggedModel(run.experimentId(), run.runId(), registration.name())
+          .orElseGet(() -> api.createLoggedModel(run.experimentId(), registration.name(), run.runId(), registration.tags()));
+      if (!MlflowApi.LoggedModel.READY.equals(model.status())) {
+        registration.files().forEach((name, local) -> api.uploadArtifact(model.artifactUri(), Path.of(local), name));
+        api.finishLoggedModel(model.modelId(), run.runId());
+      }
+      modelId = model.modelId();
+      source = "models:/" + modelId;
+    }
+    api.createModelVersion(registration.name(), source, run.runId(), registration.tags(), registration.description(), modelId);
   }
 
   private void applyStart(StartRun start) {

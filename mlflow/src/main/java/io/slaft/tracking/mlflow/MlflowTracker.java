@@ -13,7 +13,6 @@ import io.slaft.tracking.TrackingAuthException;
 import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingException;
 import io.slaft.tracking.TrackingStatus;
-import io.slaft.tracking.record.LogArtifact;
 import io.slaft.tracking.record.RecordFactory;
 import io.slaft.tracking.record.RecordSink;
 import io.slaft.tracking.record.TrackingRecord;
@@ -186,6 +185,17 @@ public final class MlflowTracker implements Tracker, RecordSink {
   public void logArtifact(RunRef run, Path localFile, String artifactPath) {
     checkOpen();
     submit(records.artifact(run, localFile, artifactPath));
+  }
+
+  @Override
+  public void registerModel(RunRef run, io.slaft.tracking.ModelVersionSpec spec) {
+    checkOpen();
+    submit(records.registerModel(run, spec));
+  }
+
+  @Override
+  public void setModelAlias(RunRef run, String name, String alias) {
+    submit(records.modelAlias(run, name, alias));
   }
 
   @Override
@@ -581,9 +591,7 @@ public final class MlflowTracker implements Tracker, RecordSink {
   private void acknowledged(List<TrackingRecord> batch) {
     delivered.addAndGet(batch.size());
     for (TrackingRecord r : batch) {
-      if (r instanceof LogArtifact a) {
-        Spool.deleteBlob(Path.of(a.localFile()));
-      }
+      r.localFiles().forEach(f -> Spool.deleteBlob(Path.of(f)));
     }
   }
 

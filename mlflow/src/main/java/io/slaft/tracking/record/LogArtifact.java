@@ -18,4 +18,9 @@ public record LogArtifact(String id, RunRef run, String localFile, String artifa
     checkNotNull(localFile, "localFile must not be null");
     ArtifactPaths.validate(artifactPath);
   }
+
+  @Override
+  public java.util.List<String> localFiles() {
+    return java.util.List.of(localFile);
+  }
 }

@@ -6,6 +6,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import io.slaft.tracking.ArtifactPaths;
 import io.slaft.tracking.DatasetInput;
 import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.ModelVersionSpec;
 import io.slaft.tracking.Redactor;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
@@ -117,6 +118,28 @@ public final class RecordFactory {
       throw new UncheckedIOException(e);
     }
     return new LogArtifact(id, run, copy.toString(), artifactPath, size);
+  }
+
+  /** A registration; the spec's files are snapshotted now, so the caller may delete them. */
+  public RegisterModel registerModel(RunRef run, ModelVersionSpec spec) {
+    checkNotNull(run, "run must not be null");
+    checkNotNull(spec, "spec must not be null");
+    String id = newId();
+    Map<String, String> files = new LinkedHashMap<>();
+    spec.files().forEach((name, file) -> {
+      checkArgument(Files.isRegularFile(file), "model file %s does not exist or is not a regular file", file);
+      files.put(name, snapshotter.apply(file, id).toString());
+    });
+    return new RegisterModel(id, run, spec.name(), spec.artifactPath(), files, tagValues(spec.tags()),
+        redactor.text(spec.description()));
+  }
+
+  public SetModelAlias modelAlias(RunRef run, String name, String alias) {
+    checkNotNull(run, "run must not be null");
+    checkArgument(name != null && name.matches(ModelVersionSpec.NAME_PATTERN), "bad registered model name '%s'", name);
+    checkArgument(alias != null && alias.matches("[A-Za-z][A-Za-z0-9_-]{0,255}"),
+        "model alias '%s' must start with a letter and hold only letters, digits, '_' and '-'", alias);
+    return new SetModelAlias(newId(), run, name, alias);
   }
 
   public EndRun endRun(RunRef run, RunStatus status) {

@@ -18,11 +18,19 @@ import io.slaft.tracking.RunRef;
   @JsonSubTypes.Type(value = SetTags.class, name = "tags"),
   @JsonSubTypes.Type(value = LogInput.class, name = "input"),
   @JsonSubTypes.Type(value = LogArtifact.class, name = "artifact"),
-  @JsonSubTypes.Type(value = EndRun.class, name = "end_run")
+  @JsonSubTypes.Type(value = EndRun.class, name = "end_run"),
+  @JsonSubTypes.Type(value = RegisterModel.class, name = "register_model"),
+  @JsonSubTypes.Type(value = SetModelAlias.class, name = "model_alias")
 })
-public sealed interface TrackingRecord permits StartRun, LogParams, LogMetrics, SetTags, LogInput, LogArtifact, EndRun {
+public sealed interface TrackingRecord
+    permits StartRun, LogParams, LogMetrics, SetTags, LogInput, LogArtifact, EndRun, RegisterModel, SetModelAlias {
 
   String id();
 
   RunRef run();
+
+  /** The tracker's snapshots of local files this record uploads; deleted once it is delivered. */
+  default java.util.List<String> localFiles() {
+    return java.util.List.of();
+  }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real MLflow tracking server on 127.0.0.1, driven through the repository's
  * {@code mlflow/bin/mlflow-server} script: MLflow is installed from PyPI into
- * {@code <repo>/.slaft/mlflow-venv} on first use, the server keeps its SQLite store and served
+ * {@code <repo>/.slaft/mlflow-venv-<version>} (MLflow 3.17.2 unless {@code SLAFT_MLFLOW_VERSION} says otherwise) on first use, the server keeps its SQLite store and served
  * artifacts in {@link #stateDir()}, and its URI and pid are written there.
  *
  * <p>Methods block until the script finishes (the first {@link #start} may take minutes while
@@ -38,13 +38,33 @@ public final class LocalMlflowServer {
 
   private final Path script;
   private final Path stateDir;
+  private final Optional<String> mlflowVersion;
 
   public LocalMlflowServer(Path script, Path stateDir) {
+    this(script, stateDir, Optional.empty());
+  }
+
+  private LocalMlflowServer(Path script, Path stateDir, Optional<String> mlflowVersion) {
     checkNotNull(script, "script must not be null");
     checkNotNull(stateDir, "stateDir must not be null");
     checkArgument(Files.isRegularFile(script), "server script %s does not exist", script);
+    mlflowVersion.ifPresent(v -> checkArgument(v.matches("[0-9]+(\\.[0-9]+)*"), "MLflow version must be like 3.17.2, got '%s'", v));
     this.script = script.toAbsolutePath().normalize();
     this.stateDir = stateDir.toAbsolutePath().normalize();
+    this.mlflowVersion = mlflowVersion;
+  }
+
+  /**
+   * The same server run by MLflow {@code version} (the script's {@code SLAFT_MLFLOW_VERSION}: its own
+   * venv, installed on first start) instead of the script's default release.
+   */
+  public LocalMlflowServer withMlflowVersion(String version) {
+    return new LocalMlflowServer(script, stateDir, Optional.of(version));
+  }
+
+  /** The MLflow release this server runs when it is not the script's default. */
+  public Optional<String> mlflowVersion() {
+    return mlflowVersion;
   }
 
   /** The server of the repository containing {@code start} (or one of its parents), with state in {@code stateDir}. */
@@ -160,6 +180,7 @@ public final class LocalMlflowServer {
     command.add(script.toString());
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    mlflowVersion.ifPresent(v -> pb.environment().put("SLAFT_MLFLOW_VERSION", v));
     try {
       Process p = pb.start();
       CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));

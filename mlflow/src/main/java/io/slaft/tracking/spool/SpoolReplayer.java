@@ -2,7 +2,6 @@ package io.slaft.tracking.spool;
 
 import io.slaft.tracking.TrackingAuthException;
 import io.slaft.tracking.TrackingException;
-import io.slaft.tracking.record.LogArtifact;
 import io.slaft.tracking.record.RecordSink;
 import io.slaft.tracking.record.TrackingRecord;
 import java.io.BufferedReader;
@@ -188,9 +187,7 @@ public final class SpoolReplayer {
       ch.force(false);
     }
     for (TrackingRecord r : records) {
-      if (r instanceof LogArtifact artifact) {
-        Spool.deleteBlob(Path.of(artifact.localFile()));
-      }
+      r.localFiles().forEach(f -> Spool.deleteBlob(Path.of(f)));
     }
   }
 

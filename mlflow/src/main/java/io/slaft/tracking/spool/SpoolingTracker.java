@@ -72,6 +72,17 @@ public final class SpoolingTracker implements Tracker {
   }
 
   @Override
+  public void registerModel(RunRef run, io.slaft.tracking.ModelVersionSpec spec) {
+    checkState(!closed, "tracker is closed");
+    append(records.registerModel(run, spec));
+  }
+
+  @Override
+  public void setModelAlias(RunRef run, String name, String alias) {
+    append(records.modelAlias(run, name, alias));
+  }
+
+  @Override
   public void endRun(RunRef run, RunStatus status) {
     append(records.endRun(run, status));
   }

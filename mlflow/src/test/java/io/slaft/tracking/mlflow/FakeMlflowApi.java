@@ -161,7 +161,9 @@ final class FakeMlflowApi implements MlflowApi {
   public synchronized void uploadArtifact(RemoteRun remote, Path file, String artifactPath) {
     check("uploadArtifact");
     try {
-      runs.get(remote.runId()).artifacts.put(artifactPath, Files.readAllBytes(file));
+      byte[] bytes = Files.readAllBytes(file);
+      runs.get(remote.runId()).artifacts.put(artifactPath, bytes);
+      files.put(remote(runs.get(remote.runId())).artifactUri() + "/" + artifactPath, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -172,6 +174,140 @@ final class FakeMlflowApi implements MlflowApi {
     check("endRun");
     runs.get(runId).status = status;
     runs.get(runId).endTime = endTimeMillis;
+  }
+
+  /** Artifact files by full artifact URI ({@code root/path}), for runs and logged models alike. */
+  final Map<String, byte[]> files = new LinkedHashMap<>();
+  final Map<String, List<ModelVersion>> registered = new LinkedHashMap<>();
+  final Map<String, String> aliases = new LinkedHashMap<>();
+  final Map<String, LoggedModel> loggedModels = new LinkedHashMap<>();
+  final Map<String, String> loggedModelRuns = new LinkedHashMap<>();
+  final Map<String, List<String>> runOutputs = new LinkedHashMap<>();
+  final Map<String, Map<String, String>> versionTags = new LinkedHashMap<>();
+  volatile boolean hasLoggedModels = true;
+
+  @Override
+  public synchronized void uploadArtifact(String artifactRoot, Path file, String path) {
+    check("uploadArtifact");
+    try {
+      files.put(artifactRoot + "/" + path, Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized List<ArtifactFile> listArtifacts(String artifactRoot, String path) {
+    check("listArtifacts");
+    String prefix = artifactRoot + "/" + (path.isEmpty() ? "" : path + "/");
+    List<ArtifactFile> out = new ArrayList<>();
+    files.forEach((uri, bytes) -> {
+      if (uri.startsWith(prefix) && !uri.substring(prefix.length()).contains("/")) {
+        out.add(new ArtifactFile(uri.substring(artifactRoot.length() + 1), false, bytes.length));
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public synchronized void downloadArtifact(String artifactRoot, String path, Path target) {
+    check("downloadArtifact");
+    byte[] bytes = files.get(artifactRoot + "/" + path);
+    if (bytes == null) {
+      throw new TrackingException("no artifact " + artifactRoot + "/" + path, false);
+    }
+    try {
+      Files.write(target, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public synchronized void ensureRegisteredModel(String name) {
+    check("ensureRegisteredModel");
+    registered.computeIfAbsent(name, n -> new ArrayList<>());
+  }
+
+  @Override
+  public synchronized Optional<ModelVersion> modelVersionOfRun(String name, String runId) {
+    check("modelVersionOfRun");
+    return registered.getOrDefault(name, List.of()).stream().filter(v -> v.runId().equals(runId)).findFirst();
+  }
+
+  @Override
+  public synchronized ModelVersion createModelVersion(String name, String source, String runId, Map<String, String> tags,
+      String description, String modelId) {
+    check("createModelVersion");
+    List<ModelVersion> versions = registered.get(name);
+    if (versions == null) {
+      throw new TrackingException("RESOURCE_DOES_NOT_EXIST: registered model " + name, false);
+    }
+    ModelVersion v = new ModelVersion(name, Integer.toString(versions.size() + 1), source, runId, modelId == null ? "" : modelId);
+    versions.add(v);
+    versionTags.put(name + "/" + v.version(), Map.copyOf(tags));
+    checkAfter("createModelVersion");
+    return v;
+  }
+
+  @Override
+  public synchronized ModelVersion modelVersion(String name, String version) {
+    check("modelVersion");
+    return registered.getOrDefault(name, List.of()).stream().filter(v -> v.version().equals(version)).findFirst()
+        .orElseThrow(() -> new TrackingException("RESOURCE_DOES_NOT_EXIST: version " + version + " of " + name, false));
+  }
+
+  @Override
+  public synchronized ModelVersion modelVersionByAlias(String name, String alias) {
+    check("modelVersionByAlias");
+    String version = aliases.get(name + "@" + alias);
+    if (version == null) {
+      throw new TrackingException("RESOURCE_DOES_NOT_EXIST: alias " + alias + " of " + name, false);
+    }
+    return modelVersion(name, version);
+  }
+
+  @Override
+  public synchronized void setModelAlias(String name, String alias, String version) {
+    check("setModelAlias");
+    aliases.put(name + "@" + alias, version);
+  }
+
+  @Override
+  public synchronized Optional<LoggedModel> findLoggedModel(String experimentId, String runId, String name) {
+    check("findLoggedModel");
+    return loggedModels.values().stream()
+        .filter(m -> runId.equals(loggedModelRuns.get(m.modelId())) && m.artifactUri().contains("/" + name + "-")).findFirst();
+  }
+
+  @Override
+  public boolean supportsLoggedModels() {
+    return hasLoggedModels;
+  }
+
+  @Override
+  public synchronized LoggedModel createLoggedModel(String experimentId, String name, String runId, Map<String, String> tags) {
+    check("createLoggedModel");
+    String id = "m-" + (loggedModels.size() + 1);
+    LoggedModel m = new LoggedModel(id, "mlflow-artifacts:/" + experimentId + "/models/" + name + "-" + id + "/artifacts",
+        "LOGGED_MODEL_PENDING");
+    loggedModels.put(id, m);
+    loggedModelRuns.put(id, runId);
+    return m;
+  }
+
+  @Override
+  public synchronized LoggedModel loggedModel(String modelId) {
+    check("loggedModel");
+    return loggedModels.get(modelId);
+  }
+
+  @Override
+  public synchronized void finishLoggedModel(String modelId, String runId) {
+    check("finishLoggedModel");
+    LoggedModel m = loggedModels.get(modelId);
+    loggedModels.put(modelId, new LoggedModel(modelId, m.artifactUri(), LoggedModel.READY));
+    runOutputs.computeIfAbsent(runId, r -> new ArrayList<>()).add(modelId);
   }
 
   @Override

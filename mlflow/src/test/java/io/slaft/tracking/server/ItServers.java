@@ -31,8 +31,16 @@ final class ItServers implements AutoCloseable {
    * directory and {@code WORK/<name>-spool} are deleted.
    */
   LocalMlflowServer fresh(String name) throws IOException {
+    return fresh(name, null);
+  }
+
+  /** {@link #fresh(String)} run by MLflow {@code version} ({@code null}: the script's default release). */
+  LocalMlflowServer fresh(String name, String version) throws IOException {
     Path state = WORK.resolve(name);
     LocalMlflowServer server = LocalMlflowServer.inRepository(Path.of(""), state);
+    if (version != null) {
+      server = server.withMlflowVersion(version);
+    }
     if (server.running()) {
       server.stop();
     }

@@ -50,6 +50,11 @@ public final class MlflowRest {
     return null;
   }
 
+  /** The MLflow release the server reports ({@code GET /version}). */
+  public String serverVersion() {
+    return new String(bytes("/version"), StandardCharsets.UTF_8).strip();
+  }
+
   public JsonNode get(String pathAndQuery) {
     return readTree("/api/2.0/mlflow/" + pathAndQuery);
   }

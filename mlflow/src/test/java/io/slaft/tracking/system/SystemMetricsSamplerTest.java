@@ -380,6 +380,16 @@ class SystemMetricsSamplerTest {
     }
 
     @Override
+    public void registerModel(RunRef run, io.slaft.tracking.ModelVersionSpec spec) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void setModelAlias(RunRef run, String name, String alias) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public TrackingStatus flush() {
       throw new UnsupportedOperationException();
     }

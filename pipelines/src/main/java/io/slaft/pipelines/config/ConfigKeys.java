@@ -178,6 +178,12 @@ public final class ConfigKeys {
       "Seconds between two samples of system metrics (host CPU, memory, disk, network; JVM CPU, RSS, heap) logged to each "
           + "training run for MLflow's System metrics tab; 0 = off.")
       .atLeast(0).atMost(86400).hashedOnlyWhenSet());
+  public static final ConfigKey<String> REGISTRY_MODEL = add(ConfigKey.string("registry.model", "",
+      "MLflow registered model: each trained point × task becomes a version of it (tagged with task, method, sizes, "
+          + "structure digest and metrics; on MLflow 3.x also a logged model of its run); empty = no registration.")
+      .hashedOnlyWhenSet());
+  public static final ConfigKey<String> REGISTRY_ALIAS = add(ConfigKey.string("registry.alias", "champion",
+      "Alias the sweep's best point per task gets in the registry (best by the primary metric).").hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> SWEEP_GRID = add(ConfigKey.list("sweep.grid.*", null,
       "Grid axis: sweep.grid.<key> = [v1, v2, ...] for any key above."));

@@ -453,14 +453,19 @@ public final class ExperimentConfig {
     return m;
   }
 
-  /** SHA-256 of the resolved config (first 16 hex digits): the config part of provenance. */
+  /**
+   * SHA-256 of the resolved config (first 16 hex digits): the config part of provenance. Keys of
+   * {@code tracking.*} and {@code registry.*} are left out: they say where results go, not what is
+   * trained, so changing them reuses checkpoints, caches and bench cells.
+   */
   public String hash() {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, String> e : resolved().entrySet()) {
         boolean atDefault = ConfigKeys.hashedOnlyWhenSet(e.getKey())
             && canonical(e.getKey(), e.getValue()).equals(canonical(e.getKey(), ConfigKeys.find(e.getKey()).defaultValue()));
-        if (!e.getKey().startsWith("tracking.") && !atDefault) {
+        // Where results are recorded (tracking.*, registry.*) does not change what is trained.
+        if (!e.getKey().startsWith("tracking.") && !e.getKey().startsWith("registry.") && !atDefault) {
           md.update((e.getKey() + "=" + canonical(e.getKey(), e.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }

@@ -1,6 +1,12 @@
 package io.slaft.pipelines.experiment;
 
+import io.slaft.files.CorruptFileException;
+import io.slaft.model.export.CompactModel;
 import io.slaft.model.export.ExportManifest;
+import io.slaft.model.export.WeightFile;
+import io.slaft.pipelines.tracking.TrackingSettings;
+import io.slaft.tracking.TrackingConfig;
+import io.slaft.tracking.mlflow.RegisteredModels;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,15 +20,19 @@ import java.util.stream.Stream;
  *
  * <p>Accepted: an export directory (it has {@code export.json}); a run directory of {@code slaft
  * train} or {@code slaft run} (its export {@code model/<point>}: the point given, else its only
- * point — several points without one named is an error listing them). {@code models:/} references
- * are refused with a message until the model registry exists.
+ * point — several points without one named is an error listing them); a model registry reference,
+ * {@code models:/NAME/VERSION} or {@code models:/NAME@ALIAS}, downloaded and verified.
  */
 public final class ModelReference {
   /** The {@code --model} help text, shared by every command that takes one. */
-  public static final String HELP = "An export directory (slaft export), or a run directory (slaft train / slaft run: "
-      + "its export of --point, or of its only point).";
+  public static final String HELP = "An export directory (slaft export), a run directory (slaft train / slaft run: "
+      + "its export of --point, or of its only point), or a registered model: models:/NAME/VERSION or models:/NAME@ALIAS.";
   /** The {@code --point} help text of those commands. */
   public static final String POINT_HELP = "Sweep point whose export a run directory --model serves (needed when it has several).";
+
+  /** The {@code --tracking-uri} help text of commands that resolve {@code models:/} references. */
+  public static final String TRACKING_URI_HELP = "MLflow server that resolves a models:/ --model "
+      + "(default: the local server if running, else MLFLOW_TRACKING_URI).";
 
   private ModelReference() {}
 
@@ -38,10 +48,14 @@ public final class ModelReference {
    * @throws IllegalArgumentException naming {@code given}, what it is, and what to pass instead
    */
   public static Path exportDir(Path given, String point) {
+    return exportDir(given, point, null);
+  }
+
+  /** As {@link #exportDir(Path, String)}, resolving a {@code models:/} reference on {@code trackingUri} (null: auto). */
+  public static Path exportDir(Path given, String point, String trackingUri) {
     String text = given.toString();
-    if (text.startsWith("models:")) {
-      throw new IllegalArgumentException("--model " + text + ": models:/ references need the MLflow model registry, "
-          + "which this slaft does not have yet; pass an export directory or a run directory");
+    if (RegisteredModels.isReference(text)) {
+      return registered(text, trackingUri);
     }
     if (isExport(given)) {
       return given;
@@ -71,6 +85,45 @@ public final class ModelReference {
     }
     throw new IllegalArgumentException("--model " + given + " is neither an export directory (no " + ExportManifest.FILE
         + ") nor a run directory (no config.resolved.yaml)");
+  }
+
+  /**
+   * A registry reference's export: resolved on the tracking server ({@code tracking.uri = auto}:
+   * the local server, else MLFLOW_TRACKING_URI), downloaded once per version into
+   * {@code <slaft.home>/.slaft/registry-cache/<name>/<version>} and verified (the sealed weights'
+   * checksum and the manifest); a cached copy that fails verification is downloaded again.
+   */
+  static Path registered(String reference, String trackingUri) {
+    RegisteredModels.checkReference(reference);
+    String uri = trackingUri != null ? trackingUri : TrackingSettings.autoUri();
+    if (uri == null) {
+      throw new IllegalArgumentException("--model " + reference + " needs an MLflow server: set MLFLOW_TRACKING_URI "
+          + "or start one with ./slaft mlflow server start");
+    }
+    TrackingConfig config = TrackingConfig.fromEnv("slaft", Path.of(System.getProperty("java.io.tmpdir")), System.getenv())
+        .withTrackingUri(TrackingConfig.parseTrackingUri("MLFLOW_TRACKING_URI", uri));
+    RegisteredModels registry = RegisteredModels.of(config);
+    Path cache = Path.of(System.getProperty("slaft.home", ".")).toAbsolutePath().resolve(".slaft").resolve("registry-cache");
+    try {
+      RegisteredModels.Fetched fetched = registry.fetch(reference, cache, false);
+      try {
+        verify(fetched.dir());
+      } catch (CorruptFileException e) {
+        fetched = registry.fetch(reference, cache, true);
+        verify(fetched.dir());
+      }
+      System.err.println("--model " + reference + ": version " + fetched.version() + " of '" + fetched.name() + "' (run "
+          + fetched.runId() + "), verified, in " + fetched.dir());
+      return fetched.dir();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  /** Checks an export's sealed weights and its manifest; throws {@link CorruptFileException} on a mismatch. */
+  public static void verify(Path exportDir) throws IOException {
+    WeightFile.read(exportDir.resolve(WeightFile.NAME));
+    CompactModel.manifest(exportDir);
   }
 
   private static List<String> exportedPoints(Path models) {

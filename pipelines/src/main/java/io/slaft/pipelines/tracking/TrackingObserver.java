@@ -13,10 +13,12 @@ import io.slaft.report.Heatmap;
 import io.slaft.report.TrainingCurve;
 import io.slaft.tracking.DatasetInput;
 import io.slaft.tracking.MetricPoint;
+import io.slaft.tracking.ModelVersionSpec;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.RunStatus;
 import io.slaft.tracking.Tracker;
+import io.slaft.tracking.system.SystemMetricsSampler;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +42,11 @@ public final class TrackingObserver implements PointObserver {
    * plot; an entry lives from {@link #listener} to the end of {@link #finished}.
    */
   private static final Map<String, List<double[]>> LOSSES = new java.util.concurrent.ConcurrentHashMap<>();
+  /** System-metric samplers of the points training in this JVM; one lives as long as its LOSSES entry. */
+  private static final Map<String, SystemMetricsSampler> SAMPLERS = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Where a child run's export files are logged, relative to its artifact root. */
+  public static final String MODEL_ARTIFACTS = "model";
+
   private final TrackingSettings settings;
   private final String parentKey;
 
@@ -52,8 +59,13 @@ public final class TrackingObserver implements PointObserver {
     return new RunRef(settings.experiment(), parentKey);
   }
 
+  /** The child run of {@code point} × {@code task} under the parent run {@code parentKey}. */
+  public static RunRef child(String experiment, String parentKey, String pointId, String task) {
+    return new RunRef(experiment, parentKey + "/" + pointId + "/" + task);
+  }
+
   private RunRef child(SweepPoint point, String task) {
-    return new RunRef(settings.experiment(), parentKey + "/" + point.id() + "/" + task);
+    return child(settings.experiment(), parentKey, point.id(), task);
   }
 
   @Override
@@ -61,13 +73,18 @@ public final class TrackingObserver implements PointObserver {
     Tracker t = settings.tracker();
     Map<String, RunRef> runs = new LinkedHashMap<>();
     for (String task : config.get(ConfigKeys.TASKS)) {
-      RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), point.label() + " " + task)
-          .withTags(Map.of("slaft.task", task, "slaft.point", point.id())));
+      Map<String, String> tags = new LinkedHashMap<>(RunPages.sourceTags());
+      tags.put("slaft.task", task);
+      tags.put("slaft.point", point.id());
+      RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), RunPages.runName(task, config, point))
+          .withTags(tags));
       t.logParams(r, config.resolved());
       runs.put(task, r);
     }
     List<double[]> losses = java.util.Collections.synchronizedList(new ArrayList<>());
     LOSSES.put(parentKey + "/" + point.id(), losses);
+    settings.systemMetricsInterval().ifPresent(interval -> SAMPLERS.put(parentKey + "/" + point.id(),
+        SystemMetricsSampler.start(t, List.copyOf(runs.values()), interval, Path.of(settings.spoolDir()).toAbsolutePath().getParent())));
     return new TrainListener() {
       @Override
       public void onStep(StepInfo i) {
@@ -114,6 +131,11 @@ public final class TrackingObserver implements PointObserver {
   @SuppressWarnings("unchecked")
   public void finished(SweepPoint point, ExperimentConfig config, ExperimentRunner.PointResult result) {
     Tracker t = settings.tracker();
+    SystemMetricsSampler sampler = SAMPLERS.remove(parentKey + "/" + point.id());
+    if (sampler != null) {
+      sampler.close();
+    }
+    String registered = config.get(ConfigKeys.REGISTRY_MODEL);
     try {
       Path dir = Files.createTempDirectory("slaft-artifacts");
       Path cfg = dir.resolve("config.resolved.yaml");
@@ -131,7 +153,9 @@ public final class TrackingObserver implements PointObserver {
         finals.add(new MetricPoint("trainable_params", ((Number) rec.get("trainable_params")).doubleValue(), 0, now));
         finals.add(new MetricPoint("train_tokens_per_s", result.result().trainTokensPerSec(), 0, now));
         t.logMetrics(r, finals);
-        t.setTags(r, result.provenance().asTags());
+        Map<String, String> tags = new LinkedHashMap<>(result.provenance().asTags());
+        tags.put(RunPages.NOTE_TAG, RunPages.note(tr, config, rec));
+        t.setTags(r, tags);
         String digest = result.provenance().dataDigests().getOrDefault(tasks.get(i), "unknown");
         t.logInput(r, new DatasetInput(tasks.get(i), digest.length() > 36 ? digest.substring(0, 36) : digest, "local",
             "glue/" + tasks.get(i), "{}", "{}", "training"));
@@ -152,11 +176,17 @@ public final class TrackingObserver implements PointObserver {
         t.logArtifact(r, heat, "plots/gates.png");
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
+        Map<String, Path> modelFiles = new LinkedHashMap<>();
         for (String f : result.exportDir() == null ? java.util.List.<String>of() : Exporter.FILES) {
           Path p = result.exportDir().resolve(f);
           if (Files.isRegularFile(p)) {
-            t.logArtifact(r, p, "model/" + f);
+            t.logArtifact(r, p, MODEL_ARTIFACTS + "/" + f);
+            modelFiles.put(f, p);
           }
+        }
+        if (!registered.isEmpty() && !modelFiles.isEmpty()) {
+          t.registerModel(r, new ModelVersionSpec(registered, MODEL_ARTIFACTS, modelFiles,
+              RunPages.versionTags(tasks.get(i), tr, config, rec, point), RunPages.note(tr, config, rec)));
         }
         t.endRun(r, RunStatus.FINISHED);
       }

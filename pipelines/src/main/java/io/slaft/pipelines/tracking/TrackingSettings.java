@@ -61,7 +61,16 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
    */
   public static TrackingSettings resolve(io.slaft.pipelines.config.ExperimentConfig c, Path out) {
     String uri = c.get(ConfigKeys.TRACKING_URI);
+    String model = c.get(ConfigKeys.REGISTRY_MODEL);
+    if (!model.isEmpty() && !model.matches(io.slaft.tracking.ModelVersionSpec.NAME_PATTERN)) {
+      throw new io.slaft.pipelines.config.ConfigException(ConfigKeys.REGISTRY_MODEL.key() + " = '" + model
+          + "' is not a registered model name: use letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit)");
+    }
     if (uri.equals("none")) {
+      if (!model.isEmpty()) {
+        throw new io.slaft.pipelines.config.ConfigException(ConfigKeys.REGISTRY_MODEL.key() + " = '" + model + "' needs a tracking "
+            + "server, but " + ConfigKeys.TRACKING_URI.key() + " = none; set tracking.uri (or auto) or remove registry.model");
+      }
       return null;
     }
     String experiment = c.get(ConfigKeys.TRACKING_EXPERIMENT).isEmpty() ? c.get(ConfigKeys.NAME) : c.get(ConfigKeys.TRACKING_EXPERIMENT);
@@ -70,15 +79,23 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
     int request = c.get(ConfigKeys.TRACKING_REQUEST_TIMEOUT_S);
     int system = c.get(ConfigKeys.TRACKING_SYSTEM_METRICS_INTERVAL_S);
     if (uri.equals("auto")) {
-      io.slaft.tracking.server.LocalMlflowServer local =
-          io.slaft.tracking.server.LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
-      if (local.running() && local.uri().isPresent()) {
-        return new TrackingSettings(local.uri().get().toString(), experiment, spool, connect, request, system);
-      }
-      String env = System.getenv("MLFLOW_TRACKING_URI");
-      return new TrackingSettings(env == null || env.isBlank() ? null : env, experiment, spool, connect, request, system);
+      return new TrackingSettings(autoUri(), experiment, spool, connect, request, system);
     }
     return new TrackingSettings(uri, experiment, spool, connect, request, system);
+  }
+
+  /**
+   * The server {@code tracking.uri = auto} means: the local server (under {@code slaft.home}) if it
+   * is running, else MLFLOW_TRACKING_URI, else null (none).
+   */
+  public static String autoUri() {
+    io.slaft.tracking.server.LocalMlflowServer local =
+        io.slaft.tracking.server.LocalMlflowServer.defaultServer(Path.of(System.getProperty("slaft.home", ".")));
+    if (local.running() && local.uri().isPresent()) {
+      return local.uri().get().toString();
+    }
+    String env = System.getenv("MLFLOW_TRACKING_URI");
+    return env == null || env.isBlank() ? null : env;
   }
 
   /**

@@ -58,7 +58,15 @@ class ModelReferenceTest {
     assertTrue(m.contains("neither an export directory") && m.contains("nor a run directory"), m);
     m = refused(dir.resolve("missing"), null);
     assertTrue(m.contains("does not exist"), m);
-    m = refused(Path.of("models:/sst2@champion"), null);
-    assertTrue(m.contains("model registry"), m);
+    m = refused(Path.of("models:/sst2"), null);
+    assertTrue(m.contains("is not a model registry reference") && m.contains("models:/NAME@ALIAS"), m);
+  }
+
+  @Test
+  void aRegistryReferenceWithNoServerToAskSaysHowToGetOne() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(io.slaft.pipelines.tracking.TrackingSettings.autoUri() == null,
+        "a local MLflow server or MLFLOW_TRACKING_URI is there");
+    String m = refused(Path.of("models:/sst2@champion"), null);
+    assertTrue(m.contains("needs an MLflow server") && m.contains("MLFLOW_TRACKING_URI"), m);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slaft.cli.InProcessCli;
 import io.slaft.cli.Slaft;
 import io.slaft.model.export.CompactModel;
 import io.slaft.model.tokenize.Encoded;
@@ -118,8 +119,8 @@ class ServedModelIntegrationTest {
   @Test
   void predictTakesTheRunDirectoryOrItsExport() throws Exception {
     String input = "a gripping , moving drama\nthe plot is a mess\n";
-    Cli byRun = Cli.run(input, "predict", "--model", run.toString(), "--task", "SST-2");
-    Cli byExport = Cli.run(input, "predict", "--model", ExperimentSession.exportDir(run, "main").toString(), "--task", "sst2");
+    InProcessCli byRun = InProcessCli.run(input, "predict", "--model", run.toString(), "--task", "SST-2");
+    InProcessCli byExport = InProcessCli.run(input, "predict", "--model", ExperimentSession.exportDir(run, "main").toString(), "--task", "sst2");
     assertEquals(0, byRun.code(), byRun.err());
     assertEquals(0, byExport.code(), byExport.err());
     assertEquals(2, byRun.out().lines().count(), byRun.out());
@@ -135,7 +136,7 @@ class ServedModelIntegrationTest {
     byte[] w = Files.readAllBytes(weights);
     w[w.length / 3] ^= 0x10;
     Files.write(weights, w);
-    Cli corrupt = Cli.run("good\n", "predict", "--model", copy.toString(), "--task", "SST-2");
+    InProcessCli corrupt = InProcessCli.run("good\n", "predict", "--model", copy.toString(), "--task", "SST-2");
     assertEquals(3, corrupt.code(), corrupt.err());
     assertTrue(corrupt.err().contains(weights + " is corrupt") && corrupt.err().contains("checksum mismatch"), corrupt.err());
     assertEquals("", corrupt.out());
@@ -145,35 +146,13 @@ class ServedModelIntegrationTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs (needs root; CI runs as root)");
     try {
       Files.write(mnt.resolve("filler"), new byte[60 * 1024]);
-      Cli full = Cli.run("", "train", "--config", config.toString(), "--out", mnt.resolve("run").toString());
+      InProcessCli full = InProcessCli.run("", "train", "--config", config.toString(), "--out", mnt.resolve("run").toString());
       assertEquals(4, full.code(), full.err());
       assertTrue(full.err().matches("(?s).*slaft: cannot write " + java.util.regex.Pattern.quote(mnt.toString())
           + "/run/\\S+: No space left on device \\(ENOSPC\\).*"), full.err());
       assertTrue(!full.err().contains("Exception"), full.err());
     } finally {
       new ProcessBuilder("umount", mnt.toString()).start().waitFor();
-    }
-  }
-
-  /** One in-process CLI invocation with its own stdin, stdout and stderr. */
-  record Cli(int code, String out, String err) {
-    static synchronized Cli run(String stdin, String... args) {
-      java.io.InputStream in = System.in;
-      java.io.PrintStream out = System.out;
-      java.io.PrintStream err = System.err;
-      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
-      java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
-      try {
-        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        System.setOut(new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8));
-        System.setErr(new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8));
-        int code = Slaft.run(args);
-        return new Cli(code, o.toString(java.nio.charset.StandardCharsets.UTF_8), e.toString(java.nio.charset.StandardCharsets.UTF_8));
-      } finally {
-        System.setIn(in);
-        System.setOut(out);
-        System.setErr(err);
-      }
     }
   }
 

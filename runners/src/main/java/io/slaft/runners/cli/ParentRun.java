@@ -4,6 +4,8 @@ import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.Provenance;
 import io.slaft.pipelines.run.PointObserver;
+import io.slaft.pipelines.tracking.Champions;
+import io.slaft.pipelines.tracking.RunPages;
 import io.slaft.pipelines.tracking.TrackingSettings;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
@@ -20,20 +22,29 @@ final class ParentRun {
 
   static PointObserver open(TrackingSettings s, String key, ExperimentConfig c, PointObserver children) {
     Tracker t = s.tracker();
-    RunRef r = t.startRun(RunSpec.root(s.experiment(), key, c.get(ConfigKeys.NAME)).withTags(Map.of("slaft.config_hash", c.hash(),
-        "slaft.git_commit", Provenance.currentCommit(), "slaft.version", Provenance.VERSION)));
+    Map<String, String> tags = new java.util.LinkedHashMap<>(RunPages.sourceTags());
+    tags.putAll(Map.of("slaft.config_hash", c.hash(), "slaft.git_commit", Provenance.currentCommit(), "slaft.version", Provenance.VERSION));
+    RunRef r = t.startRun(RunSpec.root(s.experiment(), key, c.get(ConfigKeys.NAME) + " · " + String.join(", ",
+        c.get(ConfigKeys.TASKS).stream().map(RunPages::taskTitle).toList()) + " · " + c.get(ConfigKeys.METHOD)).withTags(tags));
     t.logParams(r, c.resolved());
     return children;
   }
 
-  static void close(TrackingSettings s, String key, Path out) {
-    close(s, key, out, true);
+  static void close(TrackingSettings s, String key, ExperimentConfig c, Path out) {
+    close(s, key, c, out, true);
   }
 
-  /** Logs the run's result files to the parent run and ends it, FAILED unless {@code ok}. */
-  static void close(TrackingSettings s, String key, Path out, boolean ok) {
+  /**
+   * Marks each task's best point ({@link Champions}: parent tags, and the registry alias when
+   * {@code registry.model} is set), logs the run's result files to the parent run and ends it,
+   * FAILED unless {@code ok} (a failed run marks no champion).
+   */
+  static void close(TrackingSettings s, String key, ExperimentConfig c, Path out, boolean ok) {
     Tracker t = s.tracker();
     RunRef r = new RunRef(s.experiment(), key);
+    if (ok && Files.isRegularFile(out.resolve("summary.json"))) {
+      Champions.mark(s, key, c, out.resolve("summary.json"));
+    }
     for (String f : new String[] {"summary.json", "results.md", "config.resolved.yaml", "dead_letters.tsv", "report.md", "report.html"}) {
       Path p = out.resolve(f);
       if (Files.isRegularFile(p)) {

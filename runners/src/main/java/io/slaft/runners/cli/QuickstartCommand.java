@@ -62,7 +62,7 @@ public final class QuickstartCommand implements Callable<Integer>, SubcommandPro
     String parentKey = "quickstart/" + c.hash() + "/" + Integer.toHexString(abs.toString().hashCode());
     int code = RunCommand.run(c, abs, "direct", null, noCache,
         ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
-    ParentRun.close(settings, parentKey, abs);
+    ParentRun.close(settings, parentKey, c, abs);
     System.out.println(ParentRun.finish(settings));
     if (uri != null) {
       System.out.println("the local MLflow server keeps running; stop it with ./slaft mlflow server stop");

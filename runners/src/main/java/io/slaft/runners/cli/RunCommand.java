@@ -74,11 +74,11 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
       code = run(c, abs, runner, flinkMaster, noCache,
           ParentRun.open(settings, parentKey, c, new TrackingObserver(settings, parentKey)));
     } catch (Exception | Error e) {
-      ParentRun.close(settings, parentKey, abs, false);
+      ParentRun.close(settings, parentKey, c, abs, false);
       System.out.println(ParentRun.finish(settings));
       throw e;
     }
-    ParentRun.close(settings, parentKey, abs, code == ExitCode.OK);
+    ParentRun.close(settings, parentKey, c, abs, code == ExitCode.OK);
     System.out.println(ParentRun.finish(settings));
     return code;
   }

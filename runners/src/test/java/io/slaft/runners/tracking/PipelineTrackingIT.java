@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.cli.ExitCode;
+import io.slaft.cli.InProcessCli;
 import io.slaft.cli.MlflowCommand;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
@@ -85,6 +86,135 @@ class PipelineTrackingIT {
     assertTrue(run.stdout.contains("tracking: MLflow " + uri), run.stdout);
 
     verify(new MlflowRest(uri), experiment, cfg, out);
+
+    // The champion, by name, predicts exactly what its export directory predicts.
+    String champion = io.slaft.pipelines.tracking.Champions.choose(ExperimentConfig.load(cfg), out.resolve("summary.json")).get("sst2");
+    String input = "a gripping , beautifully made film\nthe plot is a mess and the acting worse\n";
+    InProcessCli byName = InProcessCli.run(input, "predict", "--model", "models:/" + registeredModel("e2e") + "@champion",
+        "--tracking-uri", uri.toString(), "--task", "sst2");
+    InProcessCli byDir = InProcessCli.run(input, "predict", "--model", io.slaft.pipelines.experiment.ExperimentSession.exportDir(out, champion).toString(),
+        "--task", "sst2");
+    assertEquals(0, byName.code(), byName.err());
+    assertEquals(0, byDir.code(), byDir.err());
+    assertEquals(byDir.out(), byName.out());
+    assertEquals(2, byName.out().strip().split("\n").length, byName.out());
+    assertTrue(byName.err().contains("verified"), byName.err());
+
+    seenInABrowser(new MlflowRest(uri), uri, experiment, out, champion);
+    registeredByExport(new MlflowRest(uri), uri, out, champion, byDir.out(), input);
+  }
+
+  /**
+   * {@code slaft export --register}: the champion's export copied and registered by hand is one
+   * version (also when registered twice) whose tags agree with the version the run registered
+   * (the structure digest read from the manifest equals the one computed from the training result),
+   * and it predicts what its directory predicts, loaded by alias.
+   */
+  private static void registeredByExport(MlflowRest rest, URI uri, Path out, String champion, String expected, String input) {
+    Path exportDir = io.slaft.pipelines.experiment.ExperimentSession.exportDir(out, champion);
+    String manual = registeredModel("e2e") + "-manual";
+    for (int i = 0; i < 2; i++) {
+      InProcessCli reg = InProcessCli.run("", "export", "--model", exportDir.toString(), "--out", WORK.resolve("e2e-exported").toString(),
+          "--register", manual, "--alias", "prod", "--tracking-uri", uri.toString());
+      assertEquals(0, reg.code(), reg.out() + reg.err());
+      assertTrue(reg.out().contains("load it as models:/" + manual + "@prod"), reg.out());
+    }
+    JsonNode versions = rest.get("model-versions/search?filter="
+        + java.net.URLEncoder.encode("name = '" + manual + "'", StandardCharsets.UTF_8)).path("model_versions");
+    assertEquals(1, versions.size(), "the same export registered twice is one version: " + versions);
+    JsonNode inRun = rest.get("registered-models/alias?name=" + registeredModel("e2e") + "&alias=champion").path("model_version");
+    Map<String, String> byHand = tags(versions.get(0));
+    Map<String, String> byRun = tags(inRun);
+    for (String key : List.of("slaft.task", "slaft.method", "slaft.point", "slaft.seed", "slaft.active_params", "slaft.compression",
+        "slaft.structure_digest", "dev_accuracy")) {
+      assertEquals(byRun.get(key), byHand.get(key), key + " of the registered export vs the run's own version");
+    }
+    JsonNode run = rest.run(versions.get(0).path("run_id").asText());
+    assertTrue(MlflowRest.tag(run, RunRef.RUN_KEY_TAG).startsWith("export/"), run.toString());
+    assertEquals("export · SST-2 · sla", run.path("info").path("run_name").asText());
+    assertEquals(run.path("info").path("experiment_id").asText(), inRun.path("run_id").isMissingNode() ? "" : rest.run(inRun.path("run_id").asText())
+        .path("info").path("experiment_id").asText(), "registered in the run's own experiment");
+    InProcessCli byAlias = InProcessCli.run(input, "predict", "--model", "models:/" + manual + "@prod", "--tracking-uri", uri.toString(),
+        "--task", "sst2");
+    assertEquals(0, byAlias.code(), byAlias.err());
+    assertEquals(expected, byAlias.out());
+  }
+
+  private static Map<String, String> tags(JsonNode version) {
+    Map<String, String> tags = new HashMap<>();
+    version.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    return tags;
+  }
+
+  /**
+   * The champion's pages in the MLflow UI, rendered by headless Chromium: the run page shows its
+   * registered version, its logged model, its note and system metrics; the System metrics tab draws
+   * them; the version page shows the source run, the alias and the tags. Screenshots under
+   * {@code target/it-tracking/screenshots/}.
+   */
+  private static void seenInABrowser(MlflowRest rest, URI uri, String experiment, Path out, String champion) throws Exception {
+    String model = registeredModel("e2e");
+    JsonNode version = rest.get("registered-models/alias?name=" + model + "&alias=champion").path("model_version");
+    String runId = version.path("run_id").asText();
+    JsonNode run = rest.run(runId);
+    String runName = run.path("info").path("run_name").asText();
+    String expId = rest.experimentId(experiment);
+    Map<String, String> vtags = new HashMap<>();
+    version.path("tags").forEach(t -> vtags.put(t.path("key").asText(), t.path("value").asText()));
+    HeadlessChromium chromium = HeadlessChromium.find(WORK);
+    Path shots = WORK.resolve("screenshots");
+    URI runPage = URI.create(uri + "/#/experiments/" + expId + "/runs/" + runId);
+    URI systemTab = URI.create(runPage + "/system-metrics");
+    URI versionPage = URI.create(uri + "/#/models/" + model + "/versions/" + version.path("version").asText());
+
+    String overview = renderedUntil(chromium, runPage, "Logged models");
+    for (String shown : List.of(runName, "Registered models", model + " v" + version.path("version").asText(), "Logged models (1)",
+        "Ready", "structure digest: " + vtags.get("slaft.structure_digest"), "./slaft run --config", "System metrics (",
+        "system/jvm_heap_used_megabytes", "system/process_memory_rss_megabytes", "Source slaft ")) {
+      assertTrue(overview.contains(shown), "the run page shows '" + shown + "': " + overview);
+    }
+    String system = renderedUntil(chromium, systemTab, "jvm_heap_used");
+    long systemMetrics = java.util.stream.StreamSupport.stream(run.path("data").path("metrics").spliterator(), false)
+        .filter(m -> m.path("key").asText().startsWith("system/")).count();
+    // The tab draws the first charts in name order and the rest as they are scrolled to.
+    for (String shown : List.of("System metrics (" + systemMetrics + ")", "cpu_utilization_percentage",
+        "(system/jvm_heap_used_megabytes)", runName + " (system/cpu_utilization_percentage)")) {
+      assertTrue(system.contains(shown), "the System metrics tab shows '" + shown + "': " + system);
+    }
+    String versionText = renderedUntil(chromium, versionPage, "Source Run");
+    for (String shown : List.of("Version " + version.path("version").asText(), "Source Run", runName, "champion",
+        "slaft.structure_digest", vtags.get("slaft.structure_digest"), "dev_accuracy")) {
+      assertTrue(versionText.contains(shown), "the version page shows '" + shown + "': " + versionText);
+    }
+    for (Map.Entry<String, URI> page : Map.of("run-overview", runPage, "run-system-metrics", systemTab,
+        "model-version", versionPage).entrySet()) {
+      Path png = chromium.screenshot(page.getValue(), 20_000, shots.resolve(page.getKey() + ".png"));
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+      assertEquals(1400, image.getWidth(), png.toString());
+      assertTrue(distinctColours(image) > 50, "a rendered page, not a blank one: " + png);
+    }
+  }
+
+  /** The page's text once it contains {@code marker} (the UI loads in stages; up to three renders with longer budgets). */
+  private static String renderedUntil(HeadlessChromium chromium, URI page, String marker) throws Exception {
+    String text = "";
+    for (int budget : new int[] {15_000, 30_000, 60_000}) {
+      text = chromium.text(page, budget);
+      if (text.contains(marker)) {
+        return text;
+      }
+    }
+    return text;
+  }
+
+  private static int distinctColours(java.awt.image.BufferedImage image) {
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int y = 0; y < image.getHeight(); y += 7) {
+      for (int x = 0; x < image.getWidth(); x += 7) {
+        colours.add(image.getRGB(x, y));
+      }
+    }
+    return colours.size();
   }
 
   @Test
@@ -278,8 +408,47 @@ class PipelineTrackingIT {
         assertEquals(config.get(ConfigKeys.DATA_DEV_LIMIT) + 1, preds.strip().split("\n").length, "one prediction per dev row, " + where);
         JsonNode structure = MlflowRest.JSON.readTree(rest.download(exp, id, "structure.json"));
         assertTrue(structure.size() > 0, "structure.json " + where);
+
+        // A page a person can read: name, source tags, the note; the System metrics tab.
+        String runName = child.path("info").path("run_name").asText();
+        assertTrue(runName.startsWith("SST-2 · sla λ=") && runName.endsWith(" · seed 7"), runName);
+        assertEquals("LOCAL", MlflowRest.tag(child, "mlflow.source.type"), where);
+        assertTrue(MlflowRest.tag(child, "mlflow.source.name").startsWith("slaft "), where);
+        assertNotNull(MlflowRest.tag(child, "mlflow.user"), where);
+        String note = MlflowRest.tag(child, "mlflow.note.content");
+        assertTrue(note != null && note.contains("SST-2") && note.contains("structure digest") && note.contains("./slaft run"), note);
+        for (String m : List.of("system/jvm_heap_used_megabytes", "system/process_memory_rss_megabytes", "system/disk_usage_percentage")) {
+          assertFalse(rest.history(id, m).isEmpty(), m + " sampled, " + where);
+        }
+
+        // One registered version per point x task, from this run, pointing at a READY logged model of this run.
+        String model = registeredModel(config.get(ConfigKeys.NAME).substring("slaft-it-".length()));
+        JsonNode versions = rest.get("model-versions/search?filter="
+            + java.net.URLEncoder.encode("name = '" + model + "' and run_id = '" + id + "'", StandardCharsets.UTF_8)).path("model_versions");
+        assertEquals(1, versions.size(), "one version per point x task, " + where + ": " + versions);
+        JsonNode version = versions.get(0);
+        Map<String, String> vtags = new HashMap<>();
+        version.path("tags").forEach(t -> vtags.put(t.path("key").asText(), t.path("value").asText()));
+        assertEquals(task, vtags.get("slaft.task"), where);
+        assertEquals(point.id(), vtags.get("slaft.point"), where);
+        assertNotNull(vtags.get("slaft.structure_digest"), where);
+        assertNotNull(vtags.get("dev_accuracy"), where);
+        String source = version.path("source").asText();
+        assertTrue(source.startsWith("models:/m-"), "an MLflow 3.x version's source is its logged model, " + where + ": " + source);
+        String modelId = source.substring("models:/".length());
+        JsonNode logged = rest.get("logged-models/" + modelId).path("model").path("info");
+        assertEquals("LOGGED_MODEL_READY", logged.path("status").asText(), where);
+        assertEquals(id, logged.path("source_run_id").asText(), where);
       }
     }
+
+    // The champion: the alias points at the version of the best point by the summary's primary metric.
+    String champion = io.slaft.pipelines.tracking.Champions.choose(config, out.resolve("summary.json")).get("sst2");
+    assertEquals(champion, MlflowRest.tag(p, "slaft.champion.sst2"));
+    String model = registeredModel(config.get(ConfigKeys.NAME).substring("slaft-it-".length()));
+    JsonNode aliased = rest.get("registered-models/alias?name=" + model + "&alias=champion").path("model_version");
+    String championRun = byKey.get(parentKey + "/" + champion + "/sst2").path("info").path("run_id").asText();
+    assertEquals(championRun, aliased.path("run_id").asText(), "alias champion on the best point's version");
   }
 
   private static Path write(Path file, String text) throws IOException {
@@ -313,11 +482,18 @@ class PipelineTrackingIT {
         "tracking:",
         "  uri: \"" + trackingUri + "\"",
         "  experiment: " + experiment,
+        "  system_metrics_interval_s: 1",
+        "registry:",
+        "  model: " + registeredModel(name),
         "sweep:",
         "  grid:",
         "    sparsity.lambda: [0.5, 1.0]",
         "");
     return write(WORK.resolve(name + ".yaml"), yaml);
+  }
+
+  private static String registeredModel(String name) {
+    return "slaft-it-" + name;
   }
 
   static int threads() {

@@ -1,0 +1,81 @@
+package io.slaft.pipelines.tracking;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.model.train.TaskNames;
+import io.slaft.tracking.RunRef;
+import io.slaft.tracking.Tracker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sweep's best point per task, and the registry alias that marks it. Best = the highest value
+ * of the task's primary metric ({@code primary_metric} of each summary record; the first point in
+ * summary order wins a tie), read from {@code summary.json}, so the choice is the one the report
+ * shows. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
+ * pointed at the version registered from that point's child run, and the parent run is tagged
+ * {@code slaft.champion.<task>} = point id, {@code <task>} as written in {@code tasks}.
+ */
+public final class Champions {
+
+  private Champions() {}
+
+  /**
+   * Task → point id of the best record of each task in {@code summary}, keyed by the task as written in the config's
+   * {@code tasks} (summary.json shows {@code SST-2}, run keys and tags use {@code sst2}).
+   */
+  public static Map<String, String> choose(ExperimentConfig config, Path summary) {
+    JsonNode runs;
+    try {
+      runs = new ObjectMapper().readTree(Files.readString(summary)).path("runs");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + summary, e);
+    }
+    Map<String, String> best = new LinkedHashMap<>();
+    Map<String, Double> bestValue = new LinkedHashMap<>();
+    for (JsonNode r : runs) {
+      String task = r.path("task").asText();
+      JsonNode value = r.path("metrics").path(r.path("primary_metric").asText());
+      if (!value.isNumber()) {
+        continue;
+      }
+      if (!bestValue.containsKey(task) || value.asDouble() > bestValue.get(task)) {
+        bestValue.put(task, value.asDouble());
+        best.put(task, r.path("point_id").asText());
+      }
+    }
+    Map<String, String> byConfigTask = new LinkedHashMap<>();
+    best.forEach((shown, point) -> byConfigTask.put(configTask(config, shown), point));
+    return byConfigTask;
+  }
+
+  /** Tags the parent run and, when a registered model is configured, moves the alias to each task's best point. */
+  public static Map<String, String> mark(TrackingSettings settings, String parentKey, ExperimentConfig config, Path summary) {
+    Map<String, String> best = choose(config, summary);
+    Tracker t = settings.tracker();
+    Map<String, String> tags = new LinkedHashMap<>();
+    best.forEach((task, point) -> tags.put("slaft.champion." + task, point));
+    if (!tags.isEmpty()) {
+      t.setTags(new RunRef(settings.experiment(), parentKey), tags);
+    }
+    String model = config.get(ConfigKeys.REGISTRY_MODEL);
+    if (!model.isEmpty()) {
+      String alias = config.get(ConfigKeys.REGISTRY_ALIAS);
+      best.forEach((task, point) ->
+          t.setModelAlias(TrackingObserver.child(settings.experiment(), parentKey, point, task), model, alias));
+    }
+    return best;
+  }
+
+  /** The {@code tasks} entry that summary.json's display name ({@code SST-2}) stands for ({@code sst2}): run keys use it. */
+  private static String configTask(ExperimentConfig config, String shown) {
+    return TaskNames.find(config.get(ConfigKeys.TASKS), shown).orElseThrow(() -> new IllegalStateException(
+        "summary.json names task '" + shown + "', which is not in tasks " + config.get(ConfigKeys.TASKS)));
+  }
+}

@@ -1,0 +1,50 @@
+package io.slaft.pipelines.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slaft.pipelines.config.ExperimentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChampionsTest {
+
+  private static String record(String task, String point, String metric, double value) {
+    return "{\"task\":\"" + task + "\",\"point_id\":\"" + point + "\",\"primary_metric\":\"" + metric
+        + "\",\"metrics\":{\"accuracy\":" + value + ",\"matthews\":" + (1 - value) + "}}";
+  }
+
+  private static Path summary(Path dir, String... records) throws Exception {
+    return Files.writeString(dir.resolve("summary.json"), "{\"runs\":[" + String.join(",", records) + "]}");
+  }
+
+  @Test
+  void theBestPointPerTaskByItsOwnPrimaryMetricKeyedByTheConfigTaskName(@TempDir Path dir) throws Exception {
+    ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2,cola"));
+    Path s = summary(dir,
+        record("SST-2", "p1", "accuracy", 0.80), record("CoLA", "p1", "matthews", 0.70),
+        record("SST-2", "p2", "accuracy", 0.85), record("CoLA", "p2", "matthews", 0.60),
+        record("SST-2", "p3", "accuracy", 0.85));
+    assertEquals(Map.of("sst2", "p2", "cola", "p2"), Champions.choose(config, s),
+        "SST-2 by accuracy (p2, the first of the tie with p3); CoLA by matthews = 1 - accuracy (p2: 0.40 > 0.30)");
+  }
+
+  @Test
+  void aRecordWithoutItsPrimaryMetricNeverWins(@TempDir Path dir) throws Exception {
+    ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2"));
+    Path s = summary(dir, record("SST-2", "p1", "f1", 0.9), record("SST-2", "p2", "accuracy", 0.5));
+    assertEquals(Map.of("sst2", "p2"), Champions.choose(config, s));
+  }
+
+  @Test
+  void aSummaryTaskOutsideTheConfigIsAnErrorNotAWrongRun(@TempDir Path dir) throws Exception {
+    ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2"));
+    Path s = summary(dir, record("MRPC", "p1", "accuracy", 0.9));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Champions.choose(config, s));
+    assertTrue(e.getMessage().contains("MRPC") && e.getMessage().contains("sst2"), e.getMessage());
+  }
+}
