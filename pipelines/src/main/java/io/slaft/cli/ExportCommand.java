@@ -78,12 +78,15 @@ public final class ExportCommand implements Callable<Integer> {
     if (register == null && (alias != null || trackingUri != null || experiment != null)) {
       throw new IllegalArgumentException("--alias, --tracking-uri and --experiment go with --register NAME; add --register or drop them");
     }
-    if (register != null && !register.matches(ModelVersionSpec.NAME_PATTERN)) {
-      throw new IllegalArgumentException("--register " + register + ": a registered model name is letters, digits, '.', '_' and '-' "
-          + "(at most 128, starting with a letter or digit)");
+    if (register != null) {
+      ModelVersionSpec.nameProblem(register).ifPresent(problem -> {
+        throw new IllegalArgumentException("--register " + problem);
+      });
     }
-    if (alias != null && !alias.matches("[A-Za-z][A-Za-z0-9_-]*")) {
-      throw new IllegalArgumentException("--alias " + alias + ": an alias is a letter followed by letters, digits, '_' or '-'");
+    if (alias != null) {
+      ModelVersionSpec.aliasProblem(alias).ifPresent(problem -> {
+        throw new IllegalArgumentException("--alias " + problem);
+      });
     }
     TrackingSettings registry = register == null ? null : registrySettings();
     int code = exportOrCopy();

@@ -29,9 +29,9 @@ class ExportRegisterOptionsTest {
   @Test
   void aMalformedModelNameOrAliasIsRefused(@TempDir Path dir) {
     assertRefused(InProcessCli.run("", "export", "--model", dir.toString(), "--out", dir.resolve("x").toString(),
-        "--register", "my model!"), "--register my model!", "letters, digits");
+        "--register", "my model!"), "--register 'my model!' is not a registered model name", "letters, digits");
     assertRefused(InProcessCli.run("", "export", "--model", dir.toString(), "--out", dir.resolve("x").toString(),
-        "--register", "ok-name", "--alias", "9lives"), "--alias 9lives", "an alias is a letter");
+        "--register", "ok-name", "--alias", "9lives"), "--alias '9lives' is not a model alias", "start with a letter");
     assertFalse(Files.exists(dir.resolve("x")), "nothing written");
   }
 

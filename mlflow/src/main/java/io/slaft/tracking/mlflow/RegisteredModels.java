@@ -2,6 +2,7 @@ package io.slaft.tracking.mlflow;
 
 import io.slaft.files.AtomicFiles;
 import io.slaft.files.FileWriteException;
+import io.slaft.tracking.ModelVersionSpec;
 import io.slaft.tracking.TrackingConfig;
 import io.slaft.tracking.TrackingException;
 import io.slaft.tracking.mlflow.MlflowApi.ArtifactFile;
@@ -25,7 +26,8 @@ public final class RegisteredModels {
   /** The reference forms accepted, for help texts and error messages. */
   public static final String FORMS = "models:/NAME/VERSION or models:/NAME@ALIAS";
 
-  private static final Pattern REFERENCE = Pattern.compile("models:/([A-Za-z0-9][A-Za-z0-9._-]*)(?:/([0-9]+)|@([A-Za-z][A-Za-z0-9_-]*))/?");
+  private static final Pattern REFERENCE = Pattern.compile(
+      "models:/(" + ModelVersionSpec.NAME_PATTERN + ")(?:/([0-9]+)|@(" + ModelVersionSpec.ALIAS_PATTERN + "))/?");
 
   private final MlflowApi api;
 

@@ -136,9 +136,12 @@ public final class RecordFactory {
 
   public SetModelAlias modelAlias(RunRef run, String name, String alias) {
     checkNotNull(run, "run must not be null");
-    checkArgument(name != null && name.matches(ModelVersionSpec.NAME_PATTERN), "bad registered model name '%s'", name);
-    checkArgument(alias != null && alias.matches("[A-Za-z][A-Za-z0-9_-]{0,255}"),
-        "model alias '%s' must start with a letter and hold only letters, digits, '_' and '-'", alias);
+    ModelVersionSpec.nameProblem(name).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
+    ModelVersionSpec.aliasProblem(alias).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
     return new SetModelAlias(newId(), run, name, alias);
   }
 

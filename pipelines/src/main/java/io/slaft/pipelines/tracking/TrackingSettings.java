@@ -62,9 +62,14 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
   public static TrackingSettings resolve(io.slaft.pipelines.config.ExperimentConfig c, Path out) {
     String uri = c.get(ConfigKeys.TRACKING_URI);
     String model = c.get(ConfigKeys.REGISTRY_MODEL);
-    if (!model.isEmpty() && !model.matches(io.slaft.tracking.ModelVersionSpec.NAME_PATTERN)) {
-      throw new io.slaft.pipelines.config.ConfigException(ConfigKeys.REGISTRY_MODEL.key() + " = '" + model
-          + "' is not a registered model name: use letters, digits, '.', '_' and '-' (at most 128, starting with a letter or digit)");
+    if (!model.isEmpty()) {
+      io.slaft.tracking.ModelVersionSpec.nameProblem(model).ifPresent(problem -> {
+        throw new io.slaft.pipelines.config.ConfigException(ConfigKeys.REGISTRY_MODEL.key() + " = " + problem);
+      });
+      String alias = c.get(ConfigKeys.REGISTRY_ALIAS);
+      io.slaft.tracking.ModelVersionSpec.aliasProblem(alias).ifPresent(problem -> {
+        throw new io.slaft.pipelines.config.ConfigException(ConfigKeys.REGISTRY_ALIAS.key() + " = " + problem);
+      });
     }
     if (uri.equals("none")) {
       if (!model.isEmpty()) {

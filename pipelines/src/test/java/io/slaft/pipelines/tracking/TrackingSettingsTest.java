@@ -69,4 +69,19 @@ class TrackingSettingsTest {
     }
     assertNull(ten.close(), "closed through either settings");
   }
+
+  @Test
+  void aBadRegistryNameOrAliasIsRefusedBeforeAnyWorkNamingTheKey(@TempDir Path out) {
+    ConfigException name = assertThrows(ConfigException.class, () -> TrackingSettings.resolve(
+        config(Map.of("tracking.uri", "http://127.0.0.1:9", "registry.model", "my model")), out));
+    assertTrue(name.getMessage().contains("registry.model = 'my model' is not a registered model name"), name.getMessage());
+    ConfigException alias = assertThrows(ConfigException.class, () -> TrackingSettings.resolve(
+        config(Map.of("tracking.uri", "http://127.0.0.1:9", "registry.model", "sst2-adapter", "registry.alias", "1st")), out));
+    assertTrue(alias.getMessage().contains("registry.alias = '1st' is not a model alias"), alias.getMessage());
+    ConfigException noServer = assertThrows(ConfigException.class, () -> TrackingSettings.resolve(
+        config(Map.of("tracking.uri", "none", "registry.model", "sst2-adapter")), out));
+    assertTrue(noServer.getMessage().contains("needs a tracking server"), noServer.getMessage());
+    assertEquals("http://127.0.0.1:9", TrackingSettings.resolve(config(Map.of("tracking.uri", "http://127.0.0.1:9",
+        "registry.model", "sst2-adapter", "registry.alias", "prod_v2")), out).uri(), "a good name and alias pass");
+  }
 }
