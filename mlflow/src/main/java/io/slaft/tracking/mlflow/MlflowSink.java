@@ -119,7 +119,9 @@ final class MlflowSink implements RecordSink {
     } else if (record instanceof RegisterModel registration) {
       applyRegistration(registration);
     } else if (record instanceof SetModelAlias alias) {
-      RemoteRun run = resolve(alias.run());
+      RemoteRun run = existing(alias.run()).orElseThrow(() -> new TrackingException("no run with key " + alias.run().runKey()
+          + " in experiment '" + alias.run().experiment() + "', so alias @" + alias.alias() + " of '" + alias.name()
+          + "' has no version to point at", false));
       MlflowApi.ModelVersion version = api.modelVersionOfRun(alias.name(), run.runId()).orElseThrow(() -> new TrackingException(
           "no version of registered model '" + alias.name() + "' was registered from run " + alias.run().runKey()
               + ", so alias @" + alias.alias() + " cannot point at it", false));
@@ -177,35 +179,42 @@ final class MlflowSink implements RecordSink {
     }
   }
 
-  private RemoteRun resolve(RunRef ref) {
+  /** The run of {@code ref} if this sink or the server knows it; never creates one (an alias must not invent a run). */
+  private Optional<RemoteRun> existing(RunRef ref) {
     RemoteRun known = runs.get(ref);
     if (known != null) {
-      return known;
+      return Optional.of(known);
     }
     String experimentId = experiments.computeIfAbsent(ref.experiment(), api::experimentId);
     Optional<RemoteRun> found = api.findRun(experimentId, ref.runKey());
-    RemoteRun run;
+    found.ifPresent(run -> {
+      ledgers.put(run.runId(), Ledger.continued(api.runContents(run.runId())));
+      runs.put(ref, run);
+    });
+    return found;
+  }
+
+  private RemoteRun resolve(RunRef ref) {
+    Optional<RemoteRun> found = existing(ref);
     if (found.isPresent()) {
-      run = found.get();
-      RunContents contents = api.runContents(run.runId());
-      ledgers.put(run.runId(), Ledger.continued(contents));
-    } else {
-      StartRun start = starts.get(ref);
-      Map<String, String> tags = new LinkedHashMap<>();
-      String name = ref.runKey();
-      long startTime = System.currentTimeMillis();
-      if (start != null) {
-        tags.putAll(start.spec().tags());
-        name = start.spec().runName();
-        startTime = start.startTimeMillis();
-        if (start.spec().parent() != null) {
-          tags.put(RunSpec.PARENT_RUN_ID_TAG, resolve(start.spec().parent()).runId());
-        }
-      }
-      tags.put(RunRef.RUN_KEY_TAG, ref.runKey());
-      run = api.createRun(experimentId, name, startTime, tags);
-      ledgers.put(run.runId(), Ledger.fresh());
+      return found.get();
     }
+    String experimentId = experiments.computeIfAbsent(ref.experiment(), api::experimentId);
+    StartRun start = starts.get(ref);
+    Map<String, String> tags = new LinkedHashMap<>();
+    String name = ref.runKey();
+    long startTime = System.currentTimeMillis();
+    if (start != null) {
+      tags.putAll(start.spec().tags());
+      name = start.spec().runName();
+      startTime = start.startTimeMillis();
+      if (start.spec().parent() != null) {
+        tags.put(RunSpec.PARENT_RUN_ID_TAG, resolve(start.spec().parent()).runId());
+      }
+    }
+    tags.put(RunRef.RUN_KEY_TAG, ref.runKey());
+    RemoteRun run = api.createRun(experimentId, name, startTime, tags);
+    ledgers.put(run.runId(), Ledger.fresh());
     runs.put(ref, run);
     return run;
   }

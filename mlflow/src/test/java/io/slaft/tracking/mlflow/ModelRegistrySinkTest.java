@@ -119,4 +119,15 @@ class ModelRegistrySinkTest {
         () -> sink.deliver(List.of(new SetModelAlias("al", run, "sst2-sla", "champion"))));
     assertTrue(!e.retryable() && e.getMessage().contains("champion"), e.getMessage());
   }
+
+  @Test
+  void anAliasForARunNobodyStartedIsRejectedAndCreatesNoRun() {
+    MlflowSink sink = new MlflowSink(api);
+    api.ensureRegisteredModel("sst2-sla");
+    int before = api.runs.size();
+    TrackingException e = assertThrows(TrackingException.class, () -> sink.deliver(List.of(
+        new SetModelAlias("al", new RunRef("exp", "parent/never-started/sst2"), "sst2-sla", "champion"))));
+    assertTrue(!e.retryable() && e.getMessage().contains("no run with key parent/never-started/sst2"), e.getMessage());
+    assertEquals(before, api.runs.size(), "no empty run was made for the alias");
+  }
 }
