@@ -88,20 +88,28 @@ public final class ExportCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--alias " + problem);
       });
     }
-    TrackingSettings registry = register == null ? null : registrySettings();
+    Optional<ExportRegistration.Origin> origin = register == null ? Optional.empty() : origin();
+    TrackingSettings registry = register == null ? null : registrySettings(origin);
     int code = exportOrCopy();
     if (registry != null && code == ExitCode.OK) {
-      return registerExport(registry);
+      return registerExport(registry, origin);
     }
     return code;
   }
 
+  /** Where the exported model was trained: the run directory's point, or the run an export directory sits in. */
+  private Optional<ExportRegistration.Origin> origin() {
+    if (ModelReference.isExport(run)) {
+      return ExportRegistration.Origin.of(run);
+    }
+    return ExportRegistration.Origin.of(ExperimentSession.exportDir(run, point))
+        .or(() -> Optional.of(new ExportRegistration.Origin(RunDirectory.pointConfig(run, point), point, List.of())));
+  }
+
   /** Where --register sends its records, resolved before any work so that a missing server is refused at once. */
-  private TrackingSettings registrySettings() {
-    ExperimentConfig base = ModelReference.isExport(run)
-        ? ExportRegistration.Origin.of(run).map(ExportRegistration.Origin::config)
-            .orElse(ExperimentConfig.of("slaft export", Map.of(ConfigKeys.NAME.key(), "slaft-exports")))
-        : RunDirectory.pointConfig(run, point);
+  private TrackingSettings registrySettings(Optional<ExportRegistration.Origin> origin) {
+    ExperimentConfig base = origin.map(ExportRegistration.Origin::config)
+        .orElse(ExperimentConfig.of("slaft export", Map.of(ConfigKeys.NAME.key(), "slaft-exports")));
     Map<String, String> overrides = new LinkedHashMap<>();
     if (trackingUri != null) {
       overrides.put(ConfigKeys.TRACKING_URI.key(), trackingUri);
@@ -118,12 +126,8 @@ public final class ExportCommand implements Callable<Integer> {
     return s;
   }
 
-  private int registerExport(TrackingSettings s) throws IOException {
+  private int registerExport(TrackingSettings s, Optional<ExportRegistration.Origin> origin) throws IOException {
     Path exportDir = out.toAbsolutePath().normalize();
-    Optional<ExportRegistration.Origin> origin = ModelReference.isExport(run)
-        ? ExportRegistration.Origin.of(run)
-        : ExportRegistration.Origin.of(ExperimentSession.exportDir(run, point))
-            .or(() -> Optional.of(new ExportRegistration.Origin(RunDirectory.pointConfig(run, point), point, List.of())));
     ExportRegistration.register(s, exportDir, register, alias, origin);
     TrackingStatus st = s.close();
     if (st != null && st.rejected() > 0) {

@@ -125,14 +125,10 @@ public final class ExportRegistration {
         tags.put("slaft." + prefix + "compression", String.valueOf(r.get("compression")));
         metrics(r).forEach((k, v) -> tags.put("dev_" + prefix + k, String.format(Locale.ROOT, "%.6f", v)));
       });
-      note.append("### ").append(RunPages.taskTitle(task.name())).append(method == null ? "" : " — " + method).append("\n\n");
-      rec.ifPresent(r -> metrics(r).forEach((k, v) ->
-          note.append("- dev ").append(k).append(": ").append(String.format(Locale.ROOT, "%.4f", v)).append('\n')));
-      note.append("- active modules: ").append(task.modules().size()).append('\n');
-      note.append("- active parameters: ").append(task.activeParams()).append('\n');
-      note.append("- structure digest: ").append(RunPages.structureDigest(task)).append("\n\n");
-      note.append(RunPages.structureTable(task.modules().stream().map(m -> new ModuleGate(m.module(), m.layer(), m.site(),
-          m.gate(), true, m.activation(), Map.of(), m.width())).toList())).append('\n');
+      note.append(RunPages.taskSection(task.name(), method, rec.map(ExportRegistration::metrics).orElse(Map.of()),
+          String.valueOf(task.modules().size()), task.activeParams(), rec.map(r -> r.get("compression")).orElse(null),
+          RunPages.structureDigest(task), task.modules().stream().map(m -> new ModuleGate(m.module(), m.layer(), m.site(),
+              m.gate(), true, m.activation(), Map.of(), m.width())).toList())).append('\n');
     }
     note.append("Registered by `slaft export --register ").append(model).append("` from ")
         .append(exportDir.toAbsolutePath().normalize()).append(".\n");

@@ -89,17 +89,30 @@ public final class RunPages {
 
   /** The run's note in Markdown: metrics, structure table, compression, and how to reproduce it. */
   public static String note(TaskResult task, ExperimentConfig config, Map<String, Object> record) {
-    StringBuilder b = new StringBuilder();
-    b.append("### ").append(taskTitle(task.task())).append(" — ").append(config.get(ConfigKeys.METHOD)).append("\n\n");
-    task.metrics().forEach((k, v) -> b.append("- dev ").append(k).append(": ").append(String.format(Locale.ROOT, "%.4f", v)).append('\n'));
-    b.append("- active modules: ").append(task.activeModules()).append(" of ").append(task.structure().size()).append('\n');
-    b.append("- active parameters: ").append(task.activeParams()).append(" (compression ")
-        .append(record.get("compression")).append(")\n");
-    b.append("- structure digest: ").append(structureDigest(task)).append("\n\n");
-    b.append(structureTable(task.structure()));
+    StringBuilder b = new StringBuilder(taskSection(task.task(), config.get(ConfigKeys.METHOD), task.metrics(),
+        task.activeModules() + " of " + task.structure().size(), task.activeParams(), record.get("compression"),
+        structureDigest(task), task.structure()));
     b.append("\nReproduce (the resolved config is this run's artifact `config.resolved.yaml`, commit ")
         .append(Provenance.currentCommit()).append("):\n\n```\n./slaft run --config config.resolved.yaml --out runs/")
         .append(config.get(ConfigKeys.NAME)).append("\n```\n");
+    return b.toString();
+  }
+
+  /**
+   * One task's part of a note or version description: heading (task — method, the method left out
+   * when null), dev metrics, active modules, active parameters (with the compression when not null),
+   * structure digest and the structure table.
+   */
+  static String taskSection(String task, String method, Map<String, Double> metrics, String activeModules, long activeParams,
+      Object compression, String digest, List<ModuleGate> structure) {
+    StringBuilder b = new StringBuilder();
+    b.append("### ").append(taskTitle(task)).append(method == null ? "" : " — " + method).append("\n\n");
+    metrics.forEach((k, v) -> b.append("- dev ").append(k).append(": ").append(String.format(Locale.ROOT, "%.4f", v)).append('\n'));
+    b.append("- active modules: ").append(activeModules).append('\n');
+    b.append("- active parameters: ").append(activeParams)
+        .append(compression == null ? "" : " (compression " + compression + ")").append('\n');
+    b.append("- structure digest: ").append(digest).append("\n\n");
+    b.append(structureTable(structure));
     return b.toString();
   }
 
