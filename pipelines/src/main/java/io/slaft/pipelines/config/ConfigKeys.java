@@ -51,6 +51,17 @@ public final class ConfigKeys {
       "Use the first N training rows of each task (0 = all).").atLeast(0));
   public static final ConfigKey<Integer> DATA_DEV_LIMIT = add(ConfigKey.integer("data.dev_limit", "0",
       "Use the first N dev rows of each task (0 = all).").atLeast(0));
+  public static final ConfigKey<Float> DATA_VALIDATION = add(ConfigKey.real("data.validation", "0",
+      "Fraction of each task's training rows held out as its validation split (stratified by label or score, seeded):"
+          + " evaluations during training, the best step and early stopping use it, and the dev set is evaluated once,"
+          + " at the end, on the chosen model. 0 = no validation split: choices are made on dev (summary selected_on: dev).")
+      .atLeast(0).below(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> DATA_VALIDATION_MAX = add(ConfigKey.integer("data.validation_max", "1000",
+      "At most this many validation rows per task (data.validation's fraction is capped at it).").atLeast(1)
+      .hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> DATA_VALIDATION_SEED = add(ConfigKey.integer("data.validation_seed", "1",
+      "Seed of the validation split; apart from train.seed, so a sweep over seeds keeps one validation split.")
+      .hashedOnlyWhenSet());
   public static final ConfigKey<Float> DATA_LABEL_NOISE = add(ConfigKey.real("data.label_noise", "0",
       "Fraction of training labels flipped (regression: score σ = ratio × range).").atLeast(0).atMost(1));
   public static final ConfigKey<String> DATA_PERTURB_FAMILY = add(ConfigKey.string("data.perturb_family", "none",

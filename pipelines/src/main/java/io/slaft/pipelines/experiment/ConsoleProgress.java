@@ -38,7 +38,9 @@ public final class ConsoleProgress implements TrainListener {
       b.append(String.format(Locale.ROOT, " %s %s %.4f", t.getKey(), first.getKey(), first.getValue()));
     }
     lastMetric = " |" + b;
-    out.printf(Locale.ROOT, "[%s] eval @%d:%s%s%s%n", label, e.step(), b, e.best() ? " (best)" : "", structure(e));
+    // on the held-out validation split the line says so; on dev (no validation split) it reads as it always has
+    String split = e.split().equals(io.slaft.model.train.TrainTask.DEV) ? "" : " " + e.split();
+    out.printf(Locale.ROOT, "[%s] eval @%d%s:%s%s%s%n", label, e.step(), split, b, e.best() ? " (best)" : "", structure(e));
   }
 
   /** {@code " · structure SST-2 11 kept, 3 flips; MRPC ..."}, or nothing when no task has modules. */

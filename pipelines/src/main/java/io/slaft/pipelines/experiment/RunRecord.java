@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * One row of {@code summary.json}'s {@code runs[]}: one task of one training run (sweep point ×
- * seed). Plain maps and numbers so it serializes to JSON as is and travels through Beam as JSON.
+ * seed). {@code metrics} are the official dev set's; {@code selected_on} says which split chose the
+ * step ({@code validation}, held out of the training rows, whose figures are {@code
+ * validation_metrics}; or {@code dev} when none was held out). Plain maps and numbers so it serializes to JSON as is and travels through Beam as JSON.
  */
 public final class RunRecord {
   private RunRecord() {}
@@ -26,6 +28,8 @@ public final class RunRecord {
     r.put("metrics", task.metrics());
     result.searchTasks().stream().filter(s -> s.task().equals(task.task())).findFirst()
         .ifPresent(s -> r.put("search_metrics", s.metrics()));
+    r.put("selected_on", result.selectionSplit());
+    result.validation(task.task()).ifPresent(v -> r.put("validation_metrics", v.metrics()));
     r.put("primary_metric", task.metrics().keySet().iterator().next());
     r.put("trainable_params", result.trainableParams());
     r.put("active_params", task.activeParams());

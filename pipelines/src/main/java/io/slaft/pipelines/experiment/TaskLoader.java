@@ -18,6 +18,7 @@ import io.slaft.transforms.data.DeadLetter;
 import io.slaft.transforms.data.DeadLetterPolicy;
 import io.slaft.transforms.data.Example;
 import io.slaft.transforms.data.GlueTasks;
+import io.slaft.transforms.data.HeldOut;
 import io.slaft.transforms.data.PreparedSplit;
 import io.slaft.transforms.data.ReadReport;
 import io.slaft.transforms.data.ReadResult;
@@ -224,11 +225,46 @@ public final class TaskLoader {
       boolean regression = spec.target().isRegression();
       int labels = regression ? 0 : spec.target().outputs();
       specs.add(spec);
+      HeldOut.Parts parts = holdOut(c, spec, train.examples());
+      if (parts.validation().size() > 0) {
+        log.accept(validationLine(c, spec.name(), train.examples().size(), parts));
+      }
       tasks.add(new TrainTask(spec.name(), labels, spec.metric(),
-          TrainingDataNoise.apply(c, spec, train.examples(), backbone.tokenizer()),
-          tokenize(dev.examples(), backbone.tokenizer())));
+          TrainingDataNoise.apply(c, spec, parts.train(), backbone.tokenizer()),
+          tokenize(dev.examples(), backbone.tokenizer()), tokenize(parts.validation(), backbone.tokenizer())));
     }
     return new LoadedTasks(tasks, specs, inferred, reports, dead, digests);
+  }
+
+  /**
+   * {@code train} split into the rows trained on and the validation rows held out of them, by
+   * {@code data.validation} (fraction), {@code data.validation_max} and {@code data.validation_seed}
+   * ({@link HeldOut}); with {@code data.validation} 0, all of {@code train} and no validation. The
+   * held-out rows are clean: training-data noise ({@code data.label_noise}, {@code data.perturb_*})
+   * applies only to the rows trained on.
+   *
+   * @throws TaskDataException when the task has fewer than two training rows to split
+   */
+  public static HeldOut.Parts holdOut(ExperimentConfig c, TaskSpec spec, List<Example> train) {
+    float fraction = c.get(ConfigKeys.DATA_VALIDATION);
+    if (fraction == 0f) {
+      return new HeldOut.Parts(train, List.of());
+    }
+    try {
+      return HeldOut.split(train, fraction, c.get(ConfigKeys.DATA_VALIDATION_MAX), c.get(ConfigKeys.DATA_VALIDATION_SEED));
+    } catch (IllegalArgumentException e) {
+      throw new TaskDataException("task " + spec.name() + ": " + ConfigKeys.DATA_VALIDATION.key() + " " + fraction + ": "
+          + e.getMessage() + ". Fix: give the task more training rows (data.train_limit), or set "
+          + ConfigKeys.DATA_VALIDATION.key() + " 0");
+    }
+  }
+
+  /** {@code [data] SST-2 validation: 100 of 1000 training rows held out (stratified, seed 1, cap 1000); 900 trained on}. */
+  static String validationLine(ExperimentConfig c, String task, int trainRows, HeldOut.Parts parts) {
+    return String.format(java.util.Locale.ROOT, "[data] %s validation: %d of %d training rows held out (%s %s, seed %d,"
+        + " cap %d); %d trained on", task, parts.validation().size(), trainRows, ConfigKeys.DATA_VALIDATION.key(),
+        c.get(ConfigKeys.DATA_VALIDATION), c.get(ConfigKeys.DATA_VALIDATION_SEED), c.get(ConfigKeys.DATA_VALIDATION_MAX),
+        parts.train().size());
   }
 
   /** The data root of {@code c} ({@code data.dir}, else {@code $SLAFT_DATA}, else {@code shared/datasets} above). */

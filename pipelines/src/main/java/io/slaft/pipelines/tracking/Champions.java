@@ -17,8 +17,10 @@ import java.util.Map;
 /**
  * The sweep's best point per task, and the registry alias that marks it. Best = the highest value
  * of the task's primary metric ({@code primary_metric} of each summary record; the first point in
- * summary order wins a tie), read from {@code summary.json}, so the choice is the one the report
- * shows. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
+ * summary order wins a tie) on the validation split held out of the training rows ({@code
+ * validation_metrics}, with {@code data.validation}), else on dev ({@code metrics}), read from
+ * {@code summary.json}, so the choice is the one the report shows and the official dev figure plays
+ * no part in it when a validation split exists. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
  * pointed at the version registered from that point's child run, and the parent run is tagged
  * {@code slaft.champion.<task>} = point id, {@code <task>} as written in {@code tasks}.
  */
@@ -41,7 +43,8 @@ public final class Champions {
     Map<String, Double> bestValue = new LinkedHashMap<>();
     for (JsonNode r : runs) {
       String task = r.path("task").asText();
-      JsonNode value = r.path("metrics").path(r.path("primary_metric").asText());
+      JsonNode value = r.path(r.has("validation_metrics") ? "validation_metrics" : "metrics")
+          .path(r.path("primary_metric").asText());
       if (!value.isNumber()) {
         continue;
       }

@@ -123,7 +123,7 @@ public final class ExportRegistration {
       String prefix = manifest.tasks().size() == 1 ? "" : configTask(config, task.name()) + "_";
       rec.ifPresent(r -> {
         tags.put("slaft." + prefix + "compression", String.valueOf(r.get("compression")));
-        metrics(r).forEach((k, v) -> tags.put("dev_" + prefix + k, String.format(Locale.ROOT, "%.6f", v)));
+        tags.putAll(RunPages.metricTags(r, prefix));
       });
       note.append(RunPages.taskSection(task.name(), method, rec.map(ExportRegistration::metrics).orElse(Map.of()),
           String.valueOf(task.modules().size()), task.activeParams(), rec.map(r -> r.get("compression")).orElse(null),

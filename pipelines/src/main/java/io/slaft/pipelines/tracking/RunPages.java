@@ -137,7 +137,11 @@ public final class RunPages {
     return b.toString();
   }
 
-  /** Tags of a registered version: the task as the config names it ({@code slaft.task}, as on the run), method, sizes, structure digest and every dev metric. */
+  /**
+   * Tags of a registered version: the task as the config names it ({@code slaft.task}, as on the
+   * run), method, sizes, structure digest, every dev metric and, when the run held a validation split
+   * out, every validation metric.
+   */
   public static Map<String, String> versionTags(String taskName, TaskResult task, ExperimentConfig config,
       Map<String, Object> record, SweepPoint point) {
     Map<String, String> tags = new LinkedHashMap<>();
@@ -148,7 +152,26 @@ public final class RunPages {
     tags.put("slaft.active_params", String.valueOf(task.activeParams()));
     tags.put("slaft.compression", String.valueOf(record.get("compression")));
     tags.put("slaft.structure_digest", structureDigest(task));
-    task.metrics().forEach((k, v) -> tags.put("dev_" + k, String.format(Locale.ROOT, "%.6f", v)));
+    tags.putAll(metricTags(record, ""));
+    return tags;
+  }
+
+  /**
+   * A summary record's metrics as version tags: {@code dev_<prefix><metric>} from its {@code
+   * metrics} and {@code validation_<prefix><metric>} from its {@code validation_metrics}, six
+   * decimals. The one rule for in-run registration and {@code slaft export --register}.
+   */
+  static Map<String, String> metricTags(Map<String, Object> record, String prefix) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    for (String split : List.of("dev", "validation")) {
+      if (record.get(split.equals("dev") ? "metrics" : "validation_metrics") instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> {
+          if (v instanceof Number n) {
+            tags.put(split + "_" + prefix + k, String.format(Locale.ROOT, "%.6f", n.doubleValue()));
+          }
+        });
+      }
+    }
     return tags;
   }
 }

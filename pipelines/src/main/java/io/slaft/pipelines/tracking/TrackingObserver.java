@@ -106,7 +106,7 @@ public final class TrackingObserver implements PointObserver {
         long now = System.currentTimeMillis();
         e.metrics().forEach((task, m) -> {
           List<MetricPoint> pts = new ArrayList<>();
-          m.forEach((k, v) -> pts.add(new MetricPoint("dev_" + k, v, e.step(), now)));
+          m.forEach((k, v) -> pts.add(new MetricPoint(e.split() + "_" + k, v, e.step(), now)));
           Integer flips = e.flips().get(task);
           if (flips != null) {
             pts.add(new MetricPoint("structure_flips", flips, e.step(), now));
@@ -148,6 +148,8 @@ public final class TrackingObserver implements PointObserver {
         long now = System.currentTimeMillis();
         List<MetricPoint> finals = new ArrayList<>();
         tr.metrics().forEach((k, v) -> finals.add(new MetricPoint("final_" + k, v, result.result().stepsRun(), now)));
+        result.result().validation(tr.task()).ifPresent(v -> v.metrics().forEach((k, x) ->
+            finals.add(new MetricPoint("final_validation_" + k, x, result.result().stepsRun(), now))));
         finals.add(new MetricPoint("compression", ((Number) rec.get("compression")).doubleValue(), 0, now));
         finals.add(new MetricPoint("active_params", ((Number) rec.get("active_params")).doubleValue(), 0, now));
         finals.add(new MetricPoint("trainable_params", ((Number) rec.get("trainable_params")).doubleValue(), 0, now));
@@ -225,7 +227,9 @@ public final class TrackingObserver implements PointObserver {
     List<double[]> l = new ArrayList<>(losses);
     long[] lx = l.stream().mapToLong(p -> (long) p[0]).toArray();
     double[] ly = l.stream().mapToDouble(p -> p[1]).toArray();
-    TrainingCurve.Builder b = TrainingCurve.builder().title("Training — " + task).metricLabel("dev metric").metric("dev", x, y);
+    String split = r.result().selectionSplit();
+    TrainingCurve.Builder b = TrainingCurve.builder().title("Training — " + task).metricLabel(split + " metric")
+        .metric(split, x, y);
     if (lx.length > 0) {
       b.loss("train loss (all tasks)", lx, ly);
     }

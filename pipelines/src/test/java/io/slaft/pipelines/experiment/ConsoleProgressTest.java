@@ -22,13 +22,22 @@ class ConsoleProgressTest {
     metrics.put("MRPC", Map.of("f1", 0.75));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "x")
-        .onEval(new EvalInfo(100, metrics, 0.8, true, structure, Map.of("SST-2", 3, "MRPC", 1)));
+        .onEval(new EvalInfo(100, "dev", metrics, 0.8, true, structure, Map.of("SST-2", 3, "MRPC", 1)));
     assertEquals("[x] eval @100: SST-2 accuracy 0.8000 MRPC f1 0.7500 (best) · structure SST-2 2 kept, 3 flips; "
         + "MRPC 1 kept, 1 flip" + System.lineSeparator(), bytes.toString(StandardCharsets.UTF_8));
   }
 
   @Test
+  void anEvaluationOnTheHeldOutValidationSplitSaysSo() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "x")
+        .onEval(new EvalInfo(40, "validation", Map.of("SST-2", Map.of("accuracy", 0.75)), 0.75, false, Map.of(), Map.of()));
+    assertEquals("[x] eval @40 validation: SST-2 accuracy 0.7500" + System.lineSeparator(),
+        bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aMethodWithoutModulesPrintsNoStructure() {
-    assertEquals("", ConsoleProgress.structure(new EvalInfo(1, Map.of(), 0, false, Map.of("t", List.of()), Map.of("t", 0))));
+    assertEquals("", ConsoleProgress.structure(new EvalInfo(1, "dev", Map.of(), 0, false, Map.of("t", List.of()), Map.of("t", 0))));
   }
 }

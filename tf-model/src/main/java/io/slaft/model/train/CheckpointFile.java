@@ -47,6 +47,10 @@ public final class CheckpointFile {
     StringBuilder b = new StringBuilder(spec.toString()).append(backboneName);
     for (TrainTask t : tasks) {
       b.append(t.name()).append(t.train().size()).append(t.dev().size());
+      if (!t.validation().isEmpty()) {
+        // Appended only when rows were held out, so older checkpoints still resume.
+        b.append("/val").append(t.validation().size());
+      }
       if (t.metric() != MetricKind.forTask(t.name(), t.isRegression())) {
         // The metric picks the best step; appended only when not the name's default, so older checkpoints still resume.
         b.append('/').append(t.metric().id());
@@ -135,7 +139,7 @@ public final class CheckpointFile {
   }
 
   /** Reads {@code f} into {@code st}, the iterators and {@code params}; refuses a checkpoint of another run. */
-  static void read(Path f, String fingerprint, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
+  static void read(Path f, String fingerprint, String split, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
       ParamStore params, Settler settler) {
     String remedy = f.getFileName().toString().equals(NAME) && Files.isRegularFile(f.resolveSibling(PREVIOUS))
         ? "delete it to resume from the previous checkpoint " + f.resolveSibling(PREVIOUS) + ", or delete " + f.getParent() + " to start over"
@@ -200,7 +204,7 @@ public final class CheckpointFile {
           }
           structure.put(task, List.copyOf(kept));
         }
-        st.history.add(new TrainListener.EvalInfo(step, metrics, score, best, structure, flips));
+        st.history.add(new TrainListener.EvalInfo(step, split, metrics, score, best, structure, flips));
       }
       settler.read(in);
     } catch (CorruptFileException e) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * Evaluates tasks on the live parameters: head outputs in length-sorted batches
@@ -29,13 +30,18 @@ final class Evaluator {
     this.batchSize = batchSize;
   }
 
-  /** Each task on its dev split. */
+  /** Each task on its dev split (what is reported). */
   Evaluation all(List<TrainTask> tasks, Trainer.EvalControls ec) {
+    return all(tasks, ec, TrainTask::dev);
+  }
+
+  /** Each task on the examples {@code split} picks from it (e.g. {@link TrainTask#selection()}). */
+  Evaluation all(List<TrainTask> tasks, Trainer.EvalControls ec, Function<TrainTask, List<LabeledExample>> split) {
     List<TaskResult> results = new ArrayList<>();
     long tokens0 = tokens;
     long t0 = System.nanoTime();
     for (TrainTask t : tasks) {
-      results.add(evaluate(t, t.dev(), ec));
+      results.add(evaluate(t, split.apply(t), ec));
     }
     return new Evaluation(results, (tokens - tokens0) / Math.max(1e-9, (System.nanoTime() - t0) / 1e9));
   }

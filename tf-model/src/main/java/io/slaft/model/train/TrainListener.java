@@ -13,13 +13,15 @@ public interface TrainListener {
       double gateMass, int activeModules, int totalModules, double tokensPerSec, double etaSeconds) {}
 
   /**
-   * One evaluation on dev.
+   * One evaluation during training, on the split choices are made on.
    *
+   * @param split {@link TrainTask#VALIDATION} (held out from training rows) or {@link TrainTask#DEV}:
+   *     what {@code metrics} were measured on
    * @param structure per task, the discrete structure at this evaluation ({@link DiscreteStructure#kept})
    * @param flips per task, the modules that changed since the previous evaluation (the first one
    *     compares with the structure of the initial parameters)
    */
-  record EvalInfo(int step, Map<String, Map<String, Double>> metrics, double score, boolean best,
+  record EvalInfo(int step, String split, Map<String, Map<String, Double>> metrics, double score, boolean best,
       Map<String, List<String>> structure, Map<String, Integer> flips) {}
 
   default void onStep(StepInfo info) {}

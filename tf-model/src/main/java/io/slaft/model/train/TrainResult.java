@@ -26,12 +26,25 @@ import java.util.Map;
  * @param searchTasks per-task results with the soft gates used during search
  * @param settledAt per task, the search step after which every module was committed by the settle
  *     phase, or -1 (settle off, fixed gates, or not reached)
+ * @param selectionSplit the split every choice was made on ({@link TrainTask#VALIDATION} or {@link
+ *     TrainTask#DEV}); {@code history}'s metrics are on it
+ * @param validationTasks per task, the returned model (the one {@code tasks} evaluates) on the
+ *     held-out validation examples; empty when the tasks held none out ({@code tasks} and
+ *     {@code searchTasks} are always on dev)
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
     long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainRealTokensPerSec,
     double trainSeconds,
     double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks,
-    Map<String, Integer> settledAt) {
+    Map<String, Integer> settledAt, String selectionSplit, List<TaskResult> validationTasks) {
+  public TrainResult {
+    validationTasks = List.copyOf(validationTasks);
+  }
+
+  /** {@code task}'s result on the held-out validation examples, if it held any out. */
+  public java.util.Optional<TaskResult> validation(String task) {
+    return validationTasks.stream().filter(v -> v.task().equals(task)).findFirst();
+  }
 
   /** Compression of a task: active parameters ÷ backbone parameters. */
   public double compression(TaskResult t) {

@@ -12,9 +12,23 @@ import java.util.List;
  * @param metric the primary metric: a regression metric exactly when {@code numLabels} is 0, and
  *     {@link MetricKind#F1} (binary F1 of class 1) only with two classes
  * @param train training examples
- * @param dev evaluation examples
+ * @param dev the reported evaluation examples (the official dev set): with {@code validation}, evaluated
+ *     once, on the model chosen on validation; without it, also the examples every choice is made on
+ * @param validation examples held out from the training rows on which the trainer makes every choice
+ *     (evaluations during training, best step, early stopping); empty when none were held out
  */
-public record TrainTask(String name, int numLabels, MetricKind metric, List<LabeledExample> train, List<LabeledExample> dev) {
+public record TrainTask(String name, int numLabels, MetricKind metric, List<LabeledExample> train, List<LabeledExample> dev,
+    List<LabeledExample> validation) {
+  /** Name of the split choices are made on when a task holds validation examples out of its training rows. */
+  public static final String VALIDATION = "validation";
+  /** Name of the split choices are made on when it does not: the reported dev set itself. */
+  public static final String DEV = "dev";
+
+  /** A task without held-out validation examples: every choice is made on {@code dev}. */
+  public TrainTask(String name, int numLabels, MetricKind metric, List<LabeledExample> train, List<LabeledExample> dev) {
+    this(name, numLabels, metric, train, dev, List.of());
+  }
+
   public TrainTask {
     Preconditions.checkArgument(name != null && !name.isBlank(), "task name must not be blank");
     Preconditions.checkArgument(numLabels == 0 || numLabels >= 2, "task %s: numLabels must be 0 (regression) or >= 2", name);
@@ -27,10 +41,21 @@ public record TrainTask(String name, int numLabels, MetricKind metric, List<Labe
     Preconditions.checkArgument(!dev.isEmpty(), "task %s has no evaluation examples", name);
     train = List.copyOf(train);
     dev = List.copyOf(dev);
+    validation = validation == null ? List.of() : List.copyOf(validation);
     for (LabeledExample e : train) {
       Preconditions.checkArgument(numLabels == 0 || (e.label() >= 0 && e.label() < numLabels),
           "task %s: example %s has label %s outside 0..%s", name, e.id(), e.label(), numLabels - 1);
     }
+  }
+
+  /** The examples every choice during training is made on: {@link #validation()} when held out, else {@link #dev()}. */
+  public List<LabeledExample> selection() {
+    return validation.isEmpty() ? dev : validation;
+  }
+
+  /** {@link #VALIDATION} or {@link #DEV}: the split {@link #selection()} is. */
+  public String selectionSplit() {
+    return validation.isEmpty() ? DEV : VALIDATION;
   }
 
   public boolean isRegression() {

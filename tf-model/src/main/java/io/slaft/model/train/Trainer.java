@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
 /**
  * Trains gated adapters on a frozen backbone: one shared module pool, per-task structure logits
  * and heads, task sampling ∝ size^(1/T), AdamW with warm-up and linear decay, gradient clipping,
- * periodic dev evaluation with early stopping (best parameters kept), a settle phase that fixes
+ * periodic evaluation with early stopping (best parameters kept) on each task's {@link
+ * TrainTask#selection()} — its validation examples held out of the training rows when it has them,
+ * and then the official dev set is evaluated once, at the end, on the chosen parameters —, a settle phase that fixes
  * the discrete structure ({@link Settler}; then evaluations before its deadline cannot be the best
  * step, and one evaluation runs at the deadline), and checkpoints from which a killed run resumes to
  * the same result as an uninterrupted one.
@@ -48,6 +50,8 @@ public final class Trainer implements AutoCloseable {
   private final Map<String, BatchIterator> iterators = new LinkedHashMap<>();
   private final double[] taskWeights;
   private final List<String> taskNames;
+  /** The split every choice is made on: {@link TrainTask#VALIDATION} for all tasks, or {@link TrainTask#DEV} for all. */
+  private final String selectionSplit;
   private Path checkpointDir;
   private TrainListener listener = TrainListener.NONE;
   private int haltAfter = -1;
@@ -64,6 +68,12 @@ public final class Trainer implements AutoCloseable {
     this.taskNames = tasks.stream().map(TrainTask::name).toList();
     if (taskNames.stream().distinct().count() != taskNames.size()) {
       throw new IllegalArgumentException("task names must be unique: " + taskNames);
+    }
+    this.selectionSplit = tasks.get(0).selectionSplit();
+    if (tasks.stream().anyMatch(t -> !t.selectionSplit().equals(selectionSplit))) {
+      throw new IllegalArgumentException("either every task holds validation examples out of its training rows or none"
+          + " does; held out: " + tasks.stream().filter(t -> !t.validation().isEmpty()).map(TrainTask::name).toList()
+          + " of " + taskNames);
     }
     this.layout = new ModuleLayout(spec.space(), backbone.config());
     int maxOut = tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2);
@@ -183,7 +193,8 @@ public final class Trainer implements AutoCloseable {
       if ((spec.evalEvery() > 0 && (step + 1) % spec.evalEvery() == 0) || last || settler.isDeadline(step + 1)) {
         // once settled, the model trained is the discrete one: evaluate (and choose the best step on) that
         Evaluator.Evaluation ev = evaluator.all(tasks,
-            settler.eligibleForBest(step + 1) && settler.active() ? EvalControls.discretized() : EvalControls.search());
+            settler.eligibleForBest(step + 1) && settler.active() ? EvalControls.discretized() : EvalControls.search(),
+            TrainTask::selection);
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         for (TaskResult tr : ev.results()) {
           metrics.put(tr.task(), tr.metrics());
@@ -214,26 +225,44 @@ public final class Trainer implements AutoCloseable {
     if (st.best != null) {
       params.restore(st.best);
     }
-    List<TaskResult> search = st.bestResults;
-    if (search == null) {
-      // the best evaluation happened before a resume: evaluate the restored best parameters again
-      Evaluator.Evaluation ev = evaluator.all(tasks, settler.active() ? EvalControls.discretized() : EvalControls.search());
-      search = ev.results();
-      st.evalTokensPerSec = ev.tokensPerSec();
-    }
-    List<TaskResult> results = search;
+    EvalControls searchControls = settler.active() ? EvalControls.discretized() : EvalControls.search();
+    // the reported model is the discretized one (what active parameters count and the export serves);
+    // a settled run's best evaluation already evaluated it
+    boolean rediscretize = learnsStructure() && !settler.active();
+    List<TaskResult> searchSelected = st.bestResults;
     double evalTps = st.evalTokensPerSec;
-    if (learnsStructure() && !settler.active()) {
-      // the reported model is the discretized one (what active parameters count and the export serves);
-      // a settled run's best evaluation already evaluated it
-      Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.discretized());
-      results = ev.results();
+    if (searchSelected == null) {
+      // the best evaluation happened before a resume: evaluate the restored best parameters again
+      Evaluator.Evaluation ev = evaluator.all(tasks, searchControls, TrainTask::selection);
+      searchSelected = ev.results();
       evalTps = ev.tokensPerSec();
+    }
+    List<TaskResult> servedSelected = searchSelected;
+    if (rediscretize) {
+      Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.discretized(), TrainTask::selection);
+      servedSelected = ev.results();
+      evalTps = ev.tokensPerSec();
+    }
+    List<TaskResult> search = searchSelected;
+    List<TaskResult> results = servedSelected;
+    List<TaskResult> validation = List.of();
+    if (selectionSplit.equals(TrainTask.VALIDATION)) {
+      // chosen on validation: the official dev set is evaluated now, once, on the chosen parameters
+      validation = servedSelected;
+      Evaluator.Evaluation ev = evaluator.all(tasks, searchControls);
+      search = ev.results();
+      results = search;
+      evalTps = ev.tokensPerSec();
+      if (rediscretize) {
+        ev = evaluator.all(tasks, EvalControls.discretized());
+        results = ev.results();
+        evalTps = ev.tokensPerSec();
+      }
     }
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
         step, st.bestStep, tps, st.realTokens / Math.max(1e-9, st.trainSeconds), st.trainSeconds, evalTps,
-        List.copyOf(st.history), search, settledAt());
+        List.copyOf(st.history), search, settledAt(), selectionSplit, validation);
   }
 
   /**
@@ -251,7 +280,7 @@ public final class Trainer implements AutoCloseable {
       structure.put(tr.task(), kept);
       flips.put(tr.task(), DiscreteStructure.flips(before == null ? List.of() : before, kept));
     }
-    return new TrainListener.EvalInfo(step, metrics, score, best, structure, flips);
+    return new TrainListener.EvalInfo(step, selectionSplit, metrics, score, best, structure, flips);
   }
 
   private double score(Map<String, Map<String, Double>> metrics) {
@@ -385,13 +414,15 @@ public final class Trainer implements AutoCloseable {
             out.active, layout.size(), tokens / Math.max(1e-9, secs), (steps - s - 1) * secs / (s + 1)));
       }
     }
+    List<TaskResult> validation = selectionSplit.equals(TrainTask.VALIDATION)
+        ? evaluator.all(tasks, EvalControls.discretized(), TrainTask::selection).results() : List.of();
     Evaluator.Evaluation ev = evaluator.all(tasks, EvalControls.discretized());
     double searchTokens = searched.trainTokensPerSec() * searched.trainSeconds();
     double allSecs = searched.trainSeconds() + secs;
     return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
         searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs),
         (searched.trainRealTokensPerSec() * searched.trainSeconds() + realTokens) / Math.max(1e-9, allSecs), allSecs,
-        ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt());
+        ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt(), selectionSplit, validation);
   }
 
   /**
@@ -498,7 +529,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void loadCheckpoint(Path file, TrainState st) {
-    CheckpointFile.read(file, fingerprint(), st, taskNames, iterators, params, settler);
+    CheckpointFile.read(file, fingerprint(), selectionSplit, st, taskNames, iterators, params, settler);
   }
 
   @Override

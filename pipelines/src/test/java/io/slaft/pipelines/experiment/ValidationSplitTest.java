@@ -1,0 +1,128 @@
+package io.slaft.pipelines.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.slaft.model.backbone.Backbone;
+import io.slaft.model.backbone.BackboneConfig;
+import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.backbone.BuiltinBackbone;
+import io.slaft.model.tokenize.TextTokenizer;
+import io.slaft.model.train.LabeledExample;
+import io.slaft.model.train.TrainTask;
+import io.slaft.pipelines.config.ConfigException;
+import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.transforms.data.TaskDataException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code data.validation}: rows held out of training, counted, printed, clean of training noise, refused when impossible. */
+class ValidationSplitTest {
+  @TempDir Path dir;
+  private static Backbone backbone;
+
+  @BeforeAll
+  static void tokenizer() {
+    backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(2, 16, 2, 40), 11),
+        TextTokenizer.load(BuiltinBackbone.MINILM_L6.tokenizerFile(), 32));
+  }
+
+  /** 14 ham rows, 6 spam rows and one malformed row (line 9) in train; 3 dev rows. */
+  private ExperimentConfig config(String... overrides) throws Exception {
+    StringBuilder train = new StringBuilder("text\tlabel\n");
+    for (int i = 0; i < 20; i++) {
+      train.append("message number ").append(i).append('\t').append(i % 10 < 7 ? "ham" : "spam").append('\n');
+      if (i == 6) {
+        train.append("a\tbroken\trow\n");
+      }
+    }
+    Files.writeString(dir.resolve("train.tsv"), train.toString());
+    Files.writeString(dir.resolve("dev.tsv"), "text\tlabel\nsee you\tham\nfree prize\tspam\nlunch\tham\n");
+    Path f = dir.resolve("own.yaml");
+    Files.writeString(f, "name: own\ntasks: [spam]\ndata: {dir: " + dir + ", max_dead_letter_fraction: 0.5}\n"
+        + "task_defs:\n  spam:\n    train: train.tsv\n    dev: dev.tsv\n    text: text\n    labels: [ham, spam]\n");
+    return ExperimentConfig.load(f).withOverrides(List.of(overrides));
+  }
+
+  private static Set<Long> ids(List<LabeledExample> examples) {
+    Set<Long> s = new HashSet<>();
+    examples.forEach(e -> s.add(e.id()));
+    return s;
+  }
+
+  @Test
+  void aStratifiedSeededFractionIsHeldOutAndEveryRowIsAccountedFor() throws Exception {
+    List<String> log = new ArrayList<>();
+    LoadedTasks loaded = TaskLoader.load(config("data.validation=0.2"), backbone, null, log::add);
+    TrainTask t = loaded.tasks().get(0);
+    assertEquals(List.of("[data] spam train: 21 rows = 20 examples + 1 dead letters",
+        "[data] spam dev: 3 rows = 3 examples + 0 dead letters",
+        "[data] spam validation: 4 of 20 training rows held out (data.validation 0.2, seed 1, cap 1000); 16 trained on"),
+        log);
+    assertEquals(16, t.train().size());
+    assertEquals(4, t.validation().size());
+    assertEquals(3, t.dev().size(), "the dev set is untouched");
+    assertEquals(TrainTask.VALIDATION, t.selectionSplit());
+    // 4 of 14 ham + 6 spam: quotas 2.8 and 1.2, the larger remainder rounds up
+    assertEquals(3, t.validation().stream().filter(e -> e.label() == 0).count());
+    assertEquals(1, t.validation().stream().filter(e -> e.label() == 1).count());
+    Set<Long> all = ids(t.train());
+    all.addAll(ids(t.validation()));
+    assertEquals(20, all.size(), "rows read = trained on + held out + dead letters, no row in both");
+
+    TrainTask again = TaskLoader.load(config("data.validation=0.2"), backbone, null, s -> { }).tasks().get(0);
+    assertEquals(ids(t.validation()), ids(again.validation()), "the same config holds the same rows out");
+    TrainTask otherSeed = TaskLoader.load(config("data.validation=0.2", "data.validation_seed=2"), backbone, null, s -> { })
+        .tasks().get(0);
+    assertNotEquals(ids(t.validation()), ids(otherSeed.validation()));
+    TrainTask otherTrainSeed = TaskLoader.load(config("data.validation=0.2", "seed=9"), backbone, null, s -> { })
+        .tasks().get(0);
+    assertEquals(ids(t.validation()), ids(otherTrainSeed.validation()), "a sweep over train seeds keeps one validation split");
+    TrainTask capped = TaskLoader.load(config("data.validation=0.5", "data.validation_max=2"), backbone, null, s -> { })
+        .tasks().get(0);
+    assertEquals(2, capped.validation().size());
+  }
+
+  @Test
+  void withoutDataValidationEveryTrainingRowIsTrainedOnAndChoicesAreOnDev() throws Exception {
+    List<String> log = new ArrayList<>();
+    TrainTask t = TaskLoader.load(config(), backbone, null, log::add).tasks().get(0);
+    assertEquals(20, t.train().size());
+    assertTrue(t.validation().isEmpty());
+    assertEquals(TrainTask.DEV, t.selectionSplit());
+    assertTrue(log.stream().noneMatch(l -> l.contains("validation")), log.toString());
+  }
+
+  @Test
+  void trainingNoiseNeverReachesTheHeldOutRows() throws Exception {
+    TrainTask clean = TaskLoader.load(config("data.validation=0.2"), backbone, null, s -> { }).tasks().get(0);
+    TrainTask noisy = TaskLoader.load(config("data.validation=0.2", "data.label_noise=1"), backbone, null, s -> { })
+        .tasks().get(0);
+    assertEquals(ids(clean.validation()), ids(noisy.validation()));
+    assertEquals(clean.validation().stream().map(LabeledExample::label).toList(),
+        noisy.validation().stream().map(LabeledExample::label).toList(), "held-out labels are not flipped");
+    assertNotEquals(clean.train().stream().map(LabeledExample::label).toList(),
+        noisy.train().stream().map(LabeledExample::label).toList());
+  }
+
+  @Test
+  void aBadValueIsRefusedNamingTheKeyAndATooSmallTaskNamingTheFix() throws Exception {
+    ConfigException one = assertThrows(ConfigException.class, () -> config("data.validation=1"));
+    assertTrue(one.getMessage().contains("data.validation"), one.getMessage());
+    ConfigException cap = assertThrows(ConfigException.class, () -> config("data.validation_max=0"));
+    assertTrue(cap.getMessage().contains("data.validation_max"), cap.getMessage());
+    TaskDataException small = assertThrows(TaskDataException.class,
+        () -> TaskLoader.load(config("data.validation=0.1", "data.train_limit=1"), backbone, null, s -> { }));
+    assertTrue(small.getMessage().contains("task spam: data.validation 0.1") && small.getMessage().contains("at least 2")
+        && small.getMessage().contains("Fix:"), small.getMessage());
+  }
+}
