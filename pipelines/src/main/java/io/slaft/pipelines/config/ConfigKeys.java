@@ -151,6 +151,10 @@ public final class ConfigKeys {
       "Global gradient-norm clipping.").above(0));
 
   public static final ConfigKey<Integer> TRAIN_STEPS = add(ConfigKey.integer("train.steps", "400", "Training steps.").atLeast(1));
+  public static final ConfigKey<Float> TRAIN_EPOCHS = add(ConfigKey.real("train.epochs", "0",
+      "Budget in epochs instead of train.steps: steps = ceil(epochs × training rows of all tasks (after data.validation"
+          + " held its rows out) ÷ train.batch_size), printed when the data is read. 0 = use train.steps; setting both is"
+          + " refused.").atLeast(0).hashedOnlyWhenSet());
   public static final ConfigKey<Integer> TRAIN_RETRAIN_STEPS = add(ConfigKey.integer("train.retrain_steps", "0",
       "After the search, re-train the discretized structure this many steps (gates frozen, closed modules removed, "
           + "argmax activations); learned-gate methods only; 0 = off.").atLeast(0).hashedOnlyWhenSet());

@@ -402,6 +402,11 @@ public final class ExperimentConfig {
     return key.parse(raw(key.at(segment)));
   }
 
+  /** Whether {@code key} (not a pattern key) is set explicitly, by the file, a {@code --set} or a sweep point. */
+  public boolean isSet(ConfigKey<?> key) {
+    return values.containsKey(key.key());
+  }
+
   /** Whether {@code key} at {@code segment} is set explicitly. */
   public boolean has(ConfigKey<?> key, String segment) {
     return values.containsKey(key.at(segment));

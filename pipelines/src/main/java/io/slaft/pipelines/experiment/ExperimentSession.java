@@ -49,7 +49,8 @@ public final class ExperimentSession {
     Backbone backbone = Backbone.shared(spec.backbone(), spec.maxLength());
     LoadedTasks data = TaskLoader.load(config, backbone, prepared != null && prepared.covers(config) ? prepared : null,
         System.err::println);
-    return new ExperimentSession(spec, backbone, data, Provenance.of(config, data, backbone));
+    return new ExperimentSession(spec.forData(data.tasks(), System.err::println), backbone, data,
+        Provenance.of(config, data, backbone));
   }
 
   /**

@@ -21,7 +21,8 @@ import java.util.List;
  * @param config the config it was bound from
  * @param backbone where the backbone comes from
  * @param maxLength truncation length in tokens
- * @param train the training spec
+ * @param train the training spec; with {@code train.epochs} its steps are fixed by {@link #forData}
+ *     once the training rows are known (until then they are {@code train.steps}' default)
  * @param retrainSteps steps of discrete re-training after the search (0 = none)
  * @param tasks the task specs, in config order
  */
@@ -30,6 +31,23 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
 
   public ExperimentSpec {
     tasks = List.copyOf(tasks);
+  }
+
+  /**
+   * This spec for the training rows of {@code tasks}: with {@code train.epochs} &gt; 0 its steps are
+   * {@link TrainSpec#stepsForEpochs} of their rows (all tasks, validation rows already held out),
+   * and {@code log} gets the line that says how they were counted; otherwise this spec as it is.
+   */
+  public ExperimentSpec forData(List<io.slaft.model.train.TrainTask> trainTasks, java.util.function.Consumer<String> log) {
+    float epochs = config.get(ConfigKeys.TRAIN_EPOCHS);
+    if (epochs == 0f) {
+      return this;
+    }
+    long rows = trainTasks.stream().mapToLong(t -> t.train().size()).sum();
+    int steps = TrainSpec.stepsForEpochs(epochs, rows, train.batchSize());
+    log.accept(String.format(java.util.Locale.ROOT, "[train] %s %s: ceil(%s × %d training rows ÷ batch %d) = %d steps",
+        ConfigKeys.TRAIN_EPOCHS.key(), epochs, epochs, rows, train.batchSize(), steps));
+    return new ExperimentSpec(config, backbone, maxLength, train.withSteps(steps), retrainSteps, tasks);
   }
 
   /** Binds {@code c}; a violated rule is a {@link ConfigException} naming the key. */

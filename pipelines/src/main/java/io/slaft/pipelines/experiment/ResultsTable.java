@@ -4,19 +4,24 @@ import io.slaft.report.MarkdownTable;
 import java.util.List;
 import java.util.Map;
 
-/** The results table printed after a run: one row per task and point. */
+/**
+ * The results table printed after a run: one row per task and point. {@code dev} is the official
+ * dev set's value of the primary metric; {@code validation} is the held-out validation split's that
+ * chose the step ({@code data.validation}), or {@code –} when the step was chosen on dev.
+ */
 public final class ResultsTable {
   private ResultsTable() {}
 
   @SuppressWarnings("unchecked")
   public static MarkdownTable of(List<Map<String, Object>> records) {
-    MarkdownTable.Builder b = MarkdownTable.builder("point", "task", "method", "seed", "metric", "value",
+    MarkdownTable.Builder b = MarkdownTable.builder("point", "task", "method", "seed", "metric", "validation", "dev",
         "active modules", "trainable %", "compression %", "train tok/s")
         .decimals(4).decimals("trainable %", 3).decimals("compression %", 3).decimals("train tok/s", 0);
     for (Map<String, Object> r : records) {
       Map<String, Double> metrics = (Map<String, Double>) r.get("metrics");
       String primary = (String) r.get("primary_metric");
-      b.row(r.get("point_id"), r.get("task"), r.get("method"), r.get("seed"), primary, metrics.get(primary),
+      Object validation = r.get("validation_metrics") instanceof Map<?, ?> v ? v.get(primary) : "–";
+      b.row(r.get("point_id"), r.get("task"), r.get("method"), r.get("seed"), primary, validation, metrics.get(primary),
           r.get("active_modules") + "/" + r.get("total_modules"), ((Number) r.get("trainable_pct")).doubleValue(),
           100 * ((Number) r.get("compression")).doubleValue(), ((Number) r.get("train_tokens_per_s")).doubleValue());
     }

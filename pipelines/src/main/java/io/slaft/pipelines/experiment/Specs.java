@@ -58,6 +58,11 @@ public final class Specs {
           c.get(ConfigKeys.SPARSITY_TEMPERATURE_START), c.get(ConfigKeys.SPARSITY_TEMPERATURE_END), c.get(ConfigKeys.SPARSITY_INIT_LOGIT),
           c.get(ConfigKeys.SPARSITY_THRESHOLD), new SettleControl(c.get(ConfigKeys.SPARSITY_SETTLE),
               c.get(ConfigKeys.SPARSITY_SETTLE_EVERY), c.get(ConfigKeys.SPARSITY_SETTLE_PATIENCE), c.get(ConfigKeys.SPARSITY_SETTLE_AT)));
+      if (c.get(ConfigKeys.TRAIN_EPOCHS) > 0 && c.isSet(ConfigKeys.TRAIN_STEPS)) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.TRAIN_EPOCHS.key() + " " + c.get(ConfigKeys.TRAIN_EPOCHS)
+            + " and " + ConfigKeys.TRAIN_STEPS.key() + " " + c.get(ConfigKeys.TRAIN_STEPS) + " are both set; an epochs budget"
+            + " decides the steps from the training rows. Fix: remove one of them");
+      }
       Method method = Method.byId(c.get(ConfigKeys.METHOD));
       OptimizerConfig opt = new OptimizerConfig(c.get(ConfigKeys.OPTIMIZER_LR), c.get(ConfigKeys.OPTIMIZER_STRUCTURE_LR),
           c.get(ConfigKeys.OPTIMIZER_BACKBONE_LR),

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code data.validation}: rows held out of training, counted, printed, clean of training noise, refused when impossible. */
+/**
+ * {@code data.validation}: rows held out of training, counted, printed, clean of training noise,
+ * refused when impossible; and {@code train.epochs}, the budget counted on the rows left to train on.
+ */
 class ValidationSplitTest {
   @TempDir Path dir;
   private static Backbone backbone;
@@ -124,5 +127,23 @@ class ValidationSplitTest {
         () -> TaskLoader.load(config("data.validation=0.1", "data.train_limit=1"), backbone, null, s -> { }));
     assertTrue(small.getMessage().contains("task spam: data.validation 0.1") && small.getMessage().contains("at least 2")
         && small.getMessage().contains("Fix:"), small.getMessage());
+  }
+
+  @Test
+  void anEpochsBudgetCountsTheRowsLeftToTrainOn() throws Exception {
+    assertEquals(94, io.slaft.model.train.TrainSpec.stepsForEpochs(3, 1000, 32), "ceil(93.75)");
+    assertEquals(2, io.slaft.model.train.TrainSpec.stepsForEpochs(1, 64, 32), "exact: no extra step");
+    ExperimentConfig c = config("data.validation=0.2", "train.epochs=2.5", "train.batch_size=4");
+    LoadedTasks loaded = TaskLoader.load(c, backbone, null, s -> { });
+    List<String> log = new ArrayList<>();
+    ExperimentSpec spec = ExperimentSpec.bind(c).forData(loaded.tasks(), log::add);
+    assertEquals(10, spec.train().steps(), "ceil(2.5 × 16 ÷ 4)");
+    assertEquals(List.of("[train] train.epochs 2.5: ceil(2.5 × 16 training rows ÷ batch 4) = 10 steps"), log);
+    ExperimentSpec steps = ExperimentSpec.bind(config("train.steps=7"));
+    assertEquals(steps, steps.forData(loaded.tasks(), s -> { throw new AssertionError(s); }), "no budget: as it is");
+    ConfigException both = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bind(config("train.epochs=3", "train.steps=100")));
+    assertTrue(both.getMessage().contains("train.epochs 3.0 and train.steps 100 are both set") && both.getMessage().contains("Fix:"),
+        both.getMessage());
   }
 }

@@ -34,6 +34,17 @@ class ChampionsTest {
   }
 
   @Test
+  void withAValidationSplitTheChampionIsChosenOnValidationNeverOnDev(@TempDir Path dir) throws Exception {
+    ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2"));
+    // p1 has the better dev figure, p2 the better validation figure: the dev set must play no part
+    String p1 = "{\"task\":\"SST-2\",\"point_id\":\"p1\",\"primary_metric\":\"accuracy\",\"selected_on\":\"validation\","
+        + "\"metrics\":{\"accuracy\":0.90},\"validation_metrics\":{\"accuracy\":0.80}}";
+    String p2 = "{\"task\":\"SST-2\",\"point_id\":\"p2\",\"primary_metric\":\"accuracy\",\"selected_on\":\"validation\","
+        + "\"metrics\":{\"accuracy\":0.85},\"validation_metrics\":{\"accuracy\":0.82}}";
+    assertEquals(Map.of("sst2", "p2"), Champions.choose(config, summary(dir, p1, p2)));
+  }
+
+  @Test
   void aRecordWithoutItsPrimaryMetricNeverWins(@TempDir Path dir) throws Exception {
     ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2"));
     Path s = summary(dir, record("SST-2", "p1", "f1", 0.9), record("SST-2", "p2", "accuracy", 0.5));

@@ -62,4 +62,23 @@ public record TrainSpec(
     Preconditions.checkArgument(trainNoise == 0 || noiseSite != NoiseSite.NONE,
         "noise.train_sigma > 0 needs noise.site = embeddings or hidden");
   }
+
+  /**
+   * The steps of an epochs budget: {@code ceil(epochs × rows ÷ batchSize)}, at least 1. The one rule
+   * for {@code train.epochs}; {@code rows} are the training rows of all tasks (task sampling draws
+   * from them in proportion, so every row is seen about {@code epochs} times).
+   */
+  public static int stepsForEpochs(double epochs, long rows, int batchSize) {
+    Preconditions.checkArgument(epochs > 0, "epochs must be > 0, got %s", epochs);
+    Preconditions.checkArgument(rows > 0 && batchSize > 0, "rows and batch size must be > 0");
+    double steps = Math.ceil(epochs * rows / batchSize - 1e-9);
+    Preconditions.checkArgument(steps <= Integer.MAX_VALUE, "%s epochs of %s rows is too many steps", (Object) epochs, (Object) rows);
+    return (int) Math.max(1, steps);
+  }
+
+  /** This spec with {@code steps} training steps. */
+  public TrainSpec withSteps(int steps) {
+    return new TrainSpec(method, space, sparsity, optimizer, steps, batchSize, evalEvery, evalBatchSize, patience,
+        checkpointEvery, seed, taskTemperature, bucketWindow, logEvery, noiseSite, trainNoise);
+  }
 }
