@@ -71,7 +71,10 @@ class OwnTaskIntegrationTest {
     assertTrue(lines.indexOf(inferred) < trainLine && trainLine < devLine && devLine < firstStep && firstStep > 0,
         "inferred labels, then both data lines, before the first step: " + text);
     assertEquals(1, lines.stream().filter(l -> l.startsWith("[data] spam train:")).count(), "each data line once: " + text);
-    assertTrue(lines.stream().anyMatch(l -> l.contains(" eval @4: spam f1 ")), text);
+    int validationLine = lines.indexOf("[data] spam validation: 12 of 60 training rows held out (data.validation 0.2,"
+        + " seed 1, cap 1000); 48 trained on");
+    assertTrue(devLine < validationLine && validationLine < firstStep, "the held-out rows are accounted for: " + text);
+    assertTrue(lines.stream().anyMatch(l -> l.contains(" eval @4 validation: spam f1 ")), "chosen on validation: " + text);
     assertTrue(table.contains("f1"), table);
 
     Path summary = out.resolve(RunSummary.SUMMARY_FILE);
@@ -79,6 +82,8 @@ class OwnTaskIntegrationTest {
     JsonNode run = RunSummary.json().readTree(summary.toFile()).get("runs").get(0);
     assertEquals("f1", run.get("primary_metric").asText());
     assertEquals(List.of("f1", "accuracy"), List.copyOf(iterable(run.get("metrics").fieldNames())));
+    assertEquals("validation", run.get("selected_on").asText());
+    assertEquals(List.of("f1", "accuracy"), List.copyOf(iterable(run.get("validation_metrics").fieldNames())));
     JsonNode labels = run.get("provenance").get("inferredLabels").get(0);
     assertEquals("spam", labels.get("task").asText());
     assertEquals("[\"ham\",\"spam\"]", labels.get("labels").toString());
