@@ -45,8 +45,12 @@ import java.util.UUID;
  * time one sample of every real source takes on the bench thread and what that is per second at
  * that interval, which is the sampler's cost independent of the machine's other load.
  *
+ * <p>With {@code --compare-system-metrics true} each repetition runs three arms in the same process,
+ * untracked, tracked and tracked with the sampler (order reversed every other repetition), so the
+ * sampler's own cost is the ratio of the last two, measured side by side.
+ *
  * <p>Usage: {@code TrackingOverheadBench [--uri http://127.0.0.1:PORT] [--steps 200] [--step-ms 50]
- * [--metrics 10] [--runs 5] [--system-metrics-s 0]}; without {@code --uri} it starts a server with
+ * [--metrics 10] [--runs 5] [--system-metrics-s 0] [--compare-system-metrics false]}; without {@code --uri} it starts a server with
  * {@code mlflow/bin/mlflow-server} in {@code target/bench-mlflow} and stops it afterwards.
  */
 public final class TrackingOverheadBench {
@@ -64,6 +68,7 @@ public final class TrackingOverheadBench {
     int metrics = 10;
     int runs = 5;
     int systemMetricsS = 0;
+    boolean compare = false;
     for (int i = 0; i < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -73,8 +78,12 @@ public final class TrackingOverheadBench {
         case "--metrics" -> metrics = Integer.parseInt(value);
         case "--runs" -> runs = Integer.parseInt(value);
         case "--system-metrics-s" -> systemMetricsS = Integer.parseInt(value);
+        case "--compare-system-metrics" -> compare = Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
+    }
+    if (compare && systemMetricsS <= 0) {
+      throw new IllegalArgumentException("--compare-system-metrics true needs --system-metrics-s S > 0");
     }
     LocalMlflowServer server = null;
     long serverGroup = -1;
@@ -84,7 +93,7 @@ public final class TrackingOverheadBench {
       serverGroup = server.pid().orElse(-1);
     }
     try {
-      run(uri, serverGroup, steps, stepMs, metrics, runs, systemMetricsS);
+      run(uri, serverGroup, steps, stepMs, metrics, runs, systemMetricsS, compare);
     } finally {
       if (server != null) {
         server.stop();
@@ -92,65 +101,42 @@ public final class TrackingOverheadBench {
     }
   }
 
-  private static void run(URI uri, long serverGroup, int steps, int stepMs, int metrics, int runs, int systemMetricsS)
-      throws Exception {
+  /** What one arm of one repetition measured (milliseconds; CPU of the training thread, the tracker worker, the server). */
+  private record Measure(double wallMs, double cpuMs, double callerMs, double callsMs, double workerMs, double serverMs,
+      double samples, long delivered) {}
+
+  /** The arms of one repetition: untracked, tracked, tracked with the system-metrics sampler. */
+  private enum Arm { BASELINE, TRACKED, SAMPLED }
+
+  private static void run(URI uri, long serverGroup, int steps, int stepMs, int metrics, int runs, int systemMetricsS,
+      boolean compare) throws Exception {
     int reps = calibrate(stepMs);
     Path spool = Files.createTempDirectory("slaft-bench-spool");
     TrackingConfig config = TrackingConfig.builder("slaft-bench", spool).trackingUri(uri).build();
     String session = UUID.randomUUID().toString();
     trainingLoop(null, null, steps / 4, reps, metrics);
-    double[] base = new double[runs];
-    double[] tracked = new double[runs];
-    double[] callerMs = new double[runs];
-    double[] callsMs = new double[runs];
-    double[] baseCpuMs = new double[runs];
-    double[] trackedCpuMs = new double[runs];
-    double[] workerCpuMs = new double[runs];
-    double[] serverCpuMs = new double[runs];
-    double[] samples = new double[runs];
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long delivered = 0;
+    List<Arm> arms = compare ? List.of(Arm.BASELINE, Arm.TRACKED, Arm.SAMPLED)
+        : List.of(Arm.BASELINE, systemMetricsS > 0 ? Arm.SAMPLED : Arm.TRACKED);
+    java.util.Map<Arm, List<Measure>> measured = new java.util.EnumMap<>(Arm.class);
+    arms.forEach(a -> measured.put(a, new ArrayList<>()));
     try (Tracker tracker = Trackers.create(config)) {
       for (int r = 0; r < runs; r++) {
-        if (r % 2 == 0) {
-          long c0 = threads.getCurrentThreadCpuTime();
-          base[r] = trainingLoop(null, null, steps, reps, metrics);
-          baseCpuMs[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
-        }
-        long worker0 = workerCpuNanos(threads);
-        long server0 = groupCpuNanos(serverGroup);
-        long cpu0 = threads.getCurrentThreadCpuTime();
-        RunRef run = tracker.startRun(RunSpec.root(config.experimentName(), RunKeys.of(session, Integer.toString(r)), "bench-" + r));
-        long t0 = System.nanoTime();
-        loggingNanos = 0;
-        SystemMetricsSampler sampler = systemMetricsS > 0
-            ? SystemMetricsSampler.start(tracker, List.of(run), Duration.ofSeconds(systemMetricsS), spool) : null;
-        trainingLoop(tracker, run, steps, reps, metrics);
-        long f0 = System.nanoTime();
-        if (sampler != null) {
-          sampler.close();
-          samples[r] = sampler.samplesTaken();
-        }
-        tracker.endRun(run, RunStatus.FINISHED);
-        TrackingStatus status = tracker.flush();
-        long end = System.nanoTime();
-        tracked[r] = (end - t0) / 1e6;
-        trackedCpuMs[r] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
-        workerCpuMs[r] = (workerCpuNanos(threads) - worker0) / 1e6;
-        serverCpuMs[r] = (groupCpuNanos(serverGroup) - server0) / 1e6;
-        callerMs[r] = (loggingNanos + end - f0) / 1e6;
-        callsMs[r] = loggingNanos / 1e6;
-        if (status.spooled() > 0 || status.rejected() > 0) {
-          throw new IllegalStateException("benchmark records were not all delivered: " + status);
-        }
-        delivered = status.delivered();
+        // ABBA (ABCCBA with three arms): each arm goes first as often as last
+        List<Arm> order = new ArrayList<>(arms);
         if (r % 2 == 1) {
-          long c0 = threads.getCurrentThreadCpuTime();
-          base[r] = trainingLoop(null, null, steps, reps, metrics);
-          baseCpuMs[r] = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+          java.util.Collections.reverse(order);
+        }
+        for (Arm arm : order) {
+          measured.get(arm).add(measure(arm == Arm.BASELINE ? null : tracker, config, session + "-" + arm, r, steps, reps,
+              metrics, arm == Arm.SAMPLED ? systemMetricsS : 0, spool, serverGroup));
         }
       }
     }
+    Arm main = arms.get(1);
+    double[] base = values(measured.get(Arm.BASELINE), Measure::wallMs);
+    double[] tracked = values(measured.get(main), Measure::wallMs);
+    double[] callerMs = values(measured.get(main), Measure::callerMs);
+    double[] callsMs = values(measured.get(main), Measure::callsMs);
     double mb = median(base);
     double mt = median(tracked);
     System.out.printf(Locale.ROOT, "server %s, %d steps x %d reps of %dx%d matmul (~%d ms/step), %d metrics/step, %d runs%n",
@@ -161,22 +147,82 @@ public final class TrackingOverheadBench {
     System.out.printf(Locale.ROOT, "caller-thread ms in logMetrics calls only: %s (median %.3f ms per call)%n",
         Arrays.toString(round(callsMs)), median(callsMs) / steps);
     System.out.printf(Locale.ROOT, "median baseline %.1f ms, median tracked %.1f ms, ratio %.4f (overhead %.2f %%), %d records delivered%n",
-        mb, mt, mt / mb, (mt / mb - 1) * 100, delivered);
+        mb, mt, mt / mb, (mt / mb - 1) * 100, measured.get(main).get(runs - 1).delivered());
     System.out.printf(Locale.ROOT, "median caller-thread time in tracker calls %.1f ms = %.2f %% of the median baseline%n",
         median(callerMs), median(callerMs) / mb * 100);
-    double bc = median(baseCpuMs);
+    double bc = median(values(measured.get(Arm.BASELINE), Measure::cpuMs));
+    double[] workerCpuMs = values(measured.get(main), Measure::workerMs);
+    double[] serverCpuMs = values(measured.get(main), Measure::serverMs);
     System.out.printf(Locale.ROOT, "CPU ms, medians: training thread baseline %.1f, tracked %.1f (+%.2f %%); tracker worker thread %.1f (%.2f %%); "
             + "MLflow server processes %s%n",
-        bc, median(trackedCpuMs), (median(trackedCpuMs) / bc - 1) * 100, median(workerCpuMs), median(workerCpuMs) / bc * 100,
+        bc, median(values(measured.get(main), Measure::cpuMs)), (median(values(measured.get(main), Measure::cpuMs)) / bc - 1) * 100,
+        median(workerCpuMs), median(workerCpuMs) / bc * 100,
         serverGroup < 0 ? "not measured (external server)"
             : String.format(Locale.ROOT, "%.1f (%.2f %%, %.3f ms per metric point)", median(serverCpuMs),
                 median(serverCpuMs) / bc * 100, median(serverCpuMs) / ((double) steps * metrics)));
+    if (compare) {
+      double[] sampled = values(measured.get(Arm.SAMPLED), Measure::wallMs);
+      double[] tr = values(measured.get(Arm.TRACKED), Measure::wallMs);
+      System.out.printf(Locale.ROOT, "sampled  ms: %s (tracked with system metrics every %d s)%n", Arrays.toString(round(sampled)),
+          systemMetricsS);
+      double[] pairs = new double[runs];
+      for (int r = 0; r < runs; r++) {
+        pairs[r] = sampled[r] / tr[r];
+      }
+      System.out.printf(Locale.ROOT, "same process: median sampled / baseline %.4f (overhead %.2f %%), sampled / tracked %.4f, "
+              + "median of paired sampled / tracked %.4f; training-thread CPU ms medians: tracked %.1f, sampled %.1f%n",
+          median(sampled) / mb, (median(sampled) / mb - 1) * 100, median(sampled) / median(tr), median(pairs),
+          median(values(measured.get(Arm.TRACKED), Measure::cpuMs)), median(values(measured.get(Arm.SAMPLED), Measure::cpuMs)));
+    }
     if (systemMetricsS > 0) {
       double perSample = sampleCpuMs(spool, 200);
       System.out.printf(Locale.ROOT, "system metrics every %d s in the tracked runs: median %.0f samples per run; one sample of every "
               + "source %.3f ms CPU (bench thread, mean of 200) = %.4f %% of one core at that interval%n",
-          systemMetricsS, median(samples), perSample, perSample / (systemMetricsS * 1000.0) * 100);
+          systemMetricsS, median(values(measured.get(Arm.SAMPLED), Measure::samples)), perSample,
+          perSample / (systemMetricsS * 1000.0) * 100);
     }
+  }
+
+  private static double[] values(List<Measure> measures, java.util.function.ToDoubleFunction<Measure> f) {
+    return measures.stream().mapToDouble(f).toArray();
+  }
+
+  /**
+   * One run of the training loop: untracked when {@code tracker} is null; else into a run of its
+   * own, with a sampler every {@code samplerS} seconds when &gt; 0, the final flush included.
+   */
+  private static Measure measure(Tracker tracker, TrackingConfig config, String session, int r, int steps, int reps,
+      int metrics, int samplerS, Path spool, long serverGroup) throws IOException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    if (tracker == null) {
+      long c0 = threads.getCurrentThreadCpuTime();
+      double wall = trainingLoop(null, null, steps, reps, metrics);
+      return new Measure(wall, (threads.getCurrentThreadCpuTime() - c0) / 1e6, 0, 0, 0, 0, 0, 0);
+    }
+    long worker0 = workerCpuNanos(threads);
+    long server0 = groupCpuNanos(serverGroup);
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    RunRef run = tracker.startRun(RunSpec.root(config.experimentName(), RunKeys.of(session, Integer.toString(r)), "bench-" + r));
+    long t0 = System.nanoTime();
+    loggingNanos = 0;
+    SystemMetricsSampler sampler = samplerS > 0
+        ? SystemMetricsSampler.start(tracker, List.of(run), Duration.ofSeconds(samplerS), spool) : null;
+    trainingLoop(tracker, run, steps, reps, metrics);
+    long f0 = System.nanoTime();
+    double samples = 0;
+    if (sampler != null) {
+      sampler.close();
+      samples = sampler.samplesTaken();
+    }
+    tracker.endRun(run, RunStatus.FINISHED);
+    TrackingStatus status = tracker.flush();
+    long end = System.nanoTime();
+    if (status.spooled() > 0 || status.rejected() > 0) {
+      throw new IllegalStateException("benchmark records were not all delivered: " + status);
+    }
+    return new Measure((end - t0) / 1e6, (threads.getCurrentThreadCpuTime() - cpu0) / 1e6, (loggingNanos + end - f0) / 1e6,
+        loggingNanos / 1e6, (workerCpuNanos(threads) - worker0) / 1e6, (groupCpuNanos(serverGroup) - server0) / 1e6, samples,
+        status.delivered());
   }
 
   /** Mean CPU ms of reading every real system-metrics source once, over {@code n} reads after a warm-up. */

@@ -459,18 +459,33 @@ public final class ExperimentConfig {
   }
 
   /**
-   * SHA-256 of the resolved config (first 16 hex digits): the config part of provenance. Keys of
-   * {@code tracking.*} and {@code registry.*} are left out: they say where results go, not what is
-   * trained, so changing them reuses checkpoints, caches and bench cells.
+   * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*})
+   * rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
+   * changing them reuses checkpoints, the step cache and bench cells.
+   */
+  public static boolean recordsOnly(String key) {
+    return key.startsWith("tracking.") || key.startsWith("registry.");
+  }
+
+  /** {@link #resolved()} without the {@link #recordsOnly} keys: what decides the trained result (the step cache's key). */
+  public Map<String, String> trained() {
+    Map<String, String> m = resolved();
+    m.keySet().removeIf(ExperimentConfig::recordsOnly);
+    return m;
+  }
+
+  /**
+   * SHA-256 of the resolved config (first 16 hex digits): the config part of provenance. The
+   * {@link #recordsOnly} keys are left out: they say where results go, not what is trained, so
+   * changing them reuses checkpoints, caches and bench cells.
    */
   public String hash() {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, String> e : resolved().entrySet()) {
+      for (Map.Entry<String, String> e : trained().entrySet()) {
         boolean atDefault = ConfigKeys.hashedOnlyWhenSet(e.getKey())
             && canonical(e.getKey(), e.getValue()).equals(canonical(e.getKey(), ConfigKeys.find(e.getKey()).defaultValue()));
-        // Where results are recorded (tracking.*, registry.*) does not change what is trained.
-        if (!e.getKey().startsWith("tracking.") && !e.getKey().startsWith("registry.") && !atDefault) {
+        if (!atDefault) {
           md.update((e.getKey() + "=" + canonical(e.getKey(), e.getValue()) + "\n").getBytes(StandardCharsets.UTF_8));
         }
       }

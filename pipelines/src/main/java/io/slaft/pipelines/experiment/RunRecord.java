@@ -69,6 +69,38 @@ public final class RunRecord {
     return r;
   }
 
+  /**
+   * The task result a record was made from, as far as the record holds it: task, metrics (dev),
+   * structure and active parameters; no predictions (a record does not store them). For a point
+   * taken from the step cache, whose trainer never ran in this process.
+   */
+  @SuppressWarnings("unchecked")
+  public static TaskResult taskResult(Map<String, Object> record) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    ((Map<String, Object>) record.get("metrics")).forEach((k, v) -> metrics.put(k, ((Number) v).doubleValue()));
+    List<ModuleGate> structure = new java.util.ArrayList<>();
+    for (Map<String, Object> m : (List<Map<String, Object>>) record.get("structure")) {
+      String module = (String) m.get("module");
+      java.util.regex.Matcher id = MODULE_ID.matcher(module);
+      if (!id.matches()) {
+        throw new IllegalArgumentException("record of task " + record.get("task") + ": module id '" + module
+            + "' is not l<layer>.<site>");
+      }
+      Map<String, Double> weights = new LinkedHashMap<>();
+      Object w = m.get("activation_weights");
+      if (w instanceof Map<?, ?> map) {
+        map.forEach((k, v) -> weights.put((String) k, ((Number) v).doubleValue()));
+      }
+      structure.add(new ModuleGate(module, Integer.parseInt(id.group(1)), id.group(2), ((Number) m.get("gate")).doubleValue(),
+          (Boolean) m.get("active"), (String) m.get("activation"), weights, ((Number) m.get("width")).intValue()));
+    }
+    return new TaskResult((String) record.get("task"), metrics, structure, ((Number) record.get("active_params")).longValue(),
+        new float[0]);
+  }
+
+  /** A module id, {@code l3.ffn} ({@link io.slaft.model.adapters.ModuleLayout.Module#idOf}). */
+  private static final java.util.regex.Pattern MODULE_ID = java.util.regex.Pattern.compile("l(\\d+)\\.(.+)");
+
   /** Gate values as {@code {"l0": {"attn": 0.93, ...}, ...}}. */
   static Map<String, Map<String, Double>> gates(List<ModuleGate> structure) {
     Map<String, Map<String, Double>> g = new LinkedHashMap<>();

@@ -19,5 +19,13 @@ public interface PointObserver extends Serializable {
   /** Called after a point trained (not for cache hits). */
   default void finished(SweepPoint point, ExperimentConfig config, ExperimentRunner.PointResult result) {}
 
+  /**
+   * Called instead of {@link #listener} and {@link #finished} for a point taken from the step cache:
+   * {@code records} are its stored summary records (one per task, in {@code tasks} order) and
+   * {@code exportDir} where its export was written (it may be missing).
+   */
+  default void cached(SweepPoint point, ExperimentConfig config, java.util.List<java.util.Map<String, Object>> records,
+      java.nio.file.Path exportDir) {}
+
   PointObserver NONE = new PointObserver() {};
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 
 /**
  * Trains one sweep point, through the step cache: a point whose resolved config, data and code
- * version were trained before is not trained again (unless forced) and says so.
+ * version were trained before is not trained again (unless forced) and says so; its observer is
+ * told ({@link PointObserver#cached}) so that tracking records it from what the cache keeps.
  */
 public final class PointTrainer {
   private PointTrainer() {}
@@ -38,12 +39,14 @@ public final class PointTrainer {
       if (noCache) {
         cache = cache.forcingRerun();
       }
-      CacheKey key = CacheKey.builder("train").params(c.resolved()).input(dataKey(c)).codeVersion(Provenance.currentCommit()).build();
+      CacheKey key = cacheKey(c);
       Optional<String> hit = cache.lookupJson(key);
       if (hit.isPresent()) {
         System.err.printf("[%s] cache hit (key %s): reusing the trained result; --no-cache retrains%n", point.label(),
             key.hex().substring(0, 12));
-        return new PointRecords(point.id(), true, PointRecords.parse(hit.get()));
+        PointRecords cached = new PointRecords(point.id(), true, PointRecords.parse(hit.get()));
+        observer.cached(point, c, cached.records(), io.slaft.pipelines.experiment.ExperimentSession.exportDir(out, point.id()));
+        return cached;
       }
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
           observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared);
@@ -56,6 +59,16 @@ public final class PointTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The step-cache key of a point's config: what is trained ({@link ExperimentConfig#trained}: not
+   * where it is tracked or registered, so turning tracking or {@code registry.model} on for a sweep
+   * already run reuses its points and {@link PointObserver#cached} records them), the data and the
+   * code version.
+   */
+  static CacheKey cacheKey(ExperimentConfig c) {
+    return CacheKey.builder("train").params(c.trained()).input(dataKey(c)).codeVersion(Provenance.currentCommit()).build();
   }
 
   private static String dataKey(ExperimentConfig c) {

@@ -71,16 +71,7 @@ public final class TrackingObserver implements PointObserver {
   @Override
   public TrainListener listener(SweepPoint point, ExperimentConfig config, TrainListener progress) {
     Tracker t = settings.tracker();
-    Map<String, RunRef> runs = new LinkedHashMap<>();
-    for (String task : config.get(ConfigKeys.TASKS)) {
-      Map<String, String> tags = new LinkedHashMap<>(RunPages.sourceTags());
-      tags.put("slaft.task", task);
-      tags.put("slaft.point", point.id());
-      RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), RunPages.runName(task, config, point))
-          .withTags(tags));
-      t.logParams(r, config.resolved());
-      runs.put(task, r);
-    }
+    Map<String, RunRef> runs = startChildren(point, config);
     List<double[]> losses = java.util.Collections.synchronizedList(new ArrayList<>());
     LOSSES.put(parentKey + "/" + point.id(), losses);
     settings.systemMetricsInterval().ifPresent(interval -> SAMPLERS.put(parentKey + "/" + point.id(),
@@ -118,6 +109,22 @@ public final class TrackingObserver implements PointObserver {
     };
   }
 
+  /** Starts (or continues: run keys are stable) the child run of each task of {@code point}, its params logged. */
+  private Map<String, RunRef> startChildren(SweepPoint point, ExperimentConfig config) {
+    Tracker t = settings.tracker();
+    Map<String, RunRef> runs = new LinkedHashMap<>();
+    for (String task : config.get(ConfigKeys.TASKS)) {
+      Map<String, String> tags = new LinkedHashMap<>(RunPages.sourceTags());
+      tags.put("slaft.task", task);
+      tags.put("slaft.point", point.id());
+      RunRef r = t.startRun(RunSpec.child(parent(), child(point, task).runKey(), RunPages.runName(task, config, point))
+          .withTags(tags));
+      t.logParams(r, config.resolved());
+      runs.put(task, r);
+    }
+    return runs;
+  }
+
   private static RunRef runFor(Map<String, RunRef> runs, String task) {
     for (Map.Entry<String, RunRef> e : runs.entrySet()) {
       if (io.slaft.model.train.TaskNames.same(e.getKey(), task)) {
@@ -135,7 +142,6 @@ public final class TrackingObserver implements PointObserver {
     if (sampler != null) {
       sampler.close();
     }
-    String registered = config.get(ConfigKeys.REGISTRY_MODEL);
     try {
       Path dir = Files.createTempDirectory("slaft-artifacts");
       Path cfg = dir.resolve("config.resolved.yaml");
@@ -145,26 +151,14 @@ public final class TrackingObserver implements PointObserver {
         TaskResult tr = result.result().tasks().get(i);
         Map<String, Object> rec = result.records().get(i);
         RunRef r = child(point, tasks.get(i));
-        long now = System.currentTimeMillis();
-        List<MetricPoint> finals = new ArrayList<>();
-        tr.metrics().forEach((k, v) -> finals.add(new MetricPoint("final_" + k, v, result.result().stepsRun(), now)));
-        result.result().validation(tr.task()).ifPresent(v -> v.metrics().forEach((k, x) ->
-            finals.add(new MetricPoint("final_validation_" + k, x, result.result().stepsRun(), now))));
-        finals.add(new MetricPoint("compression", ((Number) rec.get("compression")).doubleValue(), 0, now));
-        finals.add(new MetricPoint("active_params", ((Number) rec.get("active_params")).doubleValue(), 0, now));
-        finals.add(new MetricPoint("trainable_params", ((Number) rec.get("trainable_params")).doubleValue(), 0, now));
-        finals.add(new MetricPoint("train_tokens_per_s", result.result().trainTokensPerSec(), 0, now));
-        t.logMetrics(r, finals);
+        t.logMetrics(r, finalMetrics(rec));
         Map<String, String> tags = new LinkedHashMap<>(result.provenance().asTags());
         tags.put(RunPages.NOTE_TAG, RunPages.note(tr, config, rec));
         t.setTags(r, tags);
         String digest = result.provenance().dataDigests().getOrDefault(tasks.get(i), "unknown");
         t.logInput(r, new DatasetInput(tasks.get(i), digest.length() > 36 ? digest.substring(0, 36) : digest, "local",
             "glue/" + tasks.get(i), "{}", "{}", "training"));
-        Path structure = dir.resolve(tr.task() + "-structure.json");
-        AtomicFiles.writeString(structure, ExperimentRunner.json().writeValueAsString(rec.get("structure")));
-        Path heat = dir.resolve(tr.task() + "-gates.png");
-        heatmap(tr).writePng(heat);
+        logStructure(r, dir, tr, rec);
         Path curve = dir.resolve(tr.task() + "-training.png");
         curve(result, tr.task(), LOSSES.getOrDefault(parentKey + "/" + point.id(), List.of())).writePng(curve);
         Path preds = dir.resolve(tr.task() + "-predictions.tsv");
@@ -174,22 +168,9 @@ public final class TrackingObserver implements PointObserver {
         }
         AtomicFiles.writeString(preds, b.toString());
         t.logArtifact(r, cfg, "config.resolved.yaml");
-        t.logArtifact(r, structure, "structure.json");
-        t.logArtifact(r, heat, "plots/gates.png");
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
-        Map<String, Path> modelFiles = new LinkedHashMap<>();
-        for (String f : result.exportDir() == null ? java.util.List.<String>of() : Exporter.FILES) {
-          Path p = result.exportDir().resolve(f);
-          if (Files.isRegularFile(p)) {
-            t.logArtifact(r, p, MODEL_ARTIFACTS + "/" + f);
-            modelFiles.put(f, p);
-          }
-        }
-        if (!registered.isEmpty() && !modelFiles.isEmpty()) {
-          t.registerModel(r, new ModelVersionSpec(registered, MODEL_ARTIFACTS, modelFiles,
-              RunPages.versionTags(tasks.get(i), tr, config, rec, point), RunPages.note(tr, config, rec)));
-        }
+        logModel(r, result.exportDir(), tasks.get(i), tr, config, rec, point);
         t.endRun(r, RunStatus.FINISHED);
       }
       t.flush();
@@ -197,6 +178,84 @@ public final class TrackingObserver implements PointObserver {
       throw new UncheckedIOException(e);
     } finally {
       LOSSES.remove(parentKey + "/" + point.id());
+    }
+  }
+
+  /**
+   * A point taken from the step cache: its child runs are continued (run keys are stable, so the runs
+   * of the invocation that trained it are found again) or, when that one was not tracked, made now
+   * from what the cache keeps — the summary records and the export under {@code exportDir}: final
+   * metrics, the note, the structure and its heatmap, the model files, and with {@code
+   * registry.model} a version per task (one per (model, run): a point registered before gets no
+   * second one). The runs are tagged {@code slaft.step_cache = hit}; step metrics, curves and
+   * predictions exist only for runs that trained.
+   */
+  @Override
+  public void cached(SweepPoint point, ExperimentConfig config, List<Map<String, Object>> records, Path exportDir) {
+    Tracker t = settings.tracker();
+    Map<String, RunRef> runs = startChildren(point, config);
+    try {
+      Path dir = Files.createTempDirectory("slaft-artifacts");
+      List<String> tasks = config.get(ConfigKeys.TASKS);
+      for (int i = 0; i < records.size(); i++) {
+        Map<String, Object> rec = records.get(i);
+        TaskResult tr = io.slaft.pipelines.experiment.RunRecord.taskResult(rec);
+        RunRef r = runs.get(tasks.get(i));
+        t.logMetrics(r, finalMetrics(rec));
+        t.setTags(r, Map.of(RunPages.NOTE_TAG, RunPages.note(tr, config, rec), "slaft.step_cache", "hit"));
+        logStructure(r, dir, tr, rec);
+        logModel(r, Files.isDirectory(exportDir) ? exportDir : null, tasks.get(i), tr, config, rec, point);
+        t.endRun(r, RunStatus.FINISHED);
+      }
+      t.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A task's final metrics, from its summary record: {@code final_<dev metric>}, {@code final_validation_<metric>}, sizes, throughput. */
+  @SuppressWarnings("unchecked")
+  private static List<MetricPoint> finalMetrics(Map<String, Object> rec) {
+    long now = System.currentTimeMillis();
+    long steps = ((Number) rec.get("steps")).longValue();
+    List<MetricPoint> finals = new ArrayList<>();
+    ((Map<String, Object>) rec.get("metrics")).forEach((k, v) -> finals.add(new MetricPoint("final_" + k,
+        ((Number) v).doubleValue(), steps, now)));
+    if (rec.get("validation_metrics") instanceof Map<?, ?> validation) {
+      validation.forEach((k, v) -> finals.add(new MetricPoint("final_validation_" + k, ((Number) v).doubleValue(), steps, now)));
+    }
+    for (String k : List.of("compression", "active_params", "trainable_params", "train_tokens_per_s")) {
+      finals.add(new MetricPoint(k, ((Number) rec.get(k)).doubleValue(), 0, now));
+    }
+    return finals;
+  }
+
+  /** Logs a task's structure ({@code structure.json}) and its gate heatmap ({@code plots/gates.png}), written under {@code dir}. */
+  private void logStructure(RunRef r, Path dir, TaskResult tr, Map<String, Object> rec) throws IOException {
+    Path structure = dir.resolve(tr.task() + "-structure.json");
+    AtomicFiles.writeString(structure, ExperimentRunner.json().writeValueAsString(rec.get("structure")));
+    Path heat = dir.resolve(tr.task() + "-gates.png");
+    heatmap(tr).writePng(heat);
+    settings.tracker().logArtifact(r, structure, "structure.json");
+    settings.tracker().logArtifact(r, heat, "plots/gates.png");
+  }
+
+  /** Logs the export's files under {@link #MODEL_ARTIFACTS} of run {@code r} and, with {@code registry.model}, registers them. */
+  private void logModel(RunRef r, Path exportDir, String task, TaskResult tr, ExperimentConfig config, Map<String, Object> rec,
+      SweepPoint point) {
+    Tracker t = settings.tracker();
+    Map<String, Path> modelFiles = new LinkedHashMap<>();
+    for (String f : exportDir == null ? List.<String>of() : Exporter.FILES) {
+      Path p = exportDir.resolve(f);
+      if (Files.isRegularFile(p)) {
+        t.logArtifact(r, p, MODEL_ARTIFACTS + "/" + f);
+        modelFiles.put(f, p);
+      }
+    }
+    String registered = config.get(ConfigKeys.REGISTRY_MODEL);
+    if (!registered.isEmpty() && !modelFiles.isEmpty()) {
+      t.registerModel(r, new ModelVersionSpec(registered, MODEL_ARTIFACTS, modelFiles,
+          RunPages.versionTags(task, tr, config, rec, point), RunPages.note(tr, config, rec)));
     }
   }
 

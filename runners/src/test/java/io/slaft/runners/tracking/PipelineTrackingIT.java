@@ -36,6 +36,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -102,6 +103,42 @@ class PipelineTrackingIT {
 
     seenInABrowser(new MlflowRest(uri), uri, experiment, out, champion);
     registeredByExport(new MlflowRest(uri), uri, out, champion, byDir.out(), input);
+    registeredFromTheStepCache(new MlflowRest(uri), uri, experiment, out, champion);
+  }
+
+  /**
+   * {@code registry.model} turned on for a sweep that already ran (a new model name, the same
+   * {@code --out}): every point comes from the step cache and is registered from the child run it
+   * trained in; no run is added and the champion alias lands on the same point.
+   */
+  private static void registeredFromTheStepCache(MlflowRest rest, URI uri, String experiment, Path out, String champion)
+      throws Exception {
+    String expId = rest.experimentId(experiment);
+    Map<String, String> childRuns = new java.util.TreeMap<>();
+    for (JsonNode r : rest.runs(expId)) {
+      // the sweep's child runs: a parent and a point (the export --register run has a point and no parent)
+      if (MlflowRest.tag(r, RunSpec.PARENT_RUN_ID_TAG) != null && MlflowRest.tag(r, "slaft.point") != null) {
+        childRuns.put(r.path("info").path("run_id").asText(), MlflowRest.tag(r, RunRef.RUN_KEY_TAG));
+      }
+    }
+    int runsBefore = rest.runs(expId).size();
+    String model = registeredModel("e2e") + "-cached";
+    Path cfg = writeConfig("e2e", uri.toString(), experiment, model);
+    Run again = runSlaft(cfg, out, false);
+    assertEquals(ExitCode.OK, again.code, again.stdout);
+    assertEquals(runsBefore, rest.runs(expId).size(), "no run added: the cached points continue their child runs");
+    JsonNode versions = rest.get("model-versions/search?filter="
+        + java.net.URLEncoder.encode("name = '" + model + "'", StandardCharsets.UTF_8)).path("model_versions");
+    assertEquals(childRuns.size(), versions.size(), "one version per point x task: " + versions);
+    Set<String> fromRuns = new java.util.TreeSet<>();
+    versions.forEach(v -> fromRuns.add(v.path("run_id").asText()));
+    assertEquals(childRuns.keySet(), fromRuns, "each registered from the run that trained it");
+    for (JsonNode v : versions) {
+      assertEquals("hit", MlflowRest.tag(rest.run(v.path("run_id").asText()), "slaft.step_cache"));
+    }
+    JsonNode alias = rest.get("registered-models/alias?name=" + model + "&alias=champion").path("model_version");
+    assertTrue(childRuns.get(alias.path("run_id").asText()).contains("/" + champion + "/"),
+        "the champion alias is on the champion point " + champion + ": " + alias);
   }
 
   /**
@@ -458,6 +495,10 @@ class PipelineTrackingIT {
 
   /** The tiny experiment of issue 6: SST-2, 64/32 rows, 8 steps of 8, length 32, LoRA only, eval every 4, λ ∈ {0.5, 1.0}. */
   private static Path writeConfig(String name, String trackingUri, String experiment) throws IOException {
+    return writeConfig(name, trackingUri, experiment, registeredModel(name));
+  }
+
+  private static Path writeConfig(String name, String trackingUri, String experiment, String model) throws IOException {
     String yaml = String.join("\n",
         "name: slaft-it-" + name,
         "seed: 7",
@@ -484,7 +525,7 @@ class PipelineTrackingIT {
         "  experiment: " + experiment,
         "  system_metrics_interval_s: 1",
         "registry:",
-        "  model: " + registeredModel(name),
+        "  model: " + model,
         "sweep:",
         "  grid:",
         "    sparsity.lambda: [0.5, 1.0]",
@@ -505,7 +546,17 @@ class PipelineTrackingIT {
 
   /** {@code slaft run --config CFG --out OUT --no-cache} in this JVM, stdout captured (and still printed). */
   private static Run runSlaft(Path cfg, Path out) throws IOException {
-    deleteTree(out);
+    return runSlaft(cfg, out, true);
+  }
+
+  /**
+   * {@code slaft run --config CFG --out OUT} in this JVM, stdout captured (and still printed): {@code fresh} empties
+   * {@code OUT} first and adds {@code --no-cache}; else the run reuses what {@code OUT}'s step cache holds.
+   */
+  private static Run runSlaft(Path cfg, Path out, boolean fresh) throws IOException {
+    if (fresh) {
+      deleteTree(out);
+    }
     PrintStream original = System.out;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream tee = new PrintStream(new OutputStream() {
@@ -523,8 +574,12 @@ class PipelineTrackingIT {
     }, true, StandardCharsets.UTF_8);
     System.setOut(tee);
     try {
-      int code = new CommandLine(new RunCommand()).execute("--config", cfg.toString(), "--out", out.toString(), "--no-cache",
-          "--threads", Integer.toString(threads()));
+      List<String> args = new java.util.ArrayList<>(List.of("--config", cfg.toString(), "--out", out.toString(),
+          "--threads", Integer.toString(threads())));
+      if (fresh) {
+        args.add("--no-cache");
+      }
+      int code = new CommandLine(new RunCommand()).execute(args.toArray(String[]::new));
       tee.flush();
       return new Run(code, captured.toString(StandardCharsets.UTF_8));
     } finally {
