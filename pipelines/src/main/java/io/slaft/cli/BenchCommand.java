@@ -254,6 +254,10 @@ public final class BenchCommand {
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds for the small tasks (mrpc, rte, cola, stsb).")
     java.util.List<Long> seeds;
 
+    @Option(names = "--every-task-every-seed", description = {"Run every seed on every task, not just the small ones",
+        "(the full protocol of examples/bench-glue-full.yaml)."})
+    boolean everyTaskEverySeed;
+
     @Option(names = "--out", defaultValue = "runs/bench-glue", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     java.nio.file.Path out;
 
@@ -276,7 +280,7 @@ public final class BenchCommand {
       java.util.Map<String, java.util.List<Long>> perTask = new java.util.LinkedHashMap<>();
       for (String t : tasks) {
         boolean small = java.util.Set.of("mrpc", "rte", "cola", "stsb").contains(t);
-        perTask.put(t, small ? seeds : java.util.List.of(seeds.get(0)));
+        perTask.put(t, small || everyTaskEverySeed ? seeds : java.util.List.of(seeds.get(0)));
       }
       java.util.Map<String, java.util.Map<String, String>> variants = new java.util.LinkedHashMap<>();
       java.util.List<String> rows = new java.util.ArrayList<>(methods);
@@ -299,9 +303,9 @@ public final class BenchCommand {
           + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
           + " --tasks " + String.join(",", tasks)
           + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
-          + " " + String.join(" ", overrides), "");
-      System.out.println("caps: train rows per task " + c.get(ConfigKeys.DATA_TRAIN_LIMIT) + ", steps " + c.get(ConfigKeys.TRAIN_STEPS)
-          + ", dev: " + (c.get(ConfigKeys.DATA_DEV_LIMIT) == 0 ? "full" : "first " + c.get(ConfigKeys.DATA_DEV_LIMIT)));
+          + (everyTaskEverySeed ? " --every-task-every-seed" : "")
+          + overrides.stream().map(o -> " --set " + o).collect(java.util.stream.Collectors.joining()), "");
+      System.out.println(io.slaft.pipelines.bench.GlueBench.caps(c));
       System.out.println();
       System.out.println(md);
       return ExitCode.OK;

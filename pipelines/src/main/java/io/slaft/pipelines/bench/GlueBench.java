@@ -191,6 +191,20 @@ public final class GlueBench {
       json.put("inference_model", compact ? "compact" : "training-graph");
       rows.add(json);
     }
+    java.util.Optional<Map<String, Double>> trivialRow = trivialRow(tasks, byMethod);
+    trivialRow.ifPresent(trivial -> {
+      List<Object> row = new ArrayList<>(List.of(TRIVIAL_ROW));
+      double sum = 0;
+      for (String task : tasks) {
+        row.add(trivial.get(task));
+        sum += trivial.get(task);
+      }
+      row.add(sum / tasks.size());
+      for (int i = 0; i < 6; i++) {
+        row.add(null); // no parameters, no throughput
+      }
+      t.row(row);
+    });
     String md = t.build().toMarkdown();
     for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
       md += "\n" + v.getKey() + ": " + v.getValue().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
@@ -207,16 +221,64 @@ public final class GlueBench {
     doc.put("seeds", seeds);
     doc.put("train_limit", base.get(ConfigKeys.DATA_TRAIN_LIMIT));
     doc.put("dev_limit", base.get(ConfigKeys.DATA_DEV_LIMIT));
-    doc.put("steps", base.get(ConfigKeys.TRAIN_STEPS));
+    doc.put("steps", base.get(ConfigKeys.TRAIN_EPOCHS) > 0 ? null : base.get(ConfigKeys.TRAIN_STEPS));
+    doc.put("epochs", base.get(ConfigKeys.TRAIN_EPOCHS));
+    doc.put("train_sample", base.get(ConfigKeys.DATA_TRAIN_SAMPLE));
+    doc.put("validation", base.get(ConfigKeys.DATA_VALIDATION));
+    doc.put("validation_max", base.get(ConfigKeys.DATA_VALIDATION_MAX));
+    doc.put("caps", caps(base));
     doc.put("batch_size", base.get(ConfigKeys.TRAIN_BATCH_SIZE));
     doc.put("max_length", base.get(ConfigKeys.BACKBONE_MAX_LENGTH));
     doc.put("complete_tasks", tasks);
     doc.put("pending_tasks", pending);
     doc.put("variants", variants);
     doc.put("rows", rows);
+    trivialRow.ifPresent(trivial -> doc.put("trivial", trivial));
     AtomicFiles.writeString(out.resolve("glue-bench.json"), ExperimentRunner.json().writeValueAsString(doc));
     AtomicFiles.writeString(out.resolve("glue-bench.md"), md + "\n");
     return md;
+  }
+
+  /**
+   * The budget every cell trains with, in one line (printed under the table and stored in
+   * glue-bench.json): training rows, sample, validation split, steps or epochs, batch, dev rows.
+   */
+  public static String caps(ExperimentConfig c) {
+    int limit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
+    int sample = c.get(ConfigKeys.DATA_TRAIN_SAMPLE);
+    float validation = c.get(ConfigKeys.DATA_VALIDATION);
+    float epochs = c.get(ConfigKeys.TRAIN_EPOCHS);
+    return "caps: train rows per task " + (limit == 0 ? "all" : "first " + limit)
+        + (sample > 0 ? ", a seeded sample of " + sample + " where there are more" : "")
+        + (validation > 0 ? String.format(Locale.ROOT, ", %.0f %% (at most %d) held out as validation", 100 * validation,
+            c.get(ConfigKeys.DATA_VALIDATION_MAX)) : ", no validation split (choices on dev)")
+        + (epochs > 0 ? ", " + epochs + " epochs" : ", " + c.get(ConfigKeys.TRAIN_STEPS) + " steps")
+        + " of batch " + c.get(ConfigKeys.TRAIN_BATCH_SIZE) + ", max length " + c.get(ConfigKeys.BACKBONE_MAX_LENGTH)
+        + ", dev: " + (c.get(ConfigKeys.DATA_DEV_LIMIT) == 0 ? "full" : "first " + c.get(ConfigKeys.DATA_DEV_LIMIT));
+  }
+
+  /** The table row of the trivial predictor: each task's training majority class (regression: a constant) on dev. */
+  static final String TRIVIAL_ROW = "trivial (majority / constant)";
+
+  /**
+   * Per task, the primary metric of the trivial predictor ({@code trivial_metrics} of the task's
+   * records: the same data gives every method the same one), when every complete task's records
+   * carry it (cells computed before it was recorded do not).
+   */
+  @SuppressWarnings("unchecked")
+  private static java.util.Optional<Map<String, Double>> trivialRow(List<String> tasks,
+      Map<String, Map<String, List<Map<String, Object>>>> byMethod) {
+    Map<String, Double> trivial = new LinkedHashMap<>();
+    for (String task : tasks) {
+      byMethod.values().stream().flatMap(byTask -> byTask.getOrDefault(task, List.of()).stream())
+          .filter(r -> r.get("trivial_metrics") instanceof Map).findFirst()
+          .ifPresent(r -> trivial.put(task, ((Map<String, Number>) r.get("trivial_metrics"))
+              .get((String) r.get("primary_metric")).doubleValue()));
+      if (!trivial.containsKey(task)) {
+        return java.util.Optional.empty();
+      }
+    }
+    return tasks.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(trivial);
   }
 
   /** Dev rows timed per inference measurement (sorted by length, batches of {@link #INFER_BATCH}). */

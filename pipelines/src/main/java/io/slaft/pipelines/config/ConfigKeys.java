@@ -51,6 +51,11 @@ public final class ConfigKeys {
       "Use the first N training rows of each task (0 = all).").atLeast(0));
   public static final ConfigKey<Integer> DATA_DEV_LIMIT = add(ConfigKey.integer("data.dev_limit", "0",
       "Use the first N dev rows of each task (0 = all).").atLeast(0));
+  public static final ConfigKey<Integer> DATA_TRAIN_SAMPLE = add(ConfigKey.integer("data.train_sample", "0",
+      "Train on a seeded random sample of N of each task's training rows (after data.train_limit, before data.validation"
+          + " holds its rows out; a task with no more rows keeps all). 0 = all rows.").atLeast(0).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> DATA_TRAIN_SAMPLE_SEED = add(ConfigKey.integer("data.train_sample_seed", "1",
+      "Seed of data.train_sample.").hashedOnlyWhenSet());
   public static final ConfigKey<Float> DATA_VALIDATION = add(ConfigKey.real("data.validation", "0",
       "Fraction of each task's training rows held out as its validation split (stratified by label or score, seeded):"
           + " evaluations during training, the best step and early stopping use it, and the dev set is evaluated once,"

@@ -16,9 +16,13 @@ import java.util.Map;
 public final class RunRecord {
   private RunRecord() {}
 
-  /** The record of {@code task} in {@code result}. */
+  /**
+   * The record of {@code task} in {@code result}; {@code trivial} are the dev metrics of the task's
+   * trivial predictor ({@link io.slaft.model.train.TrainTask#trivialMetrics}), recorded as {@code
+   * trivial_metrics} beside the method's.
+   */
   public static Map<String, Object> of(TrainResult result, TaskResult task, String pointId,
-      Map<String, String> overrides, Provenance provenance) {
+      Map<String, String> overrides, Provenance provenance, Map<String, Double> trivial) {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("task", task.task());
     r.put("method", result.spec().method());
@@ -30,6 +34,7 @@ public final class RunRecord {
         .ifPresent(s -> r.put("search_metrics", s.metrics()));
     r.put("selected_on", result.selectionSplit());
     result.validation(task.task()).ifPresent(v -> r.put("validation_metrics", v.metrics()));
+    r.put("trivial_metrics", trivial);
     r.put("primary_metric", task.metrics().keySet().iterator().next());
     r.put("trainable_params", result.trainableParams());
     r.put("active_params", task.activeParams());

@@ -225,15 +225,31 @@ public final class TaskLoader {
       boolean regression = spec.target().isRegression();
       int labels = regression ? 0 : spec.target().outputs();
       specs.add(spec);
-      HeldOut.Parts parts = holdOut(c, spec, train.examples());
+      List<Example> rows = sample(c, spec, train.examples(), log);
+      HeldOut.Parts parts = holdOut(c, spec, rows);
       if (parts.validation().size() > 0) {
-        log.accept(validationLine(c, spec.name(), train.examples().size(), parts));
+        log.accept(validationLine(c, spec.name(), rows.size(), parts));
       }
       tasks.add(new TrainTask(spec.name(), labels, spec.metric(),
           TrainingDataNoise.apply(c, spec, parts.train(), backbone.tokenizer()),
           tokenize(dev.examples(), backbone.tokenizer()), tokenize(parts.validation(), backbone.tokenizer())));
     }
     return new LoadedTasks(tasks, specs, inferred, reports, dead, digests);
+  }
+
+  /**
+   * {@code train}, or with {@code data.train_sample} N a seeded sample of N of its rows ({@link
+   * HeldOut#sample}, seed {@code data.train_sample_seed}), reported to {@code log} when it drops rows.
+   */
+  public static List<Example> sample(ExperimentConfig c, TaskSpec spec, List<Example> train, Consumer<String> log) {
+    int n = c.get(ConfigKeys.DATA_TRAIN_SAMPLE);
+    if (n == 0 || train.size() <= n) {
+      return train;
+    }
+    List<Example> kept = HeldOut.sample(train, n, c.get(ConfigKeys.DATA_TRAIN_SAMPLE_SEED));
+    log.accept(String.format(java.util.Locale.ROOT, "[data] %s train sample: %d of %d training rows (%s %d, seed %d)",
+        spec.name(), kept.size(), train.size(), ConfigKeys.DATA_TRAIN_SAMPLE.key(), n, c.get(ConfigKeys.DATA_TRAIN_SAMPLE_SEED)));
+    return kept;
   }
 
   /**

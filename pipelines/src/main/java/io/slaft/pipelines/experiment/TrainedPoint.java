@@ -41,7 +41,9 @@ public final class TrainedPoint implements AutoCloseable {
   public List<Map<String, Object>> records(Map<String, String> overrides) {
     List<Map<String, Object>> records = new ArrayList<>();
     for (TaskResult tr : result.tasks()) {
-      records.add(RunRecord.of(result, tr, pointId, overrides, session.provenance()));
+      io.slaft.model.train.TrainTask task = session.data().tasks().stream().filter(t -> t.name().equals(tr.task()))
+          .findFirst().orElseThrow();
+      records.add(RunRecord.of(result, tr, pointId, overrides, session.provenance(), task.trivialMetrics()));
     }
     return records;
   }

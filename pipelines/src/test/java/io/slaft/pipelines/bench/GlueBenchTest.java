@@ -54,6 +54,11 @@ class GlueBenchTest {
     assertTrue(lora.path("trainable_pct").asDouble() > headOnly.path("trainable_pct").asDouble(), doc.toString());
     assertEquals("compact", lora.path("inference_model").asText());
     assertTrue(lora.path("inference_vs_frozen").asDouble() > 0.3, "merged LoRA runs near frozen speed: " + lora);
+    // the floor beside the methods: the trivial predictor's dev value per task, the one every cell of the task recorded
+    assertTrue(md.contains(GlueBench.TRIVIAL_ROW), md);
+    JsonNode cell = JSON.readTree(out.resolve("cells/head-only-mrpc-1.json").toFile()).path("record");
+    assertEquals(cell.path("trivial_metrics").path("f1").asDouble(), doc.path("trivial").path("mrpc").asDouble(), 0);
+    assertTrue(doc.path("trivial").has("sst2"), doc.toString());
     double mrpc = lora.path("mrpc").asDouble();
     double mrpcMean = (cellMetric(out, "lora-r4-mrpc-1") + cellMetric(out, "lora-r4-mrpc-2")) / 2;
     assertEquals(mrpcMean, mrpc, 1e-12, "the table cell is the mean over seeds");

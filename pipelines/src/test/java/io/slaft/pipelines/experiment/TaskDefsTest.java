@@ -8,11 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.model.backbone.Backbone;
-import io.slaft.model.backbone.BackboneConfig;
-import io.slaft.model.backbone.BackboneWeights;
-import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.eval.MetricKind;
-import io.slaft.model.tokenize.TextTokenizer;
 import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigException;
 import io.slaft.pipelines.config.ExperimentConfig;
@@ -41,9 +37,7 @@ class TaskDefsTest {
 
   @BeforeAll
   static void tokenizer() {
-    // Only the tokenizer is used: loading tasks tokenizes, it never runs the model.
-    backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(2, 16, 2, 40), 11),
-        TextTokenizer.load(BuiltinBackbone.MINILM_L6.tokenizerFile(), 32));
+    backbone = TokenizingBackbone.create();
   }
 
   private Path yaml(String taskDef) throws Exception {

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.backbone.Backbone;
-import io.slaft.model.backbone.BackboneConfig;
-import io.slaft.model.backbone.BackboneWeights;
-import io.slaft.model.backbone.BuiltinBackbone;
-import io.slaft.model.tokenize.TextTokenizer;
 import io.slaft.model.train.LabeledExample;
 import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigException;
@@ -35,8 +31,7 @@ class ValidationSplitTest {
 
   @BeforeAll
   static void tokenizer() {
-    backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(2, 16, 2, 40), 11),
-        TextTokenizer.load(BuiltinBackbone.MINILM_L6.tokenizerFile(), 32));
+    backbone = TokenizingBackbone.create();
   }
 
   /** 14 ham rows, 6 spam rows and one malformed row (line 9) in train; 3 dev rows. */
@@ -145,5 +140,18 @@ class ValidationSplitTest {
         () -> ExperimentSpec.bind(config("train.epochs=3", "train.steps=100")));
     assertTrue(both.getMessage().contains("train.epochs 3.0 and train.steps 100 are both set") && both.getMessage().contains("Fix:"),
         both.getMessage());
+  }
+
+  @Test
+  void aTrainSampleIsDrawnBeforeValidationIsHeldOut() throws Exception {
+    List<String> log = new ArrayList<>();
+    TrainTask t = TaskLoader.load(config("data.train_sample=10", "data.validation=0.2"), backbone, null, log::add)
+        .tasks().get(0);
+    assertTrue(log.contains("[data] spam train sample: 10 of 20 training rows (data.train_sample 10, seed 1)"), log.toString());
+    assertTrue(log.contains("[data] spam validation: 2 of 10 training rows held out (data.validation 0.2, seed 1, cap 1000);"
+        + " 8 trained on"), log.toString());
+    assertEquals(8, t.train().size());
+    TrainTask all = TaskLoader.load(config("data.train_sample=50"), backbone, null, s -> { }).tasks().get(0);
+    assertEquals(20, all.train().size(), "a task with fewer rows keeps them all");
   }
 }

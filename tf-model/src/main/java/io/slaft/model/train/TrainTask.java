@@ -58,6 +58,33 @@ public record TrainTask(String name, int numLabels, MetricKind metric, List<Labe
     return validation.isEmpty() ? DEV : VALIDATION;
   }
 
+  /**
+   * The dev metrics of the trivial predictor fitted on the training rows, the floor every method
+   * must clear: each dev example gets the training rows' most frequent class (ties: the lowest
+   * class index); for regression a constant (their mean), whose correlations are 0 by definition.
+   * Same keys, in the same order, as the task's own metrics.
+   */
+  public java.util.Map<String, Double> trivialMetrics() {
+    if (isRegression()) {
+      java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+      m.put(metric.id(), 0.0);
+      m.put((metric == MetricKind.SPEARMAN ? MetricKind.PEARSON : MetricKind.SPEARMAN).id(), 0.0);
+      return m;
+    }
+    int[] counts = new int[numLabels];
+    for (LabeledExample e : train) {
+      counts[e.label()]++;
+    }
+    int majority = 0;
+    for (int k = 1; k < numLabels; k++) {
+      majority = counts[k] > counts[majority] ? k : majority;
+    }
+    int[] pred = new int[dev.size()];
+    java.util.Arrays.fill(pred, majority);
+    int[] gold = dev.stream().mapToInt(LabeledExample::label).toArray();
+    return io.slaft.model.eval.GlueMetrics.classification(metric, pred, gold);
+  }
+
   public boolean isRegression() {
     return numLabels == 0;
   }

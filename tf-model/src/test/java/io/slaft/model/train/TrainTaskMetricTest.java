@@ -33,6 +33,28 @@ class TrainTaskMetricTest {
     assertEquals(MetricKind.MACRO_F1, new TrainTask("a", 3, MetricKind.MACRO_F1, MARKER.train(), MARKER.dev()).metric());
   }
 
+  /** Examples with only labels set (tokens do not matter to the trivial predictor). */
+  private static List<LabeledExample> labelled(int... labels) {
+    List<LabeledExample> out = new java.util.ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      out.add(new LabeledExample(i, MARKER.train().get(0).tokens(), labels[i], 0f));
+    }
+    return out;
+  }
+
+  @Test
+  void theTrivialPredictorIsTheTrainingMajorityOnDev() {
+    // training majority: class 1 (3 of 5); dev 2 of 4 are class 1
+    TrainTask t = new TrainTask("a", 2, MetricKind.F1, labelled(1, 0, 1, 1, 0), labelled(1, 0, 0, 1));
+    assertEquals(java.util.Map.of("f1", 2.0 * 0.5 / 1.5, "accuracy", 0.5), t.trivialMetrics());
+    assertEquals(List.of("f1", "accuracy"), List.copyOf(t.trivialMetrics().keySet()), "the task's own metric order");
+    // a tie goes to the lowest class: always 0, so no positive prediction and F1 0; Matthews of a constant is 0
+    assertEquals(0.0, new TrainTask("a", 2, MetricKind.F1, labelled(0, 1), labelled(1, 0, 1)).trivialMetrics().get("f1"));
+    assertEquals(0.0, new TrainTask("a", 3, MetricKind.MATTHEWS, labelled(2, 2, 0), labelled(2, 1, 0)).trivialMetrics()
+        .get("matthews"));
+    assertEquals(java.util.Map.of("pearson", 0.0, "spearman", 0.0), REG.trivialMetrics());
+  }
+
   @Test
   void theFingerprintNamesAMetricOnlyWhenItIsNotTheTaskNamesDefault() throws Exception {
     TrainSpec spec = TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 10, 1);

@@ -74,6 +74,27 @@ public final class HeldOut {
     return new Parts(train, validation);
   }
 
+  /**
+   * A seeded sample of {@code n} of {@code rows} (all of them when there are no more than {@code
+   * n}): the rows with the {@code n} smallest {@link #rank seeded ranks} of their line numbers, in
+   * input order. Like the split, it depends only on the seed and the lines, not on read order.
+   *
+   * @throws IllegalArgumentException when {@code n} is below 1
+   */
+  public static List<Example> sample(List<Example> rows, int n, long seed) {
+    if (n < 1) {
+      throw new IllegalArgumentException("sample size must be at least 1, got " + n);
+    }
+    if (rows.size() <= n) {
+      return List.copyOf(rows);
+    }
+    List<Example> byRank = new ArrayList<>(rows);
+    byRank.sort(Comparator.comparingLong((Example e) -> rank(seed, e.line())).thenComparingLong(Example::line));
+    java.util.Set<Example> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    kept.addAll(byRank.subList(0, n));
+    return rows.stream().filter(kept::contains).toList();
+  }
+
   /** How many of {@code rows} are held out: {@code min(cap, round(fraction × rows))}, within [1, rows − 1]. */
   public static int size(int rows, double fraction, int cap) {
     long n = Math.min(cap, Math.round(fraction * rows));

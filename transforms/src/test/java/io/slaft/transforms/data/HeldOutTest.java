@@ -110,4 +110,18 @@ class HeldOutTest {
     assertThrows(IllegalArgumentException.class, () -> HeldOut.split(classification(5, 5), 1, 10, 1));
     assertThrows(IllegalArgumentException.class, () -> HeldOut.split(classification(5, 5), 0.5, 0, 1));
   }
+
+  @Test
+  void aSampleIsSeededIndependentOfReadOrderAndKeepsInputOrder() {
+    List<Example> rows = classification(600, 400);
+    List<Example> s = HeldOut.sample(rows, 100, 3);
+    assertEquals(100, s.size());
+    assertEquals(rows.stream().filter(s::contains).toList(), s, "input order");
+    List<Example> reversed = new ArrayList<>(rows);
+    Collections.reverse(reversed);
+    assertEquals(lines(s), lines(HeldOut.sample(reversed, 100, 3)));
+    assertNotEquals(lines(s), lines(HeldOut.sample(rows, 100, 4)));
+    assertEquals(rows, HeldOut.sample(rows, 5000, 3), "fewer rows than asked for: all of them");
+    assertThrows(IllegalArgumentException.class, () -> HeldOut.sample(rows, 0, 3));
+  }
 }
