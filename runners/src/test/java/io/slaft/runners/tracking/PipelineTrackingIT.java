@@ -168,7 +168,7 @@ class PipelineTrackingIT {
     Map<String, String> byHand = tags(versions.get(0));
     Map<String, String> byRun = tags(inRun);
     for (String key : List.of("slaft.task", "slaft.method", "slaft.point", "slaft.seed", "slaft.active_params", "slaft.compression",
-        "slaft.structure_digest", "dev_accuracy")) {
+        "slaft.structure_digest", "dev_accuracy", "validation_accuracy")) {
       assertEquals(byRun.get(key), byHand.get(key), key + " of the registered export vs the run's own version");
     }
     JsonNode run = rest.run(versions.get(0).path("run_id").asText());
@@ -421,8 +421,11 @@ class PipelineTrackingIT {
         List<Long> steps = java.util.stream.LongStream.rangeClosed(1, STEPS).boxed().toList();
         assertEquals(steps, loss.stream().map(m -> m.path("step").asLong()).sorted().toList(),
             "every step's loss exactly once (train.log_every=1), " + where);
-        List<Long> evalSteps = rest.history(id, "dev_accuracy").stream().map(m -> m.path("step").asLong()).sorted().toList();
-        assertTrue(evalSteps.contains(4L) && evalSteps.contains((long) STEPS), "dev_accuracy at steps 4 and 8: " + evalSteps);
+        // evaluations during training are on the held-out validation rows; dev is evaluated once, at the end
+        List<Long> evalSteps = rest.history(id, "validation_accuracy").stream().map(m -> m.path("step").asLong()).sorted().toList();
+        assertTrue(evalSteps.contains(4L) && evalSteps.contains((long) STEPS), "validation_accuracy at steps 4 and 8: " + evalSteps);
+        assertTrue(rest.history(id, "dev_accuracy").isEmpty(), "dev is not looked at during training, " + where);
+        assertEquals(1, rest.history(id, "final_validation_accuracy").size(), where);
         assertEquals(evalSteps.size(), evalSteps.stream().distinct().count(), "each evaluation once: " + evalSteps);
         for (String m : List.of("lambda", "lr", "gate_mass", "active_modules", "sparsity", "tokens_per_s")) {
           assertEquals(STEPS, rest.history(id, m).size(), m + ", " + where);
@@ -475,6 +478,7 @@ class PipelineTrackingIT {
         assertEquals(point.id(), vtags.get("slaft.point"), where);
         assertNotNull(vtags.get("slaft.structure_digest"), where);
         assertNotNull(vtags.get("dev_accuracy"), where);
+        assertNotNull(vtags.get("validation_accuracy"), "the champion's criterion is on the version, " + where);
         String source = version.path("source").asText();
         assertTrue(source.startsWith("models:/m-"), "an MLflow 3.x version's source is its logged model, " + where + ": " + source);
         String modelId = source.substring("models:/".length());
@@ -484,8 +488,20 @@ class PipelineTrackingIT {
       }
     }
 
-    // The champion: the alias points at the version of the best point by the summary's primary metric.
+    // The champion: the alias points at the version of the best point by the primary metric on the validation split.
+    JsonNode records = MlflowRest.JSON.readTree(out.resolve("summary.json").toFile()).path("runs");
+    double bestValidation = Double.NEGATIVE_INFINITY;
+    String bestPoint = null;
+    for (JsonNode r : records) {
+      assertEquals("validation", r.path("selected_on").asText(), r.toString());
+      double v = r.path("validation_metrics").path("accuracy").asDouble();
+      if (v > bestValidation) {
+        bestValidation = v;
+        bestPoint = r.path("point_id").asText();
+      }
+    }
     String champion = io.slaft.pipelines.tracking.Champions.choose(config, out.resolve("summary.json")).get("sst2");
+    assertEquals(bestPoint, champion, "the champion is the best point on validation (the first of a tie)");
     assertEquals(champion, MlflowRest.tag(p, "slaft.champion.sst2"));
     String model = registeredModel(config.get(ConfigKeys.NAME).substring("slaft-it-".length()));
     JsonNode aliased = rest.get("registered-models/alias?name=" + model + "&alias=champion").path("model_version");
@@ -516,6 +532,7 @@ class PipelineTrackingIT {
         "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
         "  train_limit: 64",
         "  dev_limit: 32",
+        "  validation: 0.25", // 16 of the 64 rows held out: evaluations, best step and champion on them
         "adapters:",
         "  sites: [lora]",
         "train:",
