@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the model registry: resolves {@code models:/NAME/VERSION} and {@code models:/NAME@ALIAS}
  * to a version and downloads that version's files through the artifacts API into a local cache,
- * {@code <cache>/<name>/<version>/}, published as a whole directory (a reader sees all files or no
- * directory). A cached version is reused: versions are immutable; aliases are resolved on every
- * call. The caller verifies the files (an export verifies its own digests).
+ * {@code <cache>/<name>/<version>-<digest of run id and source>/} ({@link #cacheEntry}), published as
+ * a whole directory (a reader sees all files or no directory). A cached version is reused: versions
+ * are immutable; aliases are resolved on every call. The caller verifies the files (an export verifies its own digests).
  */
 public final class RegisteredModels {
 
@@ -68,12 +68,29 @@ public final class RegisteredModels {
     m.matches();
     String name = m.group(1);
     ModelVersion v = m.group(2) != null ? api.modelVersion(name, m.group(2)) : api.modelVersionByAlias(name, m.group(3));
-    Path dir = cacheRoot.resolve(name).resolve(v.version());
+    Path dir = cacheRoot.resolve(name).resolve(cacheEntry(v));
     if (refresh || !Files.isDirectory(dir)) {
       String root = artifactRoot(v);
       AtomicFiles.replaceDirectory(dir, tmp -> download(root, tmp));
     }
     return new Fetched(name, v.version(), v.runId(), v.source(), dir);
+  }
+
+  /**
+   * The cache entry of a version: its number and a digest of its run id and source, e.g. {@code
+   * 3-1f2e3d4c5b6a}. A version is immutable, but its number is not unique: another server, or a
+   * model deleted and registered again, has a version 3 of the same name with other files; its run
+   * id (a UUID) and source tell them apart, so such a version is never served from the other one's
+   * cached files.
+   */
+  static String cacheEntry(ModelVersion v) {
+    try {
+      byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((v.runId() + "\n" + v.source()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return v.version() + "-" + java.util.HexFormat.of().formatHex(d, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private String artifactRoot(ModelVersion v) {

@@ -90,7 +90,8 @@ public final class ModelReference {
   /**
    * A registry reference's export: resolved on the tracking server ({@code tracking.uri = auto}:
    * the local server, else MLFLOW_TRACKING_URI), downloaded once per version into
-   * {@code <slaft.home>/.slaft/registry-cache/<name>/<version>} and verified (the sealed weights'
+   * {@code <slaft.home>/.slaft/registry-cache/<name>/<version>-<digest>} ({@code RegisteredModels.cacheEntry}: a
+   * version of the same number from another server or a re-created model is another entry) and verified (the sealed weights'
    * checksum and the manifest); a cached copy that fails verification is downloaded again.
    */
   static Path registered(String reference, String trackingUri) {
