@@ -163,15 +163,19 @@ public final class RunPages {
    */
   static Map<String, String> metricTags(Map<String, Object> record, String prefix) {
     Map<String, String> tags = new LinkedHashMap<>();
-    for (String split : List.of("dev", "validation")) {
-      if (record.get(split.equals("dev") ? "metrics" : "validation_metrics") instanceof Map<?, ?> m) {
-        m.forEach((k, v) -> {
-          if (v instanceof Number n) {
-            tags.put(split + "_" + prefix + k, String.format(Locale.ROOT, "%.6f", n.doubleValue()));
-          }
-        });
-      }
-    }
+    putMetrics(tags, "dev_" + prefix, record.get("metrics"));
+    putMetrics(tags, "validation_" + prefix, record.get("validation_metrics"));
     return tags;
+  }
+
+  /** Each number of {@code metrics} (a record's metric map, or absent) as tag {@code <keyPrefix><metric>}, six decimals. */
+  private static void putMetrics(Map<String, String> tags, String keyPrefix, Object metrics) {
+    if (metrics instanceof Map<?, ?> m) {
+      m.forEach((k, v) -> {
+        if (v instanceof Number n) {
+          tags.put(keyPrefix + k, String.format(Locale.ROOT, "%.6f", n.doubleValue()));
+        }
+      });
+    }
   }
 }

@@ -63,7 +63,7 @@ public final class HeldOut {
     java.util.Set<Example> held = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (Map.Entry<Integer, List<Example>> s : strata.entrySet()) {
       List<Example> members = new ArrayList<>(s.getValue());
-      members.sort(Comparator.comparingLong((Example e) -> rank(seed, e.line())).thenComparingLong(Example::line));
+      members.sort(byRank(seed));
       held.addAll(members.subList(0, quota.get(s.getKey())));
     }
     List<Example> train = new ArrayList<>(rows.size() - n);
@@ -89,7 +89,7 @@ public final class HeldOut {
       return List.copyOf(rows);
     }
     List<Example> byRank = new ArrayList<>(rows);
-    byRank.sort(Comparator.comparingLong((Example e) -> rank(seed, e.line())).thenComparingLong(Example::line));
+    byRank.sort(byRank(seed));
     java.util.Set<Example> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     kept.addAll(byRank.subList(0, n));
     return rows.stream().filter(kept::contains).toList();
@@ -99,6 +99,11 @@ public final class HeldOut {
   public static int size(int rows, double fraction, int cap) {
     long n = Math.min(cap, Math.round(fraction * rows));
     return (int) Math.max(1, Math.min(rows - 1L, n));
+  }
+
+  /** Rows in order of their {@link #rank seeded rank} (ties, which a 64-bit mix makes rare, by line). */
+  private static Comparator<Example> byRank(long seed) {
+    return Comparator.comparingLong((Example e) -> rank(seed, e.line())).thenComparingLong(Example::line);
   }
 
   /** The seeded rank of a line: a 64-bit mix of seed and line (SplitMix64's finalizer). */
