@@ -35,7 +35,7 @@ public final class BackboneCommand {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Compare slaft's TensorFlow encoder with ONNX Runtime on the same token ids.",
-          "Exits 1 when cosine_min < 0.99999 or max_abs_diff > 1e-4."})
+          "Exits 1 when cosine_min < 0.99999 or max_abs_diff > 1e-4 (with --precision bf16: cosine_min < 0.999)."})
   static final class Verify implements Callable<Integer> {
     @Mixin GlobalOptions global;
     @Mixin BackboneOptions backbone;
@@ -43,10 +43,11 @@ public final class BackboneCommand {
     @Override
     public Integer call() {
       global.apply();
-      Backbone b = Backbone.load(backbone.source(), backbone.maxLength);
+      Backbone b = backbone.load(backbone.maxLength);
       ParityReport r = BackboneParity.run(b, msg -> System.err.println("  " + msg));
-      System.out.printf("cases %d, token vectors compared %d, thresholds cosine >= %s, max abs diff <= %s%n",
-          r.cases(), r.tokens(), ParityReport.COSINE_MIN, ParityReport.MAX_ABS_DIFF);
+      System.out.printf("cases %d, token vectors compared %d, precision %s, thresholds cosine >= %s, max abs diff <= %s%n",
+          r.cases(), r.tokens(), r.precision().id(), ParityReport.cosineMin(r.precision()),
+          ParityReport.maxAbsDiff(r.precision()));
       System.out.println(r.line());
       return r.passes() ? ExitCode.OK : ExitCode.CHECK_FAILED;
     }

@@ -1,6 +1,8 @@
 package io.slaft.cli;
 
+import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.backbone.Precision;
 import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.backbone.Pooling;
 import java.nio.file.Path;
@@ -23,6 +25,20 @@ public final class BackboneOptions {
 
   @Option(names = "--max-length", defaultValue = "128", description = "Truncation length in tokens. Default: ${DEFAULT-VALUE}.")
   int maxLength;
+
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "P",
+      description = "Precision of the frozen matmuls: auto, fp32 or bf16 (as backbone.precision). Default: ${DEFAULT-VALUE}.")
+  String precision;
+
+  /** The chosen backbone loaded with room for {@code maxLength} tokens, in the chosen precision. */
+  public Backbone load(int maxLength) {
+    return Backbone.load(source(), maxLength).withPrecision(precision());
+  }
+
+  /** {@code --precision} resolved on this CPU. */
+  public Precision precision() {
+    return Precision.resolve(precision);
+  }
 
   /** The chosen source; fails with a usage message when --onnx lacks --tokenizer. */
   public BackboneSource source() {

@@ -25,6 +25,24 @@ public final class BenchCommand {
     return io.slaft.model.runtime.TfRuntime.xla() ? "" : " --no-xla";
   }
 
+  /** The precisions a benchmark measures: {@code --precision} alone, or fp32 and bf16 side by side. */
+  static java.util.List<io.slaft.model.backbone.Precision> precisions(BackboneOptions backbone, boolean compareBf16) {
+    return compareBf16 ? java.util.List.of(io.slaft.model.backbone.Precision.FP32, io.slaft.model.backbone.Precision.BF16)
+        : java.util.List.of(backbone.precision());
+  }
+
+  /** The flags that reproduce the precision setting in a printed command. */
+  static String precisionFlags(BackboneOptions backbone, boolean compareBf16) {
+    return compareBf16 ? " --compare-bf16" : " --precision " + backbone.precision;
+  }
+
+  /** What the precision setting resolved to on this CPU, for the machine line. */
+  static String precisionNote(BackboneOptions backbone, boolean compareBf16) {
+    return compareBf16 ? ", precision fp32 and bf16 side by side"
+        : ", precision " + backbone.precision().id() + (backbone.precision.equals(io.slaft.model.backbone.Precision.AUTO)
+            ? " (auto: the CPU " + (io.slaft.model.runtime.CpuFeatures.bf16() ? "has" : "has no") + " native bf16)" : "");
+  }
+
   /** Medians need enough runs; fewer is a usage error. */
   static void requireRuns(int runs) {
     if (runs < 5) {
@@ -57,25 +75,52 @@ public final class BenchCommand {
     @Option(names = "--lengths", defaultValue = "64,128", split = ",", description = "Sequence lengths. Default: ${DEFAULT-VALUE}.")
     int[] lengths;
 
+    @Option(names = "--compare-bf16", description = "Measure slaft's encoder in fp32 and in bf16 side by side (ignores --precision).")
+    boolean compareBf16;
+
     @Override
     public Integer call() {
       global.apply();
       requireRuns(runs);
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, max(lengths)));
-      BackboneBenchmark.Result r = BackboneBenchmark.run(b, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
+      java.util.List<io.slaft.model.backbone.Precision> ps = precisions(backbone, compareBf16);
+      BackboneBenchmark.Result r = BackboneBenchmark.run(b, ps, batch, lengths, warmup, runs, 42, m -> System.err.println("  " + m));
       printHeader("./slaft bench backbone --backbone " + b.name() + " --runs " + runs + " --warmup " + warmup
-          + xlaFlag(), ", TF intra-op threads " + r.threads() + xlaNote());
-      System.out.println("| backbone | batch x length | slaft TF tokens/s | ONNX Runtime tokens/s | TF / ORT |");
-      System.out.println("|---|---|---:|---:|---:|");
-      boolean ok = true;
-      for (BackboneBenchmark.Row row : r.rows()) {
-        System.out.printf(Locale.ROOT, "| %s | %d x %d | %,.0f | %,.0f | %.2f |%n", r.backbone(), row.batch(), row.length(),
-            row.tfTokensPerSec(), row.ortTokensPerSec(), row.ratio());
-        ok &= row.ratio() >= 0.85;
+          + precisionFlags(backbone, compareBf16) + xlaFlag(), ", TF intra-op threads " + r.threads() + xlaNote()
+          + precisionNote(backbone, compareBf16));
+      StringBuilder head = new StringBuilder("| backbone | batch x length |");
+      StringBuilder rule = new StringBuilder("|---|---|");
+      for (var p : ps) {
+        head.append(" slaft TF ").append(p.id()).append(" tokens/s |");
+        rule.append("---:|");
       }
-      System.out.printf(Locale.ROOT, "%npeak RSS %.0f MiB (both engines loaded); medians of %d runs after %d warm-up%n",
+      head.append(" ONNX Runtime fp32 tokens/s |");
+      rule.append("---:|");
+      for (var p : ps) {
+        head.append(" TF ").append(p.id()).append(" / ORT |");
+        rule.append("---:|");
+      }
+      System.out.println(head);
+      System.out.println(rule);
+      boolean fp32Ok = true;
+      boolean bf16Ok = true;
+      for (BackboneBenchmark.Row row : r.rows()) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "| %s | %d x %d |", r.backbone(), row.batch(), row.length()));
+        ps.forEach(p -> line.append(String.format(Locale.ROOT, " %,.0f |", row.tfTokensPerSec().get(p))));
+        line.append(String.format(Locale.ROOT, " %,.0f |", row.ortTokensPerSec()));
+        ps.forEach(p -> line.append(String.format(Locale.ROOT, " %.2f |", row.ratio(p))));
+        System.out.println(line);
+        fp32Ok &= !ps.contains(io.slaft.model.backbone.Precision.FP32) || row.ratio(io.slaft.model.backbone.Precision.FP32) >= 0.85;
+        bf16Ok &= !ps.contains(io.slaft.model.backbone.Precision.BF16) || row.ratio(io.slaft.model.backbone.Precision.BF16) >= 1.5;
+      }
+      System.out.printf(Locale.ROOT, "%npeak RSS %.0f MiB (all engines loaded); medians of %d runs after %d warm-up%n",
           r.peakRssMiB(), r.runs(), warmup);
-      System.out.println("target TF >= 0.85x ONNX Runtime: " + (ok ? "met" : "NOT met"));
+      if (ps.contains(io.slaft.model.backbone.Precision.FP32)) {
+        System.out.println("target TF fp32 >= 0.85x ONNX Runtime: " + (fp32Ok ? "met" : "NOT met"));
+      }
+      if (ps.contains(io.slaft.model.backbone.Precision.BF16)) {
+        System.out.println("target TF bf16 >= 1.5x ONNX Runtime fp32: " + (bf16Ok ? "met" : "NOT met"));
+      }
       return ExitCode.OK;
     }
 
@@ -109,23 +154,60 @@ public final class BenchCommand {
     @Option(names = "--length", defaultValue = "64", description = "Sequence length. Default: ${DEFAULT-VALUE}.")
     int length;
 
+    @Option(names = "--methods", split = ",", defaultValue = "sla", paramLabel = "M,...", description = {
+        "Methods, a row each: sla (the full search space) or any baseline preset of it. Default: ${DEFAULT-VALUE}."})
+    java.util.List<String> methods;
+
+    @Option(names = "--compare-bf16", description = "Train in fp32 and in bf16 side by side, a trainer each (ignores --precision).")
+    boolean compareBf16;
+
     @Override
     public Integer call() {
       global.apply();
       requireRuns(runs);
+      java.util.List<io.slaft.model.adapters.Method> ms = methods.stream().map(io.slaft.model.adapters.Method::byId).toList();
+      java.util.List<io.slaft.model.backbone.Precision> ps = precisions(backbone, compareBf16);
       Backbone b = Backbone.load(backbone.source(), Math.max(backbone.maxLength, length));
-      io.slaft.model.bench.TrainBenchmark.Result r = io.slaft.model.bench.TrainBenchmark.run(b, batch, length, warmup, runs,
-          steps, m -> System.err.println("  " + m));
-      printHeader("./slaft bench train --backbone " + b.name() + " --batch " + batch + " --length " + length
-          + " --runs " + runs + " --steps " + steps + xlaFlag(),
-          ", TF intra-op threads " + r.threads() + xlaNote());
-      System.out.println("| backbone | batch x length | modules | trainable params | train tokens/s | forward tokens/s | train / forward | peak RSS MiB |");
-      System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
-      System.out.printf(Locale.ROOT, "| %s | %d x %d | %d | %,d | %,.0f | %,.0f | %.2f | %.0f |%n", r.backbone(), r.batch(),
-          r.length(), r.modules(), r.trainableParams(), r.trainTokensPerSec(), r.forwardTokensPerSec(), r.ratio(), r.peakRssMiB());
-      System.out.println();
-      System.out.println("target >= 3,000 padded tokens/s and <= 4 GB peak: "
-          + (r.trainTokensPerSec() >= 3000 && r.peakRssMiB() <= 4096 ? "met" : "NOT met"));
+      java.util.List<io.slaft.model.bench.TrainBenchmark.Result> results = new java.util.ArrayList<>();
+      for (var m : ms) {
+        java.util.List<io.slaft.model.backbone.Precision> mine = m == io.slaft.model.adapters.Method.FULL_FT
+            ? java.util.List.of(io.slaft.model.backbone.Precision.FP32) : ps;
+        results.add(io.slaft.model.bench.TrainBenchmark.run(b, m, mine, batch, length, warmup, runs, steps,
+            s -> System.err.println("  " + s)));
+      }
+      printHeader("./slaft bench train --backbone " + b.name() + " --methods " + String.join(",", methods) + " --batch " + batch
+          + " --length " + length + " --runs " + runs + " --steps " + steps + precisionFlags(backbone, compareBf16) + xlaFlag(),
+          ", TF intra-op threads " + io.slaft.model.runtime.TfRuntime.intraOpThreads() + xlaNote()
+          + precisionNote(backbone, compareBf16));
+      System.out.println("| method | precision | batch x length | modules | trainable params | train tokens/s | forward tokens/s "
+          + "| train / forward | train bf16 / fp32 |");
+      System.out.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
+      for (var r : results) {
+        for (var a : r.arms()) {
+          String vsFp32 = a.precision() == io.slaft.model.backbone.Precision.BF16 && r.arms().size() > 1
+              ? String.format(Locale.ROOT, "%.2f", a.trainTokensPerSec() / r.arm(io.slaft.model.backbone.Precision.FP32)
+                  .trainTokensPerSec()) : "";
+          System.out.printf(Locale.ROOT, "| %s | %s | %d x %d | %d | %,d | %,.0f | %,.0f | %.2f | %s |%n", r.method(),
+              a.precision().id(), r.batch(), r.length(), r.modules(), r.trainableParams(), a.trainTokensPerSec(),
+              a.forwardTokensPerSec(), a.ratio(), vsFp32);
+        }
+      }
+      double peak = results.stream().mapToDouble(io.slaft.model.bench.TrainBenchmark.Result::peakRssMiB).max().orElse(0);
+      System.out.printf(Locale.ROOT, "%npeak RSS %.0f MiB; medians of %d runs of %d steps after %d warm-up%n", peak, runs,
+          steps, warmup);
+      results.stream().filter(r -> r.method().equals("sla")).findFirst().ifPresent(r -> {
+        double fp32 = r.arms().stream().filter(a -> a.precision() == io.slaft.model.backbone.Precision.FP32)
+            .mapToDouble(io.slaft.model.bench.TrainBenchmark.Arm::trainTokensPerSec).findFirst().orElse(Double.NaN);
+        if (!Double.isNaN(fp32)) {
+          System.out.println("target sla fp32 >= 3,000 padded tokens/s and <= 4 GB peak: "
+              + (fp32 >= 3000 && peak <= 4096 ? "met" : "NOT met"));
+        }
+        if (r.arms().size() > 1) {
+          double ratio = r.arm(io.slaft.model.backbone.Precision.BF16).trainTokensPerSec() / fp32;
+          System.out.printf(Locale.ROOT, "target sla bf16 / fp32 train tokens/s >= 2.0: %s (%.2f)%n",
+              ratio >= 2.0 ? "met" : "NOT met", ratio);
+        }
+      });
       return ExitCode.OK;
     }
   }
@@ -171,7 +253,8 @@ public final class BenchCommand {
       overrides.forEach(o -> cmd.append(" --set ").append(o));
       cmd.append(" --methods ").append(String.join(",", ms)).append(" --reference ").append(reference)
           .append(" --runs ").append(runs).append(xlaFlag());
-      printHeader(cmd.toString(), ", TF intra-op threads " + io.slaft.model.runtime.TfRuntime.intraOpThreads() + xlaNote());
+      printHeader(cmd.toString(), ", TF intra-op threads " + io.slaft.model.runtime.TfRuntime.intraOpThreads() + xlaNote()
+          + ", precision " + io.slaft.pipelines.experiment.Specs.precision(c).id());
       System.out.println(io.slaft.pipelines.bench.RecipeBench.table(io.slaft.pipelines.bench.RecipeBench.rows(all, ms,
           reference), reference).toMarkdown());
       return ExitCode.OK;
@@ -216,10 +299,13 @@ public final class BenchCommand {
       var ref = m.backbone();
       var src = new io.slaft.model.backbone.BackboneSource(ref.builtin(), ref.onnx() == null ? null : java.nio.file.Path.of(ref.onnx()),
           ref.tokenizer() == null ? null : java.nio.file.Path.of(ref.tokenizer()), io.slaft.model.backbone.Pooling.valueOf(ref.pooling()));
-      Backbone b = Backbone.load(src, Math.max(ref.maxLength(), length));
+      // the frozen reference in the precision the export is served in
+      Backbone b = Backbone.load(src, Math.max(ref.maxLength(), length))
+          .withPrecision(io.slaft.model.backbone.Precision.byId(ref.precision()));
       var r = io.slaft.model.bench.InferenceBenchmark.run(b, model, task, io.slaft.model.adapters.SearchSpace.full(bottleneck, 8),
           batch, length, 1, runs, batches, s -> System.err.println("  " + s));
-      printHeader("./slaft bench inference --model " + model + " --task " + task + " --runs " + runs, "");
+      printHeader("./slaft bench inference --model " + model + " --task " + task + " --runs " + runs,
+          ", served in " + b.precision().id() + " (the export's precision)");
       System.out.println("| engine | modules | tokens/s | vs frozen |");
       System.out.println("|---|---:|---:|---:|");
       System.out.printf(Locale.ROOT, "| frozen backbone | 0 | %,.0f | 1.00 |%n", r.frozenTokensPerSec());

@@ -293,7 +293,8 @@ public final class GlueBench {
    * Medians of {@link #INFER_RUNS} passes after one warm-up pass.
    */
   static Map<String, Object> inference(ExperimentConfig c, ExperimentRunner.PointResult r) {
-    Backbone backbone = Backbone.shared(Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH));
+    Backbone backbone = Backbone.shared(Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH))
+        .withPrecision(Specs.precision(c));
     var task = r.data().tasks().get(0);
     List<Encoded> rows = new ArrayList<>(task.dev().stream().map(LabeledExample::tokens)
         .limit(INFER_ROWS).toList());
@@ -308,7 +309,7 @@ public final class GlueBench {
     }
     double[] frozen = new double[INFER_RUNS];
     double[] model = new double[INFER_RUNS];
-    try (FrozenEncoder fe = new FrozenEncoder(backbone.weights(), backbone.pooling());
+    try (FrozenEncoder fe = new FrozenEncoder(backbone);
          CompactModel cm = r.exportDir() == null ? null : CompactModel.load(r.exportDir(), task.name(), backbone)) {
       for (int run = -1; run < INFER_RUNS; run++) {
         long t0 = System.nanoTime();

@@ -43,6 +43,11 @@ public final class ConfigKeys {
       "Sentence pooling (default: the backbone's own).", withEmpty(ids(Pooling.values(), ConfigKeys::lower))));
   public static final ConfigKey<Integer> BACKBONE_MAX_LENGTH = add(ConfigKey.integer("backbone.max_length", "128",
       "Truncation length in tokens.").atLeast(3));
+  public static final ConfigKey<String> BACKBONE_PRECISION = add(ConfigKey.string("backbone.precision", "fp32",
+      "Precision of the frozen backbone's matmuls: fp32; bf16 (rounded inputs and weights, fp32 accumulation; "
+          + "adapters, gates, head and optimizer stay fp32); auto = bf16 where the CPU has avx512_bf16 or amx_bf16, "
+          + "else fp32. fp32 by default: the same metrics on every CPU.",
+      io.slaft.model.backbone.Precision.settings().toArray(String[]::new)).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> TASKS = add(ConfigKey.list("tasks", "sst2",
       "Tasks trained together over one shared adapter pool (GLUE names or task_defs names)."));

@@ -46,7 +46,7 @@ public final class ExperimentSession {
    */
   public static ExperimentSession open(ExperimentConfig config, PreparedData prepared) {
     ExperimentSpec spec = ExperimentSpec.bind(config);
-    Backbone backbone = Backbone.shared(spec.backbone(), spec.maxLength());
+    Backbone backbone = Backbone.shared(spec.backbone(), spec.maxLength()).withPrecision(spec.precision());
     LoadedTasks data = TaskLoader.load(config, backbone, prepared != null && prepared.covers(config) ? prepared : null,
         System.err::println);
     return new ExperimentSession(spec.forData(data.tasks(), System.err::println), backbone, data,

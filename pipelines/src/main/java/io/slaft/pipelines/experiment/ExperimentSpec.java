@@ -1,6 +1,7 @@
 package io.slaft.pipelines.experiment;
 
 import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.backbone.Precision;
 import io.slaft.model.train.TrainSpec;
 import io.slaft.pipelines.config.ConfigException;
 import io.slaft.pipelines.config.ConfigKeys;
@@ -21,12 +22,13 @@ import java.util.List;
  * @param config the config it was bound from
  * @param backbone where the backbone comes from
  * @param maxLength truncation length in tokens
+ * @param precision the frozen backbone's precision, {@code backbone.precision} resolved on this CPU
  * @param train the training spec; with {@code train.epochs} its steps are fixed by {@link #forData}
  *     once the training rows are known (until then they are {@code train.steps}' default)
  * @param retrainSteps steps of discrete re-training after the search (0 = none)
  * @param tasks the task specs, in config order
  */
-public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, int maxLength, TrainSpec train,
+public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, int maxLength, Precision precision, TrainSpec train,
     int retrainSteps, List<TaskSpec> tasks) {
 
   public ExperimentSpec {
@@ -47,7 +49,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
     int steps = TrainSpec.stepsForEpochs(epochs, rows, train.batchSize());
     log.accept(String.format(java.util.Locale.ROOT, "[train] %s %s: ceil(%s × %d training rows ÷ batch %d) = %d steps",
         ConfigKeys.TRAIN_EPOCHS.key(), epochs, epochs, rows, train.batchSize(), steps));
-    return new ExperimentSpec(config, backbone, maxLength, train.withSteps(steps), retrainSteps, tasks);
+    return new ExperimentSpec(config, backbone, maxLength, precision, train.withSteps(steps), retrainSteps, tasks);
   }
 
   /** Binds {@code c}; a violated rule is a {@link ConfigException} naming the key. */
@@ -59,7 +61,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
     if (tasks.isEmpty()) {
       throw new ConfigException(c.source() + ": " + ConfigKeys.TASKS + " is empty; name at least one task, e.g. tasks: [sst2]");
     }
-    return new ExperimentSpec(c, Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH), Specs.train(c),
+    return new ExperimentSpec(c, Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH), Specs.precision(c), Specs.train(c),
         c.get(ConfigKeys.TRAIN_RETRAIN_STEPS), tasks);
   }
 

@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What makes a run reproducible: config hash, data digests, seed, code version (git commit, with
- * a {@code -dirty} suffix for uncommitted changes), backbone digest, and the labels tasks took from
+ * a {@code -dirty} suffix for uncommitted changes), backbone digest and precision (as resolved on the
+ * CPU that trained), and the labels tasks took from
  * their training files (their class order is not in the config; serialized only when there are
  * any, so other summaries keep their form).
  */
 public record Provenance(String configHash, Map<String, String> dataDigests, long seed, String gitCommit,
-    String backbone, String backboneDigest, String slaftVersion,
+    String backbone, String backboneDigest, String backbonePrecision, String slaftVersion,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<InferredLabels> inferredLabels) {
 
   public static final String VERSION = "0.1.0";
@@ -30,7 +31,7 @@ public record Provenance(String configHash, Map<String, String> dataDigests, lon
   public static Provenance of(io.slaft.pipelines.config.ExperimentConfig config, LoadedTasks data,
       io.slaft.model.backbone.Backbone backbone) {
     return new Provenance(config.hash(), data.digests(), config.get(ConfigKeys.SEED), currentCommit(), backbone.name(),
-        backbone.weights().digest().substring(0, 16), VERSION, data.inferredLabels());
+        backbone.weights().digest().substring(0, 16), backbone.precision().id(), VERSION, data.inferredLabels());
   }
 
   /** As flat tags/params ({@code slaft.config_hash}, ...). */
@@ -41,6 +42,7 @@ public record Provenance(String configHash, Map<String, String> dataDigests, lon
     m.put("slaft.git_commit", gitCommit);
     m.put("slaft.backbone", backbone);
     m.put("slaft.backbone_digest", backboneDigest);
+    m.put("slaft.backbone_precision", backbonePrecision);
     m.put("slaft.version", slaftVersion);
     dataDigests.forEach((k, v) -> m.put("slaft.data_digest." + k, v));
     return m;

@@ -10,6 +10,7 @@ import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.backbone.Precision;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.OptimizerConfig;
 import io.slaft.model.train.TrainSpec;
@@ -38,6 +39,22 @@ public final class Specs {
     }
     BuiltinBackbone b = BuiltinBackbone.byId(c.get(ConfigKeys.BACKBONE_NAME));
     return new BackboneSource(b.id(), null, null, p == null ? b.pooling() : p);
+  }
+
+  /**
+   * {@code backbone.precision} resolved on this CPU. Full fine-tuning trains every backbone weight, so
+   * it has no frozen matmul: {@code auto} is fp32 for it and {@code bf16} is refused.
+   */
+  public static Precision precision(ExperimentConfig c) {
+    String setting = c.get(ConfigKeys.BACKBONE_PRECISION);
+    if (Method.byId(c.get(ConfigKeys.METHOD)) == Method.FULL_FT) {
+      if (setting.equals(Precision.BF16.id())) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.BACKBONE_PRECISION.key() + " = bf16 does nothing for method "
+            + Method.FULL_FT.id() + " (it trains every backbone weight, and trained weights stay fp32); set it to fp32 or auto");
+      }
+      return Precision.FP32;
+    }
+    return Precision.resolve(setting);
   }
 
   public static TrainSpec train(ExperimentConfig c) {

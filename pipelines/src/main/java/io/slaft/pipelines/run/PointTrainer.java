@@ -6,6 +6,7 @@ import io.slaft.pipelines.experiment.ConsoleProgress;
 import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.experiment.PreparedData;
 import io.slaft.pipelines.experiment.Provenance;
+import io.slaft.pipelines.experiment.Specs;
 import io.slaft.transforms.cache.CacheKey;
 import io.slaft.transforms.cache.FileStepCache;
 import io.slaft.transforms.sweep.SweepPoint;
@@ -68,7 +69,9 @@ public final class PointTrainer {
    * code version.
    */
   static CacheKey cacheKey(ExperimentConfig c) {
-    return CacheKey.builder("train").params(c.trained()).input(dataKey(c)).codeVersion(Provenance.currentCommit()).build();
+    // The precision as resolved here: backbone.precision = auto trains differently on CPUs with and without bf16.
+    return CacheKey.builder("train").params(c.trained()).input(dataKey(c) + "/" + Specs.precision(c).id())
+        .codeVersion(Provenance.currentCommit()).build();
   }
 
   private static String dataKey(ExperimentConfig c) {

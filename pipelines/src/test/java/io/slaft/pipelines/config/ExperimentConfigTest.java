@@ -182,4 +182,23 @@ class ExperimentConfigTest {
     ConfigException steps0 = assertThrows(ConfigException.class, () -> c.withOverrides(List.of("train.steps=0")));
     assertTrue(steps0.getMessage().contains("train.steps: must be >= 1"), steps0.getMessage());
   }
+
+  @Test
+  void backbonePrecisionIsCheckedBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> ExperimentConfig.load(write(dir, "backbone:\n  precision: fp16\n")));
+    assertTrue(bad.getMessage().contains("backbone.precision") && bad.getMessage().contains("auto, fp32, bf16"), bad.getMessage());
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "method: lora\n"));
+    assertEquals(io.slaft.model.backbone.Precision.FP32, ExperimentSpec.bind(c).precision(), "fp32 by default, on every CPU");
+    assertEquals(io.slaft.model.backbone.Precision.BF16,
+        ExperimentSpec.bind(c.withOverrides(List.of("backbone.precision=bf16"))).precision());
+    assertEquals(c.hash(), c.withOverrides(List.of("backbone.precision=fp32")).hash(), "setting the default keeps the hash");
+    ExperimentConfig full = c.withOverrides(List.of("method=full-ft", "backbone.precision=bf16"));
+    ConfigException ft = assertThrows(ConfigException.class, () -> ExperimentSpec.bind(full));
+    assertTrue(ft.getMessage().contains("backbone.precision") && ft.getMessage().contains("full-ft")
+        && ft.getMessage().contains("fp32 or auto"), ft.getMessage());
+    assertEquals(io.slaft.model.backbone.Precision.FP32,
+        ExperimentSpec.bind(c.withOverrides(List.of("method=full-ft", "backbone.precision=auto"))).precision(),
+        "auto has no frozen matmul to speed up in full fine-tuning");
+  }
 }

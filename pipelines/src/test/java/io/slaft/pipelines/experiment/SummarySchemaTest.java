@@ -54,7 +54,7 @@ class SummarySchemaTest {
     r.put("best_step", 4);
     r.put("gate_family", "hard-concrete");
     r.put("lambda", 1.0);
-    r.put("provenance", new Provenance("0123456789abcdef", Map.of("sst2", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0", List.of()));
+    r.put("provenance", new Provenance("0123456789abcdef", Map.of("sst2", "abc"), 1, "c0ffee", "tiny", "d1", "fp32", "0.1.0", List.of()));
     return r;
   }
 
@@ -104,7 +104,7 @@ class SummarySchemaTest {
     Map<String, Object> r = record("spam", "main", Map.of(), 0.8);
     r.put("metrics", Map.of("f1", 0.5, "accuracy", 0.8));
     r.put("primary_metric", "f1");
-    r.put("provenance", new Provenance("0123456789abcdef", Map.of("spam", "abc"), 1, "c0ffee", "tiny", "d1", "0.1.0",
+    r.put("provenance", new Provenance("0123456789abcdef", Map.of("spam", "abc"), 1, "c0ffee", "tiny", "d1", "fp32", "0.1.0",
         List.of(new InferredLabels("spam", "/data/spam/train.tsv", List.of("ham", "spam")))));
     Path p = RunSummary.write(c, dir.resolve("out"), List.of(r),
         List.of(report(Files.createDirectories(dir.resolve("t")), Split.TRAIN, 3, 0)), Map.of());

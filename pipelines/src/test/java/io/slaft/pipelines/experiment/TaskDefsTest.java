@@ -129,11 +129,11 @@ class TaskDefsTest {
     assertEquals(List.of(DeadLetter.Reason.WRONG_COLUMN_COUNT, DeadLetter.Reason.UNKNOWN_LABEL), reasons,
         "a dev label the training file does not have is dead-lettered");
 
-    JsonNode prov = RunSummary.json().valueToTree(new Provenance("0123456789abcdef", loaded.digests(), 1, "c", "tiny", "d",
+    JsonNode prov = RunSummary.json().valueToTree(new Provenance("0123456789abcdef", loaded.digests(), 1, "c", "tiny", "d", "fp32",
         "0.1.0", loaded.inferredLabels()));
     assertEquals("ham", prov.get("inferredLabels").get(0).get("labels").get(0).asText());
     assertEquals(train, prov.get("inferredLabels").get(0).get("file").asText());
-    assertFalse(RunSummary.json().valueToTree(new Provenance("0123456789abcdef", loaded.digests(), 1, "c", "tiny", "d",
+    assertFalse(RunSummary.json().valueToTree(new Provenance("0123456789abcdef", loaded.digests(), 1, "c", "tiny", "d", "fp32",
         "0.1.0", List.of())).has("inferredLabels"), "summaries without inferred labels keep their form");
   }
 

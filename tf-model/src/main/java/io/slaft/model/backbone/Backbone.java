@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A loaded frozen backbone: its shape, weights and tokenizer. Immutable and thread-safe; loading
+ * A loaded frozen backbone: its shape, weights, tokenizer and the {@link Precision} its frozen
+ * matmuls compute in (fp32 as loaded; {@link #withPrecision} gives a view that shares the weights).
+ * Immutable and thread-safe; loading
  * costs a few seconds and about 2x the model size in memory, so {@link #shared} keeps one per
  * source and JVM for every thread (e.g. every Beam DoFn instance on a worker).
  */
@@ -30,13 +32,16 @@ public final class Backbone {
   private final Path onnxFile;
   private final BackboneWeights weights;
   private final TextTokenizer tokenizer;
+  private final Precision precision;
 
-  private Backbone(String name, BackboneSource source, Path onnxFile, BackboneWeights weights, TextTokenizer tokenizer) {
+  private Backbone(String name, BackboneSource source, Path onnxFile, BackboneWeights weights, TextTokenizer tokenizer,
+      Precision precision) {
     this.name = name;
     this.source = source;
     this.onnxFile = onnxFile;
     this.weights = weights;
     this.tokenizer = tokenizer;
+    this.precision = java.util.Objects.requireNonNull(precision, "precision");
   }
 
   /** Loads {@code source}; {@code maxLength} is the tokenizer's truncation length. */
@@ -52,7 +57,7 @@ public final class Backbone {
     }
     TextTokenizer tokenizer = TextTokenizer.load(tok, maxLength);
     tokenizer.checkFits(weights.config().vocabSize(), onnx);
-    return new Backbone(source.displayName(), source, onnx, weights, tokenizer);
+    return new Backbone(source.displayName(), source, onnx, weights, tokenizer, Precision.FP32);
   }
 
   /** One backbone per (source, max length) and JVM, loaded on first use. */
@@ -70,7 +75,17 @@ public final class Backbone {
 
   /** A backbone with given weights and tokenizer ({@code null} allowed: tests with tiny random encoders). */
   public static Backbone of(String name, BackboneWeights weights, TextTokenizer tokenizer) {
-    return new Backbone(name, null, null, weights, tokenizer);
+    return new Backbone(name, null, null, weights, tokenizer, Precision.FP32);
+  }
+
+  /** This backbone (same weights and tokenizer, nothing copied) computing its frozen matmuls in {@code p}. */
+  public Backbone withPrecision(Precision p) {
+    return p == precision ? this : new Backbone(name, source, onnxFile, weights, tokenizer, p);
+  }
+
+  /** The precision of the frozen matmuls of every graph built on this backbone. */
+  public Precision precision() {
+    return precision;
   }
 
   public String name() {

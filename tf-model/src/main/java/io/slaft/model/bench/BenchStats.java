@@ -3,7 +3,6 @@ package io.slaft.model.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Arrays;
 
 /** Small helpers shared by slaft's benchmarks: medians and process memory. */
@@ -44,28 +43,12 @@ public final class BenchStats {
     return -1024;
   }
 
-  /** One line describing the machine, for benchmark output. */
-  /** The CPU features that decide matmul speed, as /proc/cpuinfo names them: AVX2, AVX-512, AVX512_BF16, AMX. */
-  static final List<String> FLAGS_THAT_MATTER = List.of("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile");
-
-  /** Which of {@link #FLAGS_THAT_MATTER} this CPU reports, e.g. {@code avx2 avx512f avx512_bf16 (no amx_bf16 amx_tile)}. */
+  /** Which CPU flags that matter this CPU reports ({@link io.slaft.model.runtime.CpuFeatures#describe()}). */
   public static String cpuFlags() {
-    java.util.Set<String> have = new java.util.HashSet<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("flags")) {
-          have.addAll(List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")));
-          break;
-        }
-      }
-    } catch (IOException e) {
-      return "unknown";
-    }
-    List<String> yes = FLAGS_THAT_MATTER.stream().filter(have::contains).toList();
-    List<String> no = FLAGS_THAT_MATTER.stream().filter(f -> !have.contains(f)).toList();
-    return String.join(" ", yes) + (no.isEmpty() ? "" : " (no " + String.join(" ", no) + ")");
+    return io.slaft.model.runtime.CpuFeatures.describe();
   }
 
+  /** One line describing the machine, for benchmark output. */
   public static String machine() {
     String cpu = "unknown cpu";
     try {

@@ -57,7 +57,7 @@ public final class InferenceBenchmark {
         OptimizerConfig.defaults(), 1, batch, 0, batch, 0, 0, 1, 1f, 1, 1, NoiseSite.NONE, 0f);
     int active;
     int modules;
-    try (FrozenEncoder fe = new FrozenEncoder(backbone.weights(), backbone.pooling());
+    try (FrozenEncoder fe = new FrozenEncoder(backbone);
          CompactModel cm = CompactModel.load(export, task, backbone);
          Trainer gm = Trainer.create(backbone, spec, List.of(gatedTask))) {
       active = cm.task().modules().size();

@@ -9,6 +9,7 @@ import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.LayerWeights;
 import io.slaft.model.backbone.ModelFileException;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.backbone.Precision;
 import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.BertEncoderGraph;
 import io.slaft.model.graph.AdapterSites;
@@ -35,7 +36,9 @@ import org.tensorflow.types.TInt32;
  * The compact inference model of one exported task: the frozen backbone with LoRA updates and
  * BitFit deltas merged into its weights, only the kept bottleneck adapters (fixed activation,
  * pruned width, gates folded in), and the task head. No gates, no closed modules, no structure
- * logits. Thread-safe for concurrent {@link #outputs} calls; close to release the graph.
+ * logits. It computes in the precision the export was trained in ({@code export.json}'s backbone
+ * {@code precision}); in bf16, LoRA runs beside the rounded frozen weights instead of being merged
+ * into them. Thread-safe for concurrent {@link #outputs} calls; close to release the graph.
  */
 public final class CompactModel implements AutoCloseable {
   private final ExportManifest.TaskEntry task;
@@ -54,17 +57,21 @@ public final class CompactModel implements AutoCloseable {
           + " but " + backbone.name() + " has " + backbone.weights().digest());
     }
     String t = task.name();
-    BackboneWeights merged = merge(backbone.weights(), task, w);
+    // Served in the precision it was trained in. In bf16 the frozen weights are rounded, so LoRA is
+    // not merged into them (its small delta would round away): it runs beside them in fp32, as in training.
+    Precision precision = Precision.byId(manifest.backbone().precision());
+    boolean mergeLora = precision == Precision.FP32;
+    BackboneWeights merged = merge(backbone.weights(), task, w, mergeLora);
     graph = new Graph();
     Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     Pooling pooling = Pooling.valueOf(manifest.backbone().pooling());
-    encoder = BertEncoderGraph.build(tf, merged, new Hooks(tf, task, w));
+    encoder = BertEncoderGraph.build(tf, merged, new Hooks(tf, task, w, !mergeLora), precision);
     WeightFile.Tensor hw = w.get(TensorNames.head(t, "head_w"));
     WeightFile.Tensor hb = w.get(TensorNames.head(t, "head_b"));
     logits = tf.math.add(tf.linalg.matMul(encoder.pooled(pooling),
         tf.constant(Shape.of(hw.shape()[0], hw.shape()[1]), DataBuffers.of(hw.values(), true, false))),
         tf.constant(Shape.of(hb.shape()[0]), DataBuffers.of(hb.values(), true, false)));
-    session = TfRuntime.newInferenceSession(graph);
+    session = TfRuntime.newInferenceSession(graph, precision);
   }
 
   /** Loads {@code task} from an export directory, loading its backbone (shared per JVM). */
@@ -112,7 +119,8 @@ public final class CompactModel implements AutoCloseable {
     }
   }
 
-  private static BackboneWeights merge(BackboneWeights base, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w) {
+  private static BackboneWeights merge(BackboneWeights base, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w,
+      boolean mergeLora) {
     int h = base.config().hidden();
     List<LayerWeights> layers = new ArrayList<>();
     for (int l = 0; l < base.config().layers(); l++) {
@@ -120,7 +128,7 @@ public final class CompactModel implements AutoCloseable {
       String lora = TensorNames.module(task.name(), ModuleLayout.Module.idOf(l, Site.LORA));
       float[] q = lw.query();
       float[] v = lw.value();
-      if (w.containsKey(lora + TensorNames.LORA_AQ)) {
+      if (mergeLora && w.containsKey(lora + TensorNames.LORA_AQ)) {
         q = addLowRank(q, w.get(lora + TensorNames.LORA_AQ), w.get(lora + TensorNames.LORA_BQ), h);
         v = addLowRank(v, w.get(lora + TensorNames.LORA_AV), w.get(lora + TensorNames.LORA_BV), h);
       }
@@ -175,11 +183,33 @@ public final class CompactModel implements AutoCloseable {
     private final Ops tf;
     private final ExportManifest.TaskEntry task;
     private final Map<String, WeightFile.Tensor> w;
+    private final boolean loraBeside;
 
-    Hooks(Ops tf, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w) {
+    /** {@code loraBeside}: LoRA was not merged into the frozen weights and runs as {@code x A B} beside them. */
+    Hooks(Ops tf, ExportManifest.TaskEntry task, Map<String, WeightFile.Tensor> w, boolean loraBeside) {
       this.tf = tf;
       this.task = task;
       this.w = w;
+      this.loraBeside = loraBeside;
+    }
+
+    @Override
+    public Operand<TFloat32> queryDelta(Ops ops, int layer, Operand<TFloat32> input) {
+      return lora(layer, input, TensorNames.LORA_AQ, TensorNames.LORA_BQ);
+    }
+
+    @Override
+    public Operand<TFloat32> valueDelta(Ops ops, int layer, Operand<TFloat32> input) {
+      return lora(layer, input, TensorNames.LORA_AV, TensorNames.LORA_BV);
+    }
+
+    /** {@code x A B} of the layer's kept LoRA module (B carries scale and gate), or {@code null}. */
+    private Operand<TFloat32> lora(int layer, Operand<TFloat32> x, String a, String b) {
+      String p = TensorNames.module(task.name(), ModuleLayout.Module.idOf(layer, Site.LORA));
+      if (!loraBeside || !w.containsKey(p + a)) {
+        return null;
+      }
+      return tf.linalg.matMul(tf.linalg.matMul(x, matrix(w.get(p + a))), matrix(w.get(p + b)));
     }
 
     @Override

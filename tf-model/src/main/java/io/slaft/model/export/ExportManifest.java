@@ -23,8 +23,13 @@ public record ExportManifest(String format, int version, BackboneRef backbone, L
   public static final String FORMAT = "slaft-export";
   public static final int VERSION = 1;
 
-  /** The frozen backbone an export was trained on. */
-  public record BackboneRef(String builtin, String onnx, String tokenizer, String pooling, int maxLength, String digest) {}
+  /**
+   * The frozen backbone an export was trained on, and the precision of its frozen matmuls (a
+   * {@link io.slaft.model.backbone.Precision} id; absent in exports written before it existed: fp32).
+   * The export is served in that precision.
+   */
+  public record BackboneRef(String builtin, String onnx, String tokenizer, String pooling, int maxLength, String digest,
+      String precision) {}
 
   /** One task: its head and its discretized structure. */
   public record TaskEntry(String name, List<String> labels, boolean regression, List<ModuleEntry> modules,

@@ -158,11 +158,12 @@ public final class Exporter {
       human.put(t, tHuman);
     }
     ExportManifest.BackboneRef ref = src == null
-        ? new ExportManifest.BackboneRef(null, null, null, backbone.pooling().name(), 0, backbone.weights().digest())
+        ? new ExportManifest.BackboneRef(null, null, null, backbone.pooling().name(), 0, backbone.weights().digest(),
+            backbone.precision().id())
         : new ExportManifest.BackboneRef(src.builtin(),
             src.onnx() == null ? null : src.onnx().toAbsolutePath().toString(),
             src.tokenizer() == null ? null : src.tokenizer().toAbsolutePath().toString(),
-            src.pooling().name(), backbone.tokenizer().maxLength(), backbone.weights().digest());
+            src.pooling().name(), backbone.tokenizer().maxLength(), backbone.weights().digest(), backbone.precision().id());
     ExportManifest manifest = new ExportManifest(ExportManifest.FORMAT, ExportManifest.VERSION, ref, entries, provenance);
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("tasks", human);

@@ -4,6 +4,7 @@ import io.slaft.model.backbone.BackboneConfig;
 import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.LayerWeights;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.backbone.Precision;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -12,6 +13,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -23,7 +25,8 @@ import org.tensorflow.types.TInt32;
  * {@code sqrt(headDim)}), so outputs match ONNX Runtime to float rounding.
  *
  * <p>Adapters and noise enter through {@link EncoderHooks}. Inputs are placeholders
- * {@code ids}, {@code type_ids}, {@code mask}: int32 {@code [batch, length]}.
+ * {@code ids}, {@code type_ids}, {@code mask}: int32 {@code [batch, length]}. The frozen
+ * projections compute in the {@link Precision} given at build time (fp32 unless told).
  */
 public final class BertEncoderGraph {
   private final Ops tf;
@@ -35,9 +38,11 @@ public final class BertEncoderGraph {
   private final Operand<TFloat32> hidden3d;
   private final Operand<TFloat32> maskFloat;
   private final EncoderHooks hooks;
+  private final Precision precision;
 
-  private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks) {
+  private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks, Precision precision) {
     this.tf = tf;
+    this.precision = precision;
     this.config = w.config();
     int h = config.hidden();
     ids = tf.withName("ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
@@ -73,9 +78,14 @@ public final class BertEncoderGraph {
     hidden3d = tf.reshape(x, tf.stack(List.of(tf.constant(-1), len, tf.constant(h))));
   }
 
-  /** Builds the encoder into {@code tf}'s graph. */
+  /** Builds the encoder into {@code tf}'s graph, every matmul in fp32. */
   public static BertEncoderGraph build(Ops tf, BackboneWeights weights, EncoderHooks hooks) {
-    return new BertEncoderGraph(tf, weights, hooks);
+    return build(tf, weights, hooks, Precision.FP32);
+  }
+
+  /** Builds the encoder into {@code tf}'s graph, its frozen projections in {@code precision}. */
+  public static BertEncoderGraph build(Ops tf, BackboneWeights weights, EncoderHooks hooks, Precision precision) {
+    return new BertEncoderGraph(tf, weights, hooks, java.util.Objects.requireNonNull(precision, "precision"));
   }
 
   private Operand<TFloat32> layer(int i, LayerWeights l, Operand<TFloat32> x, Operand<TFloat32> maskBias,
@@ -120,7 +130,21 @@ public final class BertEncoderGraph {
     if (biasDelta != null) {
       bias = tf.math.add(bias, biasDelta);
     }
-    return tf.math.add(tf.linalg.matMul(x, matrix(name + ".w", w, in, out)), bias);
+    Shape shape = Shape.of(in, out);
+    Operand<TFloat32> trained = hooks.weight(tf, name + ".w", shape, w);
+    if (trained == null && precision == Precision.BF16) {
+      return tf.math.add(tf.dtypes.cast(tf.linalg.matMul(tf.dtypes.cast(x, TBfloat16.class), bf16Constant(shape, w)),
+          TFloat32.class), bias);
+    }
+    Operand<TFloat32> weight = trained != null ? trained : tf.constant(shape, DataBuffers.of(w, true, false));
+    return tf.math.add(tf.linalg.matMul(x, weight), bias);
+  }
+
+  /** A frozen weight rounded to bfloat16 once, at build time. */
+  private Operand<TBfloat16> bf16Constant(Shape shape, float[] values) {
+    try (TBfloat16 t = TBfloat16.tensorOf(shape, DataBuffers.of(values, true, false))) {
+      return tf.constantOf(t);
+    }
   }
 
   /** Exact GELU as exported: {@code x * (1 + erf(x / sqrt 2)) * 0.5}. */

@@ -1,7 +1,9 @@
 package io.slaft.model.inference;
 
+import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.Pooling;
+import io.slaft.model.backbone.Precision;
 import io.slaft.model.graph.BertEncoderGraph;
 import io.slaft.model.graph.EncoderHooks;
 import io.slaft.model.runtime.TfRuntime;
@@ -28,9 +30,14 @@ public final class FrozenEncoder implements AutoCloseable {
   private final Operand<TFloat32> pooled;
   private final int hidden;
 
-  /** The encoder in an inference session (XLA JIT when {@link TfRuntime#xla()} is on). */
+  /** The fp32 encoder in an inference session (XLA JIT when {@link TfRuntime#xla()} is on). */
   public FrozenEncoder(BackboneWeights weights, Pooling pooling) {
-    this(weights, pooling, true);
+    this(weights, pooling, Precision.FP32, true);
+  }
+
+  /** {@code backbone}'s encoder, in its precision, in an inference session (XLA for fp32 only). */
+  public FrozenEncoder(Backbone backbone) {
+    this(backbone.weights(), backbone.pooling(), backbone.precision(), true);
   }
 
   /**
@@ -38,16 +45,21 @@ public final class FrozenEncoder implements AutoCloseable {
    * XLA-compiled forward is checked against.
    */
   public static FrozenEncoder withoutXla(BackboneWeights weights, Pooling pooling) {
-    return new FrozenEncoder(weights, pooling, false);
+    return new FrozenEncoder(weights, pooling, Precision.FP32, false);
   }
 
-  private FrozenEncoder(BackboneWeights weights, Pooling pooling, boolean inference) {
+  /** {@link #withoutXla(BackboneWeights, Pooling)} in {@code precision}. */
+  public static FrozenEncoder withoutXla(BackboneWeights weights, Pooling pooling, Precision precision) {
+    return new FrozenEncoder(weights, pooling, precision, false);
+  }
+
+  private FrozenEncoder(BackboneWeights weights, Pooling pooling, Precision precision, boolean inference) {
     graph = new Graph();
     Ops tf = io.slaft.model.runtime.TfRuntime.ops(graph);
-    encoder = BertEncoderGraph.build(tf, weights, EncoderHooks.NONE);
+    encoder = BertEncoderGraph.build(tf, weights, EncoderHooks.NONE, precision);
     pooled = encoder.pooled(pooling);
     hidden = weights.config().hidden();
-    session = inference ? TfRuntime.newInferenceSession(graph) : TfRuntime.newSession(graph);
+    session = inference ? TfRuntime.newInferenceSession(graph, precision) : TfRuntime.newSession(graph);
   }
 
   /** Last hidden states, row-major {@code [batch, length, hidden]}. */

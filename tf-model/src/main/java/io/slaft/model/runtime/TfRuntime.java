@@ -131,6 +131,16 @@ public final class TfRuntime {
   }
 
   /**
+   * {@link #newInferenceSession(Graph)} for a graph whose frozen matmuls run in {@code precision}:
+   * bf16 graphs never get XLA, whose CPU backend runs bf16 dots no faster than fp32 ones (MiniLM
+   * batch 32 × 64 on an EPYC with avx512_bf16: 7,785 tokens/s under XLA, 11,354 op by op through
+   * TensorFlow's bf16 kernels; BENCHMARKS.md).
+   */
+  public static Session newInferenceSession(Graph graph, io.slaft.model.backbone.Precision precision) {
+    return precision == io.slaft.model.backbone.Precision.BF16 ? newSession(graph) : newInferenceSession(graph);
+  }
+
+  /**
    * An op builder on {@code graph}, placed on {@link #device()} when SLAFT_DEVICE=gpu (the GPU
    * build, Maven profile {@code gpu}); otherwise TensorFlow's default placement (the CPU).
    */

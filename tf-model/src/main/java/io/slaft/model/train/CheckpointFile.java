@@ -42,7 +42,14 @@ public final class CheckpointFile {
 
   private CheckpointFile() {}
 
-  /** What a checkpoint must match to be resumed: the spec, the backbone and each task's name and sizes. */
+  /** What a checkpoint must match to be resumed: the spec, the backbone and its precision, each task's name and sizes. */
+  static String fingerprint(TrainSpec spec, io.slaft.model.backbone.Backbone backbone, List<TrainTask> tasks) {
+    // The precision is appended only when not fp32, so older checkpoints still resume.
+    return fingerprint(spec, backbone.precision() == io.slaft.model.backbone.Precision.FP32 ? backbone.name()
+        : backbone.name() + "/" + backbone.precision().id(), tasks);
+  }
+
+  /** {@link #fingerprint(TrainSpec, io.slaft.model.backbone.Backbone, List)} of a backbone named {@code backboneName}. */
   static String fingerprint(TrainSpec spec, String backboneName, List<TrainTask> tasks) {
     StringBuilder b = new StringBuilder(spec.toString()).append(backboneName);
     for (TrainTask t : tasks) {

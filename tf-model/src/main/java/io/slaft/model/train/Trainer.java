@@ -78,7 +78,8 @@ public final class Trainer implements AutoCloseable {
     this.layout = new ModuleLayout(spec.space(), backbone.config());
     int maxOut = tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2);
     NoiseSite site = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
-    this.g = new TrainingGraph(backbone.weights(), layout, spec.sparsity(), Math.max(2, maxOut), backbone.pooling(), site);
+    this.g = new TrainingGraph(backbone.weights(), layout, spec.sparsity(), Math.max(2, maxOut), backbone.pooling(), site,
+        backbone.precision());
     this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
     this.session = new TrainingSession(g, backbone, spec, params);
     this.discretizer = new Discretizer(spec, layout, params, g.slots(), backbone.config().parameterCount());
@@ -520,7 +521,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private String fingerprint() {
-    return CheckpointFile.fingerprint(spec, backbone.name(), tasks);
+    return CheckpointFile.fingerprint(spec, backbone, tasks);
   }
 
   private void saveCheckpoint(TrainState st) {

@@ -85,7 +85,7 @@ public final class TrainingGraph {
   private Operand<TFloat32> chanGates;
 
   TrainingGraph(BackboneWeights weights, ModuleLayout layout, SparsityControl sparsity, int maxOutputs,
-      Pooling pooling, NoiseSite noiseSite) {
+      Pooling pooling, NoiseSite noiseSite, io.slaft.model.backbone.Precision precision) {
     this.graph = new Graph();
     this.tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     this.layout = layout;
@@ -198,7 +198,7 @@ public final class TrainingGraph {
     }
     penalty = tf.withName("penalty").identity(pen);
 
-    encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space));
+    encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space), precision);
     Operand<TFloat32> pooled = encoder.pooled(pooling);
     logits = tf.withName("logits").math.add(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(SlotNames.HEAD_W)),
         slotInputs.get(SlotNames.HEAD_B)), classBias);

@@ -52,7 +52,10 @@ public final class BackboneParity {
     return List.of(a.toString(), b.toString(), "unicode " + "ñ é ü 中 ".repeat(maxLength));
   }
 
-  /** Runs every case through both engines and reports the worst cosine and element difference. */
+  /**
+   * Runs every case through both engines (slaft's in {@code backbone}'s precision, ONNX Runtime in
+   * fp32) and reports the worst cosine and element difference.
+   */
   public static ParityReport run(Backbone backbone, Consumer<String> progress) {
     TextTokenizer tok = backbone.tokenizer();
     List<Encoded> all = new ArrayList<>();
@@ -77,7 +80,7 @@ public final class BackboneParity {
     double maxDiff = 0;
     long tokens = 0;
     int h = backbone.config().hidden();
-    try (FrozenEncoder tf = new FrozenEncoder(backbone.weights(), backbone.pooling());
+    try (FrozenEncoder tf = new FrozenEncoder(backbone);
          OnnxReference ort = new OnnxReference(backbone.onnxFile(), TfRuntime.intraOpThreads())) {
       int n = 0;
       for (List<Encoded> rows : batches) {
@@ -114,6 +117,6 @@ public final class BackboneParity {
             n, batches.size(), b.batch(), b.length(), cosMin));
       }
     }
-    return new ParityReport(backbone.name(), all.size(), tokens, cosMin, maxDiff);
+    return new ParityReport(backbone.name(), backbone.precision(), all.size(), tokens, cosMin, maxDiff);
   }
 }

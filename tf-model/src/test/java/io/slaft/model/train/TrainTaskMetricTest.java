@@ -67,4 +67,15 @@ class TrainTaskMetricTest {
     assertNotEquals(before, CheckpointFile.fingerprint(spec, "tiny", List.of(macro)));
     assertNotEquals(CheckpointFile.fingerprint(spec, "tiny", List.of(f1)), CheckpointFile.fingerprint(spec, "tiny", List.of(macro)));
   }
+
+  @Test
+  void theFingerprintNamesThePrecisionOnlyWhenItIsNotFp32() {
+    TrainSpec spec = TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 10, 1);
+    io.slaft.model.backbone.Backbone b = io.slaft.model.backbone.Backbone.of("tiny", null, null);
+    assertEquals(CheckpointFile.fingerprint(spec, "tiny", List.of(MARKER)), CheckpointFile.fingerprint(spec, b, List.of(MARKER)),
+        "fp32 keeps the fingerprint checkpoints had before precisions existed");
+    assertNotEquals(CheckpointFile.fingerprint(spec, b, List.of(MARKER)),
+        CheckpointFile.fingerprint(spec, b.withPrecision(io.slaft.model.backbone.Precision.BF16), List.of(MARKER)),
+        "a bf16 checkpoint never resumes an fp32 run");
+  }
 }
