@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "slaft", mixinStandardHelpOptions = true, version = "slaft 0.1.0",
     description = "Structure-learnable adapter fine-tuning on a frozen transformer, in Beam pipelines with MLflow tracking.",
-    subcommands = {TrainCommand.class, ExportCommand.class, PredictCommand.class, ConfigCommand.class, BackboneCommand.class, BenchCommand.class, RobustnessCommand.class, ReportCommand.class, MlflowCommand.class,
+    subcommands = {TrainCommand.class, ExportCommand.class, ConfigCommand.class, BackboneCommand.class, BenchCommand.class, RobustnessCommand.class, ReportCommand.class, MlflowCommand.class,
         CommandLine.HelpCommand.class})
 public final class Slaft {
   private Slaft() {}

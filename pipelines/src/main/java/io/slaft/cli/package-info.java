@@ -1,6 +1,6 @@
 /**
  * The {@code slaft} command line (picocli): {@link Slaft} and its subcommands ({@link TrainCommand},
- * {@link RobustnessCommand}, {@link ExportCommand}, {@link PredictCommand}, {@link ReportCommand},
+ * {@link RobustnessCommand}, {@link ExportCommand}, {@link ReportCommand},
  * {@link ConfigCommand}, {@link BackboneCommand}, {@link BenchCommand}, {@link MlflowCommand}),
  * with the options they share ({@link GlobalOptions}, {@link BackboneOptions}).
  *

@@ -53,10 +53,42 @@ public final class ModelReference {
 
   /** As {@link #exportDir(Path, String)}, resolving a {@code models:/} reference on {@code trackingUri} (null: auto). */
   public static Path exportDir(Path given, String point, String trackingUri) {
+    return resolve(given, point, trackingUri).dir();
+  }
+
+  /**
+   * A resolved {@code --model}: the export directory, and the model's version — the registry's
+   * version number for a {@code models:/} reference, else {@code sha256:} and the first 16 hex
+   * digits of the export's weights (the same files always give the same version).
+   */
+  public record Resolved(Path dir, String version) {}
+
+  /** {@link #exportDir(Path, String, String)} with the model's version. */
+  public static Resolved resolve(Path given, String point, String trackingUri) {
     String text = given.toString();
     if (RegisteredModels.isReference(text)) {
       return registered(text, trackingUri);
     }
+    Path dir = localExportDir(given, point);
+    return new Resolved(dir, "sha256:" + weightsDigest(dir).substring(0, 16));
+  }
+
+  private static String weightsDigest(Path dir) {
+    try (java.io.InputStream in = Files.newInputStream(dir.resolve(io.slaft.model.export.WeightFile.NAME))) {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the weights of " + dir + ": " + e.getMessage(), e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path localExportDir(Path given, String point) {
     if (isExport(given)) {
       return given;
     }
@@ -94,7 +126,7 @@ public final class ModelReference {
    * version of the same number from another server or a re-created model is another entry) and verified (the sealed weights'
    * checksum and the manifest); a cached copy that fails verification is downloaded again.
    */
-  static Path registered(String reference, String trackingUri) {
+  static Resolved registered(String reference, String trackingUri) {
     RegisteredModels.checkReference(reference);
     String uri = trackingUri != null ? trackingUri : TrackingSettings.autoUri();
     if (uri == null) {
@@ -115,7 +147,7 @@ public final class ModelReference {
       }
       System.err.println("--model " + reference + ": version " + fetched.version() + " of '" + fetched.name() + "' (run "
           + fetched.runId() + "), verified, in " + fetched.dir());
-      return fetched.dir();
+      return new Resolved(fetched.dir(), fetched.version());
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }

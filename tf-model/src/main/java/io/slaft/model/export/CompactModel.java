@@ -255,19 +255,36 @@ public final class CompactModel implements AutoCloseable {
     }
   }
 
-  /** A prediction: the label (or the score as text for regression) and its score. */
-  public record Prediction(String label, double score) {}
+  /**
+   * A prediction: the label (or the score as text for regression), its score (the winning class's
+   * probability, or the regression output), and every class's probability in label order (empty for
+   * regression).
+   */
+  public record Prediction(String label, double score, double[] probabilities) {}
 
   /** Tokenizes and predicts texts; each row is {text} or {text, pair}. */
   public List<Prediction> predict(List<String[]> texts) {
     List<Encoded> enc = new ArrayList<>();
     for (String[] t : texts) {
-      enc.add(backbone.tokenizer().encode(t[0], t.length > 1 ? t[1] : null));
+      enc.add(encode(t[0], t.length > 1 ? t[1] : null));
     }
+    return predictEncoded(enc);
+  }
+
+  /** {@code text} (and {@code pair}, or {@code null}) tokenized as this model's backbone does. */
+  public Encoded encode(String text, String pair) {
+    return backbone.tokenizer().encode(text, pair);
+  }
+
+  /** Predicts already tokenized rows (one batch, padded to its longest row). */
+  public List<Prediction> predictEncoded(List<Encoded> rows) {
     List<Prediction> out = new ArrayList<>();
-    for (float[] row : outputs(enc)) {
+    if (rows.isEmpty()) {
+      return out;
+    }
+    for (float[] row : outputs(rows)) {
       if (task.regression()) {
-        out.add(new Prediction(String.format(java.util.Locale.ROOT, "%.4f", row[0]), row[0]));
+        out.add(new Prediction(String.format(java.util.Locale.ROOT, "%.4f", row[0]), row[0], new double[0]));
         continue;
       }
       int arg = 0;
@@ -282,8 +299,13 @@ public final class CompactModel implements AutoCloseable {
       for (float v : row) {
         sum += Math.exp(v - max);
       }
+      int classes = Math.max(1, task.labels().size());
+      double[] probs = new double[Math.min(row.length, classes)];
+      for (int k = 0; k < probs.length; k++) {
+        probs[k] = Math.exp(row[k] - max) / sum;
+      }
       String label = arg < task.labels().size() ? task.labels().get(arg) : Integer.toString(arg);
-      out.add(new Prediction(label, 1.0 / sum));
+      out.add(new Prediction(label, 1.0 / sum, probs));
     }
     return out;
   }

@@ -22,8 +22,14 @@ public final class ColumnMapping implements Serializable {
   private final @Nullable Column textPair;
   private final Column label;
   private final ImmutableList<Column> id;
+  private final boolean readsLabel;
 
   private ColumnMapping(Column text, @Nullable Column textPair, Column label, List<Column> id) {
+    this(text, textPair, label, id, true);
+  }
+
+  private ColumnMapping(Column text, @Nullable Column textPair, Column label, List<Column> id, boolean readsLabel) {
+    this.readsLabel = readsLabel;
     this.text = checkNotNull(text, "text column");
     this.textPair = textPair;
     this.label = checkNotNull(label, "label column");
@@ -65,7 +71,7 @@ public final class ColumnMapping implements Serializable {
   /** A copy whose example ids join the given fields with {@code -}. */
   public ColumnMapping withId(Column... idColumns) {
     checkArgument(idColumns.length > 0, "withId needs at least one column");
-    return new ColumnMapping(text, textPair, label, List.of(idColumns));
+    return new ColumnMapping(text, textPair, label, List.of(idColumns), readsLabel);
   }
 
   /** A copy whose example ids join the named fields with {@code -}. */
@@ -89,19 +95,34 @@ public final class ColumnMapping implements Serializable {
     return label;
   }
 
+  /**
+   * This mapping for rows read for prediction: the label column is not read (a file may lack it;
+   * where it has one, its values are ignored) and rows become {@link Example#unlabeled} examples.
+   */
+  public ColumnMapping withoutLabel() {
+    return new ColumnMapping(text, textPair, label, id, false);
+  }
+
+  /** Whether rows carry the label (false after {@link #withoutLabel()}). */
+  public boolean readsLabel() {
+    return readsLabel;
+  }
+
   /** The id fields; empty means ids come from the JSON key or the line number. */
   public List<Column> id() {
     return id;
   }
 
-  /** Every referenced column. */
+  /** Every column a row is read from, in the order rows are validated (the label only when read). */
   List<Column> all() {
     List<Column> all = new ArrayList<>();
     all.add(text);
     if (textPair != null) {
       all.add(textPair);
     }
-    all.add(label);
+    if (readsLabel) {
+      all.add(label);
+    }
     all.addAll(id);
     return all;
   }
@@ -115,17 +136,18 @@ public final class ColumnMapping implements Serializable {
     return text.equals(m.text)
         && Objects.equals(textPair, m.textPair)
         && label.equals(m.label)
-        && id.equals(m.id);
+        && id.equals(m.id)
+        && readsLabel == m.readsLabel;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, textPair, label, id);
+    return Objects.hash(text, textPair, label, id, readsLabel);
   }
 
   @Override
   public String toString() {
-    return "text=" + text + (textPair == null ? "" : " pair=" + textPair) + " label=" + label
+    return "text=" + text + (textPair == null ? "" : " pair=" + textPair) + (readsLabel ? " label=" + label : "")
         + (id.isEmpty() ? "" : " id=" + id);
   }
 }

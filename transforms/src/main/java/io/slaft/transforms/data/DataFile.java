@@ -124,6 +124,40 @@ public final class DataFile implements Serializable {
     return new DataFile(path, Format.JSON, false, '\0', 0, columns);
   }
 
+  /**
+   * The file at {@code path} read for prediction with this (training) file's columns, the label not
+   * read ({@link ColumnMapping#withoutLabel()}). The format is the extension's ({@code .tsv},
+   * {@code .csv}, {@code .jsonl}, {@code .json}); in this file's own format the header, delimiter and
+   * column count carry over, in another one the columns must be named (a header, or JSON fields).
+   *
+   * @throws IllegalArgumentException naming the path and the fix for an unknown extension, or
+   *     positional columns in another format
+   */
+  public DataFile forPrediction(String path) {
+    String lower = path.toLowerCase(java.util.Locale.ROOT);
+    Format f = lower.endsWith(".tsv") ? Format.TSV : lower.endsWith(".csv") ? Format.CSV
+        : lower.endsWith(".jsonl") ? Format.JSONL : lower.endsWith(".json") ? Format.JSON : null;
+    if (f == null) {
+      throw new IllegalArgumentException(path + ": the input's format is taken from its extension; name it .tsv, .csv,"
+          + " .jsonl or .json (the task's training file is " + format.name().toLowerCase(java.util.Locale.ROOT) + ")");
+    }
+    ColumnMapping read = columns.withoutLabel();
+    if (f == format) {
+      return new DataFile(path, format, header, delimiter, columnCount, read);
+    }
+    if (!header && (format == Format.TSV || format == Format.CSV)) {
+      throw new IllegalArgumentException(path + ": the task's training file " + this.path + " has no header, so its"
+          + " columns are positions; give the input as ." + format.name().toLowerCase(java.util.Locale.ROOT)
+          + " without a header too");
+    }
+    return switch (f) {
+      case TSV -> tsv(path, read);
+      case CSV -> csv(path, read);
+      case JSONL -> jsonl(path, read);
+      case JSON -> json(path, read);
+    };
+  }
+
   /** A copy for a delimited file without a header row, whose rows have {@code columnCount} fields. */
   public DataFile withoutHeader(int columnCount) {
     checkArgument(format == Format.TSV || format == Format.CSV, "%s: only TSV/CSV files have headers", path);

@@ -54,13 +54,25 @@ public final class Example implements Serializable {
         line);
     this.textPair = textPair;
     this.regression = regression;
-    checkArgument(regression || label >= 0, "label index must be >= 0, got %s", label);
+    checkArgument(regression || label >= 0 || label == UNLABELED, "label index must be >= 0, got %s", label);
     checkArgument(!regression || Float.isFinite(score), "score must be finite, got %s", score);
     this.label = regression ? -1 : label;
     this.score = regression ? score : Float.NaN;
     this.sourceFile = checkNotNull(sourceFile, "sourceFile");
     checkArgument(line >= 1, "line numbers start at 1, got %s", line);
     this.line = line;
+  }
+
+  /** The label of a row read without one (input to prediction). */
+  static final int UNLABELED = -1;
+
+  /**
+   * A row read for prediction: its text (and pair), id, file and line, no label or score ({@link
+   * #isLabeled()} is false).
+   */
+  public static Example unlabeled(
+      String task, Split split, String id, String text, @Nullable String textPair, String sourceFile, long line) {
+    return new Example(task, split, id, text, textPair, false, UNLABELED, Float.NaN, sourceFile, line);
   }
 
   /** A classification example; {@code label} indexes the task's label set. */
@@ -73,6 +85,7 @@ public final class Example implements Serializable {
       int label,
       String sourceFile,
       long line) {
+    checkArgument(label >= 0, "label index must be >= 0, got %s", label);
     return new Example(task, split, id, text, textPair, false, label, Float.NaN, sourceFile, line);
   }
 
@@ -114,12 +127,20 @@ public final class Example implements Serializable {
     return regression;
   }
 
+  /** Whether the row carried a label or score ({@code false} for rows read for prediction). */
+  public boolean isLabeled() {
+    return regression || label != UNLABELED;
+  }
+
   /**
    * The class index into the task's label set.
    *
-   * @throws IllegalStateException for a regression example
+   * @throws IllegalStateException for a regression or an unlabeled example
    */
   public int label() {
+    if (!isLabeled()) {
+      throw new IllegalStateException("example " + id + " of task " + task + " was read without a label (for prediction)");
+    }
     if (regression) {
       throw new IllegalStateException(
           "example " + id + " of task " + task + " is a regression example: use score()");

@@ -46,7 +46,7 @@ public final class ExampleCoder extends AtomicCoder<Example> {
     if (e.isRegression()) {
       FloatCoder.of().encode(e.score(), out);
     } else {
-      VarIntCoder.of().encode(e.label(), out);
+      VarIntCoder.of().encode(e.isLabeled() ? e.label() : Example.UNLABELED, out);
     }
     STRING.encode(e.sourceFile(), out);
     VarLongCoder.of().encode(e.line(), out);
@@ -66,6 +66,7 @@ public final class ExampleCoder extends AtomicCoder<Example> {
     long line = VarLongCoder.of().decode(in);
     return regression
         ? Example.regression(task, split, id, text, pair, score, file, line)
+        : label == Example.UNLABELED ? Example.unlabeled(task, split, id, text, pair, file, line)
         : Example.classification(task, split, id, text, pair, label, file, line);
   }
 

@@ -624,7 +624,7 @@ final class TaskParser {
         return;
       }
     }
-    String labelText = fields.get(col++).strip();
+    String labelText = m.readsLabel() ? fields.get(col++).strip() : null;
     StringBuilder id = new StringBuilder();
     for (int i = 0; i < m.id().size(); i++) {
       if (i > 0) {
@@ -634,7 +634,9 @@ final class TaskParser {
     }
     String exampleId = id.length() > 0 ? id.toString() : key != null ? key : Long.toString(line);
     Target target = spec.target();
-    if (target.isRegression()) {
+    if (labelText == null) {
+      emit(Example.unlabeled(spec.name(), split, exampleId, text, pair, fileName, line));
+    } else if (target.isRegression()) {
       float score;
       if (!Scores.isDecimal(labelText)) {
         deadLetter(

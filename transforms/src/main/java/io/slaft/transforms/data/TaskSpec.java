@@ -94,6 +94,14 @@ public final class TaskSpec implements Serializable {
     return f;
   }
 
+  /**
+   * This task reading {@code path} as its {@link Split#TEST} split for prediction: the training file's
+   * columns without the label ({@link DataFile#forPrediction}).
+   */
+  public TaskSpec forPrediction(String path) {
+    return withFile(Split.TEST, file(Split.TRAIN).forPrediction(path));
+  }
+
   /** A copy whose files for the given splits are replaced or added. */
   public TaskSpec withFile(Split split, DataFile file) {
     EnumMap<Split, DataFile> copy = new EnumMap<>(files);
