@@ -1,4 +1,4 @@
-package io.slaft.pipelines.experiment;
+package io.slaft.runners;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,10 @@ import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.pipelines.experiment.ExperimentSession;
+import io.slaft.pipelines.experiment.RunSummary;
+import io.slaft.pipelines.experiment.SummarySchema;
+import io.slaft.pipelines.experiment.TrainedPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What {@code slaft train} serves is what {@code slaft export} writes, on the real MiniLM and a
  * small SST-2 slice, for a run with discrete re-training (the case that once exported the model
- * before re-training): same weights, same predictions, and the summary's dev metric is the
+ * before re-training): same weights, same predictions (also through {@code slaft predict}, which lives in
+ * runners for its {@code --runner}), and the summary's dev metric is the
  * export's. Also: the summary satisfies the committed JSON Schema, and the task is found by any
  * spelling the config accepts.
  */
 @Tag("integration")
-class ServedModelIntegrationTest {
+class ServedModelIT {
   @TempDir static Path dir;
   static Path run;
   static Path config;
