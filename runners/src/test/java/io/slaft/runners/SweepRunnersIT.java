@@ -1,6 +1,7 @@
 package io.slaft.runners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.runners.flink.ClusterOverview;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code examples/sweep-small.yaml} (4 points) through {@code ExperimentPipeline} on the DirectRunner, on
- * Flink {@code [local]} and twice in a row on the session cluster started by {@link LocalFlinkCluster}: same
- * seeds and thread count give the same metrics and gate values per point, every point exactly once.
+ * Flink {@code [local]}, twice in a row on the session cluster started by {@link LocalFlinkCluster}, and on a
+ * session cluster of two TaskManagers (both of which train points, as Flink's REST API reports): same seeds and
+ * thread count give the same metrics and gate values per point, every point exactly once.
  */
 @Tag("integration")
 class SweepRunnersIT {
@@ -61,6 +63,25 @@ class SweepRunnersIT {
       ClusterOverview o = cluster.rest().overview();
       assertEquals(2, o.jobsFinished(), o.toString());
       assertEquals(0, o.jobsFailed(), o.toString());
+    }
+
+    // two TaskManagers of 2 slots each: the 4 points spread over both, with the DirectRunner's metrics
+    try (LocalFlinkCluster cluster = LocalFlinkCluster.start(Path.of("target", "it-flink", "sweep-2tm-" + System.nanoTime())
+        .toAbsolutePath(), io.slaft.runners.flink.ClusterOptions.defaults().withRestPort(0).withSlots(2).withTaskManagers(2)
+        .withTaskManagerMemory(io.slaft.runners.flink.TaskManagerMemory.DEFAULT.withTaskHeapMb(1024)))) {
+      assertEquals(2, cluster.rest().taskManagerIds().size());
+      assertEquals(2, cluster.status().moreTaskManagerPids().size() + 1, cluster.status().describe());
+      Path out = tmp.resolve("cluster-2tm");
+      assertEquals(PipelineResult.State.DONE, SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep-2tm"), c, out));
+      assertEquals(ids, SweepSupport.summaryPointIds(out), "every point exactly once (two TaskManagers)");
+      assertEquals(expected, SweepSupport.outcomes(out), "two TaskManagers = DirectRunner, per point");
+      String job = cluster.rest().jobs().get(0).id();
+      Map<String, Map<String, Long>> trained = cluster.rest().recordsReadByTaskManager(job, "Train point");
+      System.out.println("points read per TaskManager, by vertex: " + trained);
+      Map<String, Long> byTm = trained.values().stream().filter(m -> m.values().stream().mapToLong(Long::longValue).sum() == ids.size())
+          .findFirst().orElseThrow(() -> new AssertionError("no vertex of the training step read the 4 points: " + trained));
+      assertEquals(2, byTm.size(), "both TaskManagers ran subtasks of the training step: " + byTm);
+      assertTrue(byTm.values().stream().allMatch(n -> n > 0), "both TaskManagers trained points: " + byTm);
     }
   }
 }

@@ -129,6 +129,13 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> SPARSITY_WARMUP_STEPS = add(ConfigKey.integer("sparsity.warmup_steps", "0", "Steps with λ = 0.").atLeast(0));
   public static final ConfigKey<Integer> SPARSITY_RAMP_STEPS = add(ConfigKey.integer("sparsity.ramp_steps", "0",
       "Steps over which λ ramps up linearly after warm-up.").atLeast(0));
+  public static final ConfigKey<Float> SPARSITY_WARMUP_FRACTION = add(ConfigKey.real("sparsity.warmup_fraction", "0",
+      "λ's warm-up as a fraction of the search steps (train.steps, or what train.epochs makes of the rows), rounded;"
+          + " instead of sparsity.warmup_steps, so one setting fits tasks of every size. 0 = use warmup_steps.")
+      .atLeast(0).below(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Float> SPARSITY_RAMP_FRACTION = add(ConfigKey.real("sparsity.ramp_fraction", "0",
+      "λ's ramp as a fraction of the search steps, rounded; instead of sparsity.ramp_steps. 0 = use ramp_steps.")
+      .atLeast(0).below(1).hashedOnlyWhenSet());
   public static final ConfigKey<Float> SPARSITY_TEMPERATURE_START = add(ConfigKey.real("sparsity.temperature_start", "1.0",
       "Initial gate temperature.").above(0));
   public static final ConfigKey<Float> SPARSITY_TEMPERATURE_END = add(ConfigKey.real("sparsity.temperature_end", "1.0",

@@ -38,7 +38,8 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
   /**
    * This spec for the training rows of {@code tasks}: with {@code train.epochs} &gt; 0 its steps are
    * {@link TrainSpec#stepsForEpochs} of their rows (all tasks, validation rows already held out),
-   * and {@code log} gets the line that says how they were counted; otherwise this spec as it is.
+   * and {@code log} gets the line that says how they were counted (λ's warm-up and ramp follow them when given as
+   * fractions); otherwise this spec as it is.
    */
   public ExperimentSpec forData(List<io.slaft.model.train.TrainTask> trainTasks, java.util.function.Consumer<String> log) {
     float epochs = config.get(ConfigKeys.TRAIN_EPOCHS);
@@ -49,7 +50,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
     int steps = TrainSpec.stepsForEpochs(epochs, rows, train.batchSize());
     log.accept(String.format(java.util.Locale.ROOT, "[train] %s %s: ceil(%s × %d training rows ÷ batch %d) = %d steps",
         ConfigKeys.TRAIN_EPOCHS.key(), epochs, epochs, rows, train.batchSize(), steps));
-    return new ExperimentSpec(config, backbone, maxLength, precision, train.withSteps(steps), retrainSteps, tasks);
+    return new ExperimentSpec(config, backbone, maxLength, precision, Specs.train(config, steps), retrainSteps, tasks);
   }
 
   /** Binds {@code c}; a violated rule is a {@link ConfigException} naming the key. */

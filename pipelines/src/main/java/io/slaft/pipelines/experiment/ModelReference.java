@@ -53,7 +53,8 @@ public final class ModelReference {
 
   /** As {@link #exportDir(Path, String)}, resolving a {@code models:/} reference on {@code trackingUri} (null: auto). */
   public static Path exportDir(Path given, String point, String trackingUri) {
-    return resolve(given, point, trackingUri).dir();
+    return RegisteredModels.isReference(given.toString()) ? registered(given.toString(), trackingUri).dir()
+        : localExportDir(given, point);
   }
 
   /**

@@ -57,7 +57,35 @@ public final class Specs {
     return Precision.resolve(setting);
   }
 
+  /** The training spec of {@code c} for {@code train.steps} steps (an epochs budget rebinds it: {@link #train(ExperimentConfig, int)}). */
   public static TrainSpec train(ExperimentConfig c) {
+    return train(c, c.get(ConfigKeys.TRAIN_STEPS));
+  }
+
+  /**
+   * λ's warm-up and ramp steps for a search of {@code steps} steps: {@code sparsity.warmup_steps} and
+   * {@code ramp_steps}, or {@code round(fraction × steps)} where {@code warmup_fraction} / {@code ramp_fraction}
+   * is set; setting both forms of one is refused.
+   */
+  static int[] lambdaSchedule(ExperimentConfig c, int steps) {
+    return new int[] {scheduled(c, ConfigKeys.SPARSITY_WARMUP_STEPS, ConfigKeys.SPARSITY_WARMUP_FRACTION, steps),
+        scheduled(c, ConfigKeys.SPARSITY_RAMP_STEPS, ConfigKeys.SPARSITY_RAMP_FRACTION, steps)};
+  }
+
+  private static int scheduled(ExperimentConfig c, io.slaft.pipelines.config.ConfigKey<Integer> stepsKey,
+      io.slaft.pipelines.config.ConfigKey<Float> fractionKey, int steps) {
+    if (c.get(fractionKey) == 0f) {
+      return c.get(stepsKey);
+    }
+    if (c.get(stepsKey) > 0) {
+      throw new ConfigException(c.source() + ": " + stepsKey.key() + " " + c.get(stepsKey) + " and " + fractionKey.key() + " "
+          + c.get(fractionKey) + " are both set; they say the same thing. Fix: remove one of them");
+    }
+    return Math.round(c.get(fractionKey) * steps);
+  }
+
+  /** The training spec of {@code c} for a search of {@code steps} steps (λ's schedule follows them when set as fractions). */
+  public static TrainSpec train(ExperimentConfig c, int steps) {
     try {
       Set<Site> sites = EnumSet.noneOf(Site.class);
       for (String s : c.get(ConfigKeys.ADAPTER_SITES)) {
@@ -71,7 +99,7 @@ public final class Specs {
           c.get(ConfigKeys.ADAPTER_LORA_ALPHA), acts, c.get(ConfigKeys.ADAPTER_CHANNEL_GATES), false, false, false,
           c.get(ConfigKeys.ADAPTER_INIT_SCALE));
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
-          c.get(ConfigKeys.SPARSITY_BUDGET), c.get(ConfigKeys.SPARSITY_WARMUP_STEPS), c.get(ConfigKeys.SPARSITY_RAMP_STEPS),
+          c.get(ConfigKeys.SPARSITY_BUDGET), lambdaSchedule(c, steps)[0], lambdaSchedule(c, steps)[1],
           c.get(ConfigKeys.SPARSITY_TEMPERATURE_START), c.get(ConfigKeys.SPARSITY_TEMPERATURE_END), c.get(ConfigKeys.SPARSITY_INIT_LOGIT),
           c.get(ConfigKeys.SPARSITY_THRESHOLD), new SettleControl(c.get(ConfigKeys.SPARSITY_SETTLE),
               c.get(ConfigKeys.SPARSITY_SETTLE_EVERY), c.get(ConfigKeys.SPARSITY_SETTLE_PATIENCE), c.get(ConfigKeys.SPARSITY_SETTLE_AT)));
@@ -85,7 +113,7 @@ public final class Specs {
           c.get(ConfigKeys.OPTIMIZER_BACKBONE_LR),
           c.get(ConfigKeys.OPTIMIZER_WEIGHT_DECAY), c.get(ConfigKeys.OPTIMIZER_WARMUP_RATIO), c.get(ConfigKeys.OPTIMIZER_CLIP_NORM),
           0.9f, 0.999f, 1e-8f);
-      return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, c.get(ConfigKeys.TRAIN_STEPS),
+      return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, steps,
           c.get(ConfigKeys.TRAIN_BATCH_SIZE), c.get(ConfigKeys.TRAIN_EVAL_EVERY), c.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE),
           c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_CHECKPOINT_EVERY), c.get(ConfigKeys.SEED),
           c.get(ConfigKeys.TRAIN_TASK_TEMPERATURE), c.get(ConfigKeys.TRAIN_BUCKET_WINDOW), c.get(ConfigKeys.TRAIN_LOG_EVERY),

@@ -11,6 +11,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -50,7 +53,11 @@ public final class TrainPoints extends PTransform<PCollection<SweepPoint>, PColl
   @Override
   public PCollection<PointRecords> expand(PCollection<SweepPoint> points) {
     return points.apply("After prepare and the dead-letter limit", Wait.on(after))
-        .apply("Spread points over workers", Reshuffle.viaRandomKey())
+        // keyed by the point's index, not a random key: which worker slot trains which point is then the same
+        // in every run of a sweep (and a sweep over as many points as slots uses every TaskManager)
+        .apply("Key by point index", WithKeys.of((SweepPoint p) -> p.index()).withKeyType(TypeDescriptors.integers()))
+        .apply("Spread points over workers", Reshuffle.of())
+        .apply("Points", Values.create())
         .apply("Train point", ParDo.of(new TrainFn(settings)))
         .setCoder(PointRecords.CODER);
   }

@@ -143,6 +143,28 @@ class ValidationSplitTest {
   }
 
   @Test
+  void lambdasWarmupAndRampCanFollowTheEpochsBudget() throws Exception {
+    ExperimentConfig c = config("data.validation=0.2", "train.epochs=2.5", "train.batch_size=4",
+        "sparsity.warmup_fraction=0.2", "sparsity.ramp_fraction=0.35");
+    LoadedTasks loaded = TaskLoader.load(c, backbone, null, s -> { });
+    ExperimentSpec spec = ExperimentSpec.bind(c).forData(loaded.tasks(), s -> { });
+    assertEquals(10, spec.train().steps());
+    assertEquals(2, spec.train().sparsity().warmupSteps(), "round(0.2 × 10)");
+    assertEquals(4, spec.train().sparsity().rampSteps(), "round(0.35 × 10)");
+    assertEquals(6, ExperimentSpec.bind(config("train.steps=30", "sparsity.warmup_fraction=0.2")).train().sparsity().warmupSteps(),
+        "without epochs: a fraction of train.steps");
+    ExperimentConfig both = config("sparsity.warmup_steps=5", "sparsity.warmup_fraction=0.2");
+    io.slaft.pipelines.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.slaft.pipelines.config.ConfigException.class, () -> ExperimentSpec.bind(both));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("sparsity.warmup_steps")
+        && e.getMessage().contains("sparsity.warmup_fraction"), e.getMessage());
+    ExperimentConfig plain = config("sparsity.warmup_steps=7");
+    assertEquals(plain.hash(), plain.withOverrides(List.of("sparsity.warmup_fraction=0")).hash(), "the default keeps the hash");
+    assertEquals(7, ExperimentSpec.bind(ExperimentConfig.of("resolved", plain.resolved())).train().sparsity().warmupSteps(),
+        "a resolved config (both keys, the fraction 0) binds as before");
+  }
+
+  @Test
   void aTrainSampleIsDrawnBeforeValidationIsHeldOut() throws Exception {
     List<String> log = new ArrayList<>();
     TrainTask t = TaskLoader.load(config("data.train_sample=10", "data.validation=0.2"), backbone, null, log::add)

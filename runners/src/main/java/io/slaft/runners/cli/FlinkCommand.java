@@ -52,8 +52,12 @@ public final class FlinkCommand implements SubcommandProvider {
     int port;
 
     @Option(names = "--slots", paramLabel = "N", defaultValue = "2",
-        description = "Task slots of the TaskManager (and default parallelism). Default: ${DEFAULT-VALUE}.")
+        description = "Task slots of each TaskManager (times --taskmanagers: the default parallelism). Default: ${DEFAULT-VALUE}.")
     int slots;
+
+    @Option(names = "--taskmanagers", paramLabel = "N", defaultValue = "1",
+        description = "TaskManager processes on 127.0.0.1 (each with --slots slots and --task-heap-mb). Default: ${DEFAULT-VALUE}.")
+    int taskManagers;
 
     @Option(names = "--task-heap-mb", paramLabel = "MB", defaultValue = "2048",
         description = "TaskManager task heap in MiB. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +73,7 @@ public final class FlinkCommand implements SubcommandProvider {
       ClusterOptions defaults = ClusterOptions.defaults();
       ClusterOptions options = new ClusterOptions(port, slots, defaults.taskManagerMemory().withTaskHeapMb(taskHeapMb),
           defaults.jobManagerHeapMb(), defaults.restart(), defaults.parentFirstPatterns(),
-          Duration.ofSeconds(timeoutSeconds), defaults.javacppCacheDir());
+          Duration.ofSeconds(timeoutSeconds), defaults.javacppCacheDir(), taskManagers);
       Path stateDir = dir.resolve();
       System.err.println("slaft: starting a local Flink cluster (state in " + stateDir + ")...");
       LocalFlinkCluster cluster = LocalFlinkCluster.start(stateDir, options);

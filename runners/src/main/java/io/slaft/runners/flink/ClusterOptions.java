@@ -9,7 +9,7 @@ import java.util.List;
  * How the local session cluster is started. Immutable; validated at construction.
  *
  * @param restPort REST/web port on 127.0.0.1, or 0 for any free port
- * @param slots task slots of the one TaskManager (also the cluster's default parallelism)
+ * @param slots task slots of each TaskManager (times {@code taskManagers}: the cluster's default parallelism)
  * @param taskManagerMemory every TaskManager memory component
  * @param jobManagerHeapMb JobManager heap
  * @param restart the cluster-wide restart strategy (fixed delay)
@@ -17,9 +17,11 @@ import java.util.List;
  *     Flink's defaults; must hold TensorFlow's and JavaCPP's so a second job does not load their natives again
  * @param startTimeout how long to wait for the TaskManager to register
  * @param javacppCacheDir where JavaCPP unpacks TensorFlow's native libraries in the cluster processes
+ * @param taskManagers how many TaskManager processes to start (each with {@code slots} slots and this memory)
  */
 public record ClusterOptions(int restPort, int slots, TaskManagerMemory taskManagerMemory, int jobManagerHeapMb,
-    RestartPolicy restart, List<String> parentFirstPatterns, Duration startTimeout, Path javacppCacheDir) {
+    RestartPolicy restart, List<String> parentFirstPatterns, Duration startTimeout, Path javacppCacheDir,
+    int taskManagers) {
 
   /** The prefixes that must be parent-first for TensorFlow to survive a second job (see DESIGN.md). */
   public static final List<String> REQUIRED_PARENT_FIRST = List.of("org.tensorflow.", "org.bytedeco.");
@@ -38,6 +40,9 @@ public record ClusterOptions(int restPort, int slots, TaskManagerMemory taskMana
     }
     if (slots < 1 || slots > 64) {
       throw new IllegalArgumentException("--slots must be in 1..64, got " + slots);
+    }
+    if (taskManagers < 1 || taskManagers > 16) {
+      throw new IllegalArgumentException("--taskmanagers must be in 1..16, got " + taskManagers);
     }
     if (taskManagerMemory == null) {
       throw new IllegalArgumentException("TaskManager memory must be given (TaskManagerMemory.DEFAULT)");
@@ -79,36 +84,47 @@ public record ClusterOptions(int restPort, int slots, TaskManagerMemory taskMana
     Path cacheDir = cache != null && !cache.isBlank() ? Path.of(cache)
         : Path.of(System.getProperty("user.home"), ".cache", "slaft", "javacpp");
     return new ClusterOptions(DEFAULT_REST_PORT, 2, TaskManagerMemory.DEFAULT, 1024, RestartPolicy.CLUSTER_DEFAULT,
-        DEFAULT_PARENT_FIRST, Duration.ofSeconds(180), cacheDir);
+        DEFAULT_PARENT_FIRST, Duration.ofSeconds(180), cacheDir, 1);
   }
 
   /** A copy with another REST port (0 = any free port). */
   public ClusterOptions withRestPort(int port) {
     return new ClusterOptions(port, slots, taskManagerMemory, jobManagerHeapMb, restart, parentFirstPatterns,
-        startTimeout, javacppCacheDir);
+        startTimeout, javacppCacheDir, taskManagers);
   }
 
   /** A copy with another number of task slots. */
   public ClusterOptions withSlots(int n) {
     return new ClusterOptions(restPort, n, taskManagerMemory, jobManagerHeapMb, restart, parentFirstPatterns,
-        startTimeout, javacppCacheDir);
+        startTimeout, javacppCacheDir, taskManagers);
   }
 
   /** A copy with other TaskManager memory. */
   public ClusterOptions withTaskManagerMemory(TaskManagerMemory m) {
     return new ClusterOptions(restPort, slots, m, jobManagerHeapMb, restart, parentFirstPatterns, startTimeout,
-        javacppCacheDir);
+        javacppCacheDir, taskManagers);
   }
 
   /** A copy with another restart policy. */
   public ClusterOptions withRestart(RestartPolicy r) {
     return new ClusterOptions(restPort, slots, taskManagerMemory, jobManagerHeapMb, r, parentFirstPatterns,
-        startTimeout, javacppCacheDir);
+        startTimeout, javacppCacheDir, taskManagers);
   }
 
   /** A copy with other parent-first patterns (must still contain {@link #REQUIRED_PARENT_FIRST}). */
   public ClusterOptions withParentFirstPatterns(List<String> patterns) {
     return new ClusterOptions(restPort, slots, taskManagerMemory, jobManagerHeapMb, restart, patterns, startTimeout,
-        javacppCacheDir);
+        javacppCacheDir, taskManagers);
+  }
+
+  /** A copy with another number of TaskManagers. */
+  public ClusterOptions withTaskManagers(int n) {
+    return new ClusterOptions(restPort, slots, taskManagerMemory, jobManagerHeapMb, restart, parentFirstPatterns,
+        startTimeout, javacppCacheDir, n);
+  }
+
+  /** Slots over all TaskManagers: the cluster's default parallelism. */
+  public int totalSlots() {
+    return slots * taskManagers;
   }
 }

@@ -13,9 +13,14 @@ import java.util.Optional;
  * @param jobManagerPid the JobManager's pid if that process is alive, otherwise -1
  * @param taskManagerPid the TaskManager's pid if that process is alive, otherwise -1
  * @param overview what {@code /overview} answered, if it answered
+ * @param moreTaskManagerPids the further TaskManagers' pids whose processes are alive
  */
 public record ClusterStatus(Path stateDir, Optional<FlinkMaster> master, long jobManagerPid, long taskManagerPid,
-    Optional<ClusterOverview> overview) {
+    Optional<ClusterOverview> overview, java.util.List<Long> moreTaskManagerPids) {
+
+  public ClusterStatus {
+    moreTaskManagerPids = java.util.List.copyOf(moreTaskManagerPids);
+  }
 
   /** True if the JobManager process is alive and its REST API answers. */
   public boolean running() {
@@ -34,6 +39,7 @@ public record ClusterStatus(Path stateDir, Optional<FlinkMaster> master, long jo
     sb.append("  web UI:       http://").append(master.get()).append("/\n");
     sb.append("  jobmanager:   ").append(jobManagerPid > 0 ? "pid " + jobManagerPid : "not running").append('\n');
     sb.append("  taskmanager:  ").append(taskManagerPid > 0 ? "pid " + taskManagerPid : "not running");
+    moreTaskManagerPids.forEach(pid -> sb.append(", pid ").append(pid));
     overview.ifPresent(o -> sb.append(" (").append(o.taskManagers()).append(" registered, ")
         .append(o.slotsAvailable()).append('/').append(o.slotsTotal()).append(" slots free)"));
     sb.append('\n');

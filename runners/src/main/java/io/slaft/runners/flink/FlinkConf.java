@@ -45,7 +45,7 @@ public final class FlinkConf {
     m.put("metrics.internal.query-service.port", "0");
 
     m.put("taskmanager.numberOfTaskSlots", Integer.toString(options.slots()));
-    m.put("parallelism.default", Integer.toString(options.slots()));
+    m.put("parallelism.default", Integer.toString(options.totalSlots()));
     m.put("taskmanager.cpu.cores", options.slots() + ".0");
     m.putAll(options.taskManagerMemory().flinkConf());
     int jmHeap = options.jobManagerHeapMb();

@@ -56,6 +56,28 @@ public final class FlinkRestClient {
   }
 
   /**
+   * For each vertex of job {@code jobId} whose name contains {@code nameContains}: the records each TaskManager's
+   * subtasks of it read ({@code GET /jobs/:id} and {@code /jobs/:id/vertices/:vid/taskmanagers}, metric
+   * {@code read-records}), keyed by vertex name, then TaskManager id.
+   */
+  public java.util.Map<String, java.util.Map<String, Long>> recordsReadByTaskManager(String jobId, String nameContains)
+      throws IOException {
+    java.util.Map<String, java.util.Map<String, Long>> out = new java.util.LinkedHashMap<>();
+    for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+      String name = v.path("name").asText();
+      if (!name.contains(nameContains)) {
+        continue;
+      }
+      java.util.Map<String, Long> byTm = new java.util.TreeMap<>();
+      for (JsonNode tm : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers").path("taskmanagers")) {
+        byTm.merge(tm.path("taskmanager-id").asText(), tm.path("metrics").path("read-records").asLong(), Long::sum);
+      }
+      out.put(name, byTm);
+    }
+    return out;
+  }
+
+  /**
    * A job's id and state as the REST API reports it.
    *
    * @param id the Flink job id

@@ -18,12 +18,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Flink 1.19 standalone session cluster on this machine: one JobManager
- * ({@value #JOB_MANAGER_MAIN}) and one TaskManager ({@value #TASK_MANAGER_MAIN}), each a separate JVM started
+ * ({@value #JOB_MANAGER_MAIN}) and one or more TaskManagers ({@value #TASK_MANAGER_MAIN}), each a separate JVM started
  * from Maven jars, every port bound to 127.0.0.1. TensorFlow, JavaCPP and DJL are on the TaskManager's own class
  * path and loaded parent-first, so any number of jobs can use them.
  *
  * <p>Everything lives in a state directory: {@code conf/} (the written {@code flink-conf.yaml}, the logging
- * config, the TaskManager's command), {@code log/} (process logs; nothing goes to the console),
+ * config, the first TaskManager's command), {@code log/} (process logs, {@code taskmanager.log} for the first
+ * TaskManager and {@code taskmanager-<i>.log} for the others; nothing goes to the console),
  * {@code cluster.properties} (REST port and pids), and Flink's temporary, blob and web directories. The
  * processes outlive the JVM that started them; {@link #stop(Path)} (or {@code ./slaft flink stop}) ends them.
  *
@@ -69,8 +70,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a JobManager and a TaskManager and returns once the TaskManager is registered with free slots.
-   * On failure both processes are ended and the message points at the logs.
+   * Starts a JobManager and {@code options.taskManagers()} TaskManagers and returns once all of them are
+   * registered with their slots free. On failure every process is ended and the message points at the logs.
    *
    * @throws IllegalStateException if a cluster of this state directory is running, or it did not become ready
    * @throws IllegalArgumentException if the requested REST port is taken
@@ -104,9 +105,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
     s.write(dir);
     s = s.withTaskManagerPid(launch(tm, log.resolve("taskmanager.out")));
     s.write(dir);
+    List<Long> more = new ArrayList<>();
+    for (int i = 1; i < options.taskManagers(); i++) {
+      more.add(launch(javaCommand(options.taskManagerMemory().jvmArgs(), classPath, conf, log.resolve(tmLog(i) + ".log"),
+          options.javacppCacheDir(), TASK_MANAGER_MAIN), log.resolve(tmLog(i) + ".out")));
+      s = s.withMoreTaskManagerPids(more);
+      s.write(dir);
+    }
     LocalFlinkCluster cluster = new LocalFlinkCluster(dir, s);
     try {
-      cluster.awaitReady(options.startTimeout());
+      cluster.awaitReady(options.startTimeout(), options.taskManagers(), options.totalSlots());
     } catch (RuntimeException | IOException e) {
       stop(dir);
       throw e;
@@ -138,7 +146,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
       return false;
     }
     Path conf = dir.resolve("conf");
-    boolean any = terminate(s.get().taskManagerPid(), TASK_MANAGER_MAIN, conf);
+    boolean any = false;
+    for (long tm : s.get().taskManagerPids()) {
+      any |= terminate(tm, TASK_MANAGER_MAIN, conf);
+    }
     any |= terminate(s.get().jobManagerPid(), JOB_MANAGER_MAIN, conf);
     ClusterState.delete(dir);
     return any;
@@ -149,7 +160,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     Path dir = stateDir.toAbsolutePath().normalize();
     Optional<ClusterState> s = ClusterState.read(dir);
     if (s.isEmpty()) {
-      return new ClusterStatus(dir, Optional.empty(), -1, -1, Optional.empty());
+      return new ClusterStatus(dir, Optional.empty(), -1, -1, Optional.empty(), List.of());
     }
     Path conf = dir.resolve("conf");
     long jm = isOurs(s.get().jobManagerPid(), JOB_MANAGER_MAIN, conf) ? s.get().jobManagerPid() : -1;
@@ -163,7 +174,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
         overview = Optional.empty();
       }
     }
-    return new ClusterStatus(dir, Optional.of(master), jm, tm, overview);
+    List<Long> more = s.get().moreTaskManagerPids().stream().filter(pid -> isOurs(pid, TASK_MANAGER_MAIN, conf)).toList();
+    return new ClusterStatus(dir, Optional.of(master), jm, tm, overview, more);
   }
 
   /** The REST address to submit jobs to ({@code --flink-master}). */
@@ -186,9 +198,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
     return state.jobManagerPid();
   }
 
-  /** The TaskManager's pid, or -1 after {@link #killTaskManager()}. */
+  /** The first TaskManager's pid, or -1 after {@link #killTaskManager()}. */
   public long taskManagerPid() {
     return state.taskManagerPid();
+  }
+
+  /** Every TaskManager's pid as started (the first one first; -1 for a killed first one). */
+  public List<Long> taskManagerPids() {
+    return state.taskManagerPids();
   }
 
   /** This cluster's current status. */
@@ -197,7 +214,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   }
 
   /**
-   * Kills the TaskManager with SIGKILL (as a crash would) and waits until the process is gone. The JobManager
+   * Kills the first TaskManager with SIGKILL (as a crash would) and waits until the process is gone. The JobManager
    * notices through failed heartbeats and restarts affected jobs per the restart strategy.
    *
    * @throws IllegalStateException if no TaskManager of this cluster runs
@@ -257,13 +274,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) throws IOException {
+  private void awaitReady(Duration timeout, int taskManagers, int slots) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       requireAlive(state.jobManagerPid(), "JobManager", "jobmanager");
-      requireAlive(state.taskManagerPid(), "TaskManager", "taskmanager");
+      List<Long> tms = state.taskManagerPids();
+      for (int i = 0; i < tms.size(); i++) {
+        requireAlive(tms.get(i), "TaskManager", tmLog(i));
+      }
       try {
-        if (rest.overview().readyForJobs()) {
+        ClusterOverview o = rest.overview();
+        if (o.readyForJobs() && o.taskManagers() >= taskManagers && o.slotsAvailable() >= slots) {
           return;
         }
       } catch (IOException notYet) {
@@ -272,7 +293,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
       sleep(500);
     }
     throw new IllegalStateException("the local Flink cluster did not become ready within " + timeout.toSeconds()
-        + " s (no TaskManager with free slots at " + master() + "); see the logs in " + stateDir.resolve("log"));
+        + " s (not " + taskManagers + " TaskManager(s) with " + slots + " free slots at " + master() + "); see the logs in "
+        + stateDir.resolve("log"));
   }
 
   private void requireAlive(long pid, String role, String logName) throws IOException {
@@ -282,6 +304,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
       throw new IllegalStateException("the Flink " + role + " (pid " + pid + ") exited; last lines of " + log
           + ":\n" + tail(log, 25) + tail(out, 10));
     }
+  }
+
+  /** The log file name (without extension) of TaskManager {@code i}: {@code taskmanager}, then {@code taskmanager-1}, ... */
+  private static String tmLog(int i) {
+    return i == 0 ? "taskmanager" : "taskmanager-" + i;
   }
 
   private static List<String> javaCommand(List<String> memoryArgs, String classPath, Path conf, Path logFile,

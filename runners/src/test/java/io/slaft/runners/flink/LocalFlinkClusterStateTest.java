@@ -44,6 +44,10 @@ class LocalFlinkClusterStateTest {
 
   @Test
   void stateRoundTripsAndCorruptStateIsReported() throws Exception {
+    ClusterState more = new ClusterState(40000, 123, 456, java.util.List.of(789L, 1011L));
+    more.write(tmp);
+    assertEquals(Optional.of(more), ClusterState.read(tmp), "further TaskManagers round-trip");
+    assertEquals(java.util.List.of(456L, 789L, 1011L), more.taskManagerPids());
     ClusterState s = new ClusterState(40000, 123, 456);
     s.write(tmp);
     assertEquals(Optional.of(s), ClusterState.read(tmp));

@@ -100,6 +100,21 @@ class PipelineTrackingIT {
     assertEquals(byDir.out(), byName.out());
     assertEquals(2, byName.out().strip().split("\n").length, byName.out());
     assertTrue(byName.err().contains("verified"), byName.err());
+    // ... and as a batch: every prediction names the registry version the alias points at
+    java.util.regex.Matcher version = java.util.regex.Pattern.compile(": version (\\d+) of ").matcher(byName.err());
+    assertTrue(version.find(), byName.err());
+    Path tsv = out.resolve("predict-input.tsv");
+    Files.writeString(tsv, "sentence\n" + input);
+    InProcessCli batch = InProcessCli.run("", "predict", "--model", "models:/" + registeredModel("e2e") + "@champion",
+        "--tracking-uri", uri.toString(), "--task", "sst2", "--input", tsv.toString(), "--output", out.resolve("predicted").toString());
+    assertEquals(0, batch.code(), batch.err());
+    io.slaft.pipelines.predict.PredictOutput predicted = io.slaft.pipelines.predict.PredictOutput.read(out.resolve("predicted"));
+    assertTrue(predicted.balanced() && predicted.predictions().size() == 2, predicted.summary());
+    for (io.slaft.pipelines.predict.PredictedRow r : predicted.predictions()) {
+      assertEquals(version.group(1), r.version(), r.toString());
+      assertEquals("models:/" + registeredModel("e2e") + "@champion", r.model());
+      assertEquals(byDir.out().strip().split("\n")[(int) r.line() - 2].split("\t")[0], r.label(), "line " + r.line());
+    }
 
     seenInABrowser(new MlflowRest(uri), uri, experiment, out, champion);
     registeredByExport(new MlflowRest(uri), uri, out, champion, byDir.out(), input);
