@@ -75,10 +75,14 @@ final class ClusterTestSupport {
   }
 
   static PipelineOptions clusterOptions(LocalFlinkCluster cluster, String jobName, List<Path> alsoStage) {
+    return clusterOptions(cluster, jobName, alsoStage, 2);
+  }
+
+  static PipelineOptions clusterOptions(LocalFlinkCluster cluster, String jobName, List<Path> alsoStage, int parallelism) {
     List<Path> staged = new java.util.ArrayList<>(List.of(testClasses()));
     staged.addAll(alsoStage);
     RunnerConfig config = RunnerConfig.flinkCluster(cluster.master(), jobJar())
-        .withExtraFilesToStage(staged).withParallelism(2);
+        .withExtraFilesToStage(staged).withParallelism(parallelism);
     PipelineOptions o = Runners.configure(PipelineOptionsFactory.create(), config);
     o.setJobName(jobName + "-" + System.nanoTime());
     return o;

@@ -72,7 +72,8 @@ class SweepRunnersIT {
       assertEquals(2, cluster.rest().taskManagerIds().size());
       assertEquals(2, cluster.status().moreTaskManagerPids().size() + 1, cluster.status().describe());
       Path out = tmp.resolve("cluster-2tm");
-      assertEquals(PipelineResult.State.DONE, SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep-2tm"), c, out));
+      assertEquals(PipelineResult.State.DONE, SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep-2tm", List.of(), 4), c,
+          out));
       assertEquals(ids, SweepSupport.summaryPointIds(out), "every point exactly once (two TaskManagers)");
       assertEquals(expected, SweepSupport.outcomes(out), "two TaskManagers = DirectRunner, per point");
       String job = cluster.rest().jobs().get(0).id();
