@@ -20,9 +20,4 @@ final class SharedModels {
     return MODELS.computeIfAbsent(spec.exportDir() + "\u0000" + spec.task(),
         k -> CompactModel.load(Path.of(spec.exportDir()), spec.task()));
   }
-
-  /** How many models this JVM holds (for tests: loaded once, not per DoFn instance). */
-  static int loaded() {
-    return MODELS.size();
-  }
 }
