@@ -297,11 +297,8 @@ public final class BenchCommand {
       java.nio.file.Path model = io.slaft.pipelines.experiment.ModelReference.exportDir(given, point);
       var m = io.slaft.model.export.CompactModel.manifest(model);
       var ref = m.backbone();
-      var src = new io.slaft.model.backbone.BackboneSource(ref.builtin(), ref.onnx() == null ? null : java.nio.file.Path.of(ref.onnx()),
-          ref.tokenizer() == null ? null : java.nio.file.Path.of(ref.tokenizer()), io.slaft.model.backbone.Pooling.valueOf(ref.pooling()));
       // the frozen reference in the precision the export is served in
-      Backbone b = Backbone.load(src, Math.max(ref.maxLength(), length))
-          .withPrecision(io.slaft.model.backbone.Precision.byId(ref.precision()));
+      Backbone b = Backbone.load(ref.source(model), Math.max(ref.maxLength(), length)).withPrecision(ref.servedPrecision());
       var r = io.slaft.model.bench.InferenceBenchmark.run(b, model, task, io.slaft.model.adapters.SearchSpace.full(bottleneck, 8),
           batch, length, 1, runs, batches, s -> System.err.println("  " + s));
       printHeader("./slaft bench inference --model " + model + " --task " + task + " --runs " + runs,

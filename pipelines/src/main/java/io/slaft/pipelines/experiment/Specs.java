@@ -98,8 +98,9 @@ public final class Specs {
       SearchSpace space = new SearchSpace(sites, layers, c.get(ConfigKeys.ADAPTER_BOTTLENECK), c.get(ConfigKeys.ADAPTER_LORA_RANK),
           c.get(ConfigKeys.ADAPTER_LORA_ALPHA), acts, c.get(ConfigKeys.ADAPTER_CHANNEL_GATES), false, false, false,
           c.get(ConfigKeys.ADAPTER_INIT_SCALE));
+      int[] schedule = lambdaSchedule(c, steps);
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
-          c.get(ConfigKeys.SPARSITY_BUDGET), lambdaSchedule(c, steps)[0], lambdaSchedule(c, steps)[1],
+          c.get(ConfigKeys.SPARSITY_BUDGET), schedule[0], schedule[1],
           c.get(ConfigKeys.SPARSITY_TEMPERATURE_START), c.get(ConfigKeys.SPARSITY_TEMPERATURE_END), c.get(ConfigKeys.SPARSITY_INIT_LOGIT),
           c.get(ConfigKeys.SPARSITY_THRESHOLD), new SettleControl(c.get(ConfigKeys.SPARSITY_SETTLE),
               c.get(ConfigKeys.SPARSITY_SETTLE_EVERY), c.get(ConfigKeys.SPARSITY_SETTLE_PATIENCE), c.get(ConfigKeys.SPARSITY_SETTLE_AT)));

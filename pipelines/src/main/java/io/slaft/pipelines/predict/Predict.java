@@ -6,9 +6,7 @@ import io.slaft.transforms.data.Example;
 import io.slaft.transforms.data.ExampleCoder;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -100,18 +98,13 @@ public final class Predict extends PTransform<PCollection<Example>, PCollection<
         rows.add(new Row(e, model.encode(e.text(), e.textPair().orElse(null))));
       }
       rows.sort(Comparator.comparingInt((Row r) -> r.tokens().length()).thenComparingLong(r -> r.example().line()));
-      List<String> labels = model.task().labels();
       for (int i = 0; i < rows.size(); i += batchSize) {
         List<Row> batch = rows.subList(i, Math.min(rows.size(), i + batchSize));
         List<CompactModel.Prediction> ps = model.predictEncoded(batch.stream().map(Row::tokens).toList());
         for (int k = 0; k < batch.size(); k++) {
           CompactModel.Prediction pr = ps.get(k);
-          Map<String, Double> probs = new LinkedHashMap<>();
-          for (int c = 0; c < pr.probabilities().length; c++) {
-            probs.put(c < labels.size() ? labels.get(c) : Integer.toString(c), pr.probabilities()[c]);
-          }
           Example e = batch.get(k).example();
-          out.output(new PredictedRow(e.task(), e.id(), e.sourceFile(), e.line(), pr.label(), pr.score(), probs,
+          out.output(new PredictedRow(e.task(), e.id(), e.sourceFile(), e.line(), pr.label(), pr.score(), pr.probabilities(),
               spec.reference(), spec.version()));
           predictions.inc();
         }

@@ -2,8 +2,6 @@ package io.slaft.pipelines.robustness;
 
 import io.slaft.files.AtomicFiles;
 import io.slaft.model.backbone.Backbone;
-import io.slaft.model.backbone.BackboneSource;
-import io.slaft.model.backbone.Pooling;
 import io.slaft.model.export.CompactModel;
 import io.slaft.model.export.ExportManifest;
 import io.slaft.model.train.NoiseSite;
@@ -104,13 +102,7 @@ public final class RobustnessRun {
     RobustnessSettings settings = RobustnessSettings.from(config);
     ExportManifest manifest = CompactModel.manifest(modelDir);
     ExportManifest.BackboneRef ref = manifest.backbone();
-    if (ref.builtin() == null && ref.onnx() == null) {
-      throw new IllegalArgumentException(modelDir + " was exported from an in-memory backbone and cannot be reloaded");
-    }
-    Backbone backbone = Backbone.shared(ref.builtin() != null
-        ? new BackboneSource(ref.builtin(), null, null, Pooling.valueOf(ref.pooling()))
-        : BackboneSource.files(Path.of(ref.onnx()), Path.of(ref.tokenizer()), Pooling.valueOf(ref.pooling())),
-        ref.maxLength());
+    Backbone backbone = Backbone.shared(ref.source(modelDir), ref.maxLength());
     LoadedTasks data = TaskLoader.load(config, backbone);
     Map<String, CompactModel> byTask = new LinkedHashMap<>();
     try {

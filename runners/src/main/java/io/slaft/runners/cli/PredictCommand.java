@@ -129,9 +129,7 @@ public final class PredictCommand implements Callable<Integer>, SubcommandProvid
   private int files() throws Exception {
     ModelReference.Resolved resolved = ModelReference.resolve(model, point, trackingUri);
     Path exportDir = resolved.dir().toAbsolutePath();
-    String taskName = CompactModel.manifest(exportDir).tasks().stream().map(t -> t.name())
-        .filter(n -> io.slaft.model.train.TaskNames.same(n, task)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + exportDir));
+    String taskName = CompactModel.task(exportDir, task).name();
     TaskSpec spec = TaskLoader.spec(taskConfig(exportDir), taskName);
     List<String> files = new ArrayList<>();
     for (Path in : inputs) {

@@ -97,18 +97,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
     List<String> jm = javaCommand(List.of("-Xmx" + options.jobManagerHeapMb() + "m",
         "-Xms" + options.jobManagerHeapMb() + "m", "-XX:MaxMetaspaceSize=256m", "-XX:MaxDirectMemorySize=128m"),
         classPath, conf, log.resolve("jobmanager.log"), options.javacppCacheDir(), JOB_MANAGER_MAIN);
-    List<String> tm = javaCommand(options.taskManagerMemory().jvmArgs(), classPath, conf,
-        log.resolve("taskmanager.log"), options.javacppCacheDir(), TASK_MANAGER_MAIN);
+    List<String> tm = taskManagerCommand(options, classPath, conf, log, 0);
     AtomicFiles.writeString(conf.resolve(TM_COMMAND_FILE), String.join("\n", tm) + "\n");
 
     ClusterState s = new ClusterState(ports.rest(), launch(jm, log.resolve("jobmanager.out")), -1);
     s.write(dir);
-    s = s.withTaskManagerPid(launch(tm, log.resolve("taskmanager.out")));
+    s = s.withTaskManagerPid(launch(tm, log.resolve(tmLog(0) + ".out")));
     s.write(dir);
     List<Long> more = new ArrayList<>();
     for (int i = 1; i < options.taskManagers(); i++) {
-      more.add(launch(javaCommand(options.taskManagerMemory().jvmArgs(), classPath, conf, log.resolve(tmLog(i) + ".log"),
-          options.javacppCacheDir(), TASK_MANAGER_MAIN), log.resolve(tmLog(i) + ".out")));
+      more.add(launch(taskManagerCommand(options, classPath, conf, log, i), log.resolve(tmLog(i) + ".out")));
       s = s.withMoreTaskManagerPids(more);
       s.write(dir);
     }
@@ -244,11 +242,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
     }
     Set<String> known = new HashSet<>(rest.taskManagerIds());
     List<String> cmd = Files.readAllLines(conf.resolve(TM_COMMAND_FILE), StandardCharsets.UTF_8);
-    state = state.withTaskManagerPid(launch(cmd, stateDir.resolve("log").resolve("taskmanager.out")));
+    state = state.withTaskManagerPid(launch(cmd, stateDir.resolve("log").resolve(tmLog(0) + ".out")));
     state.write(stateDir);
     long deadline = System.nanoTime() + TASK_MANAGER_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      requireAlive(state.taskManagerPid(), "TaskManager", "taskmanager");
+      requireAlive(state.taskManagerPid(), "TaskManager", tmLog(0));
       try {
         for (String id : rest.taskManagerIds()) {
           if (!known.contains(id)) {
@@ -261,7 +259,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
       sleep(500);
     }
     throw new IllegalStateException("the restarted TaskManager did not register within "
-        + TASK_MANAGER_TIMEOUT.toSeconds() + " s; see " + stateDir.resolve("log").resolve("taskmanager.log"));
+        + TASK_MANAGER_TIMEOUT.toSeconds() + " s; see " + stateDir.resolve("log").resolve(tmLog(0) + ".log"));
   }
 
   /** Stops the cluster ({@link #stop(Path)}). */
@@ -309,6 +307,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
   /** The log file name (without extension) of TaskManager {@code i}: {@code taskmanager}, then {@code taskmanager-1}, ... */
   private static String tmLog(int i) {
     return i == 0 ? "taskmanager" : "taskmanager-" + i;
+  }
+
+  /** The command of TaskManager {@code i}, logging to its own {@link #tmLog} file under {@code log}. */
+  private static List<String> taskManagerCommand(ClusterOptions options, String classPath, Path conf, Path log, int i) {
+    return javaCommand(options.taskManagerMemory().jvmArgs(), classPath, conf, log.resolve(tmLog(i) + ".log"),
+        options.javacppCacheDir(), TASK_MANAGER_MAIN);
   }
 
   private static List<String> javaCommand(List<String> memoryArgs, String classPath, Path conf, Path logFile,

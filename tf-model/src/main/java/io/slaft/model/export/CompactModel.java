@@ -4,7 +4,6 @@ import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.ModuleLayout;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
-import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.LayerWeights;
 import io.slaft.model.backbone.ModelFileException;
@@ -59,7 +58,7 @@ public final class CompactModel implements AutoCloseable {
     String t = task.name();
     // Served in the precision it was trained in. In bf16 the frozen weights are rounded, so LoRA is
     // not merged into them (its small delta would round away): it runs beside them in fp32, as in training.
-    Precision precision = Precision.byId(manifest.backbone().precision());
+    Precision precision = manifest.backbone().servedPrecision();
     boolean mergeLora = precision == Precision.FP32;
     BackboneWeights merged = merge(backbone.weights(), task, w, mergeLora);
     graph = new Graph();
@@ -76,28 +75,35 @@ public final class CompactModel implements AutoCloseable {
 
   /** Loads {@code task} from an export directory, loading its backbone (shared per JVM). */
   public static CompactModel load(Path dir, String task) {
-    ExportManifest m = manifest(dir);
-    ExportManifest.BackboneRef ref = m.backbone();
-    if (ref.builtin() == null && ref.onnx() == null) {
-      throw new IllegalArgumentException(dir + " was exported from an in-memory backbone; load it with the same Backbone object");
-    }
-    BackboneSource src = ref.builtin() != null
-        ? new BackboneSource(ref.builtin(), null, null, Pooling.valueOf(ref.pooling()))
-        : BackboneSource.files(Path.of(ref.onnx()), Path.of(ref.tokenizer()), Pooling.valueOf(ref.pooling()));
-    return load(dir, task, Backbone.shared(src, ref.maxLength()));
+    ExportManifest.BackboneRef ref = manifest(dir).backbone();
+    return load(dir, task, Backbone.shared(ref.source(dir), ref.maxLength()));
   }
 
   /** Loads {@code task} on an already loaded backbone. */
   public static CompactModel load(Path dir, String task, Backbone backbone) {
     ExportManifest m = manifest(dir);
-    ExportManifest.TaskEntry entry = m.tasks().stream().filter(e -> io.slaft.model.train.TaskNames.same(e.name(), task)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + dir + "; it has "
-            + m.tasks().stream().map(ExportManifest.TaskEntry::name).toList()));
+    ExportManifest.TaskEntry entry = task(dir, m, task);
     try {
       return new CompactModel(m, entry, WeightFile.read(dir.resolve(WeightFile.NAME)), backbone);
     } catch (IOException e) {
       throw new ModelFileException(dir.resolve(WeightFile.NAME), "cannot read: " + e.getMessage(), "re-export the model", e);
     }
+  }
+
+  /**
+   * The entry of {@code task} in the export at {@code dir} (any spelling {@link io.slaft.model.train.TaskNames}
+   * accepts).
+   *
+   * @throws IllegalArgumentException naming the tasks the export has
+   */
+  public static ExportManifest.TaskEntry task(Path dir, String task) {
+    return task(dir, manifest(dir), task);
+  }
+
+  private static ExportManifest.TaskEntry task(Path dir, ExportManifest m, String task) {
+    return m.tasks().stream().filter(e -> io.slaft.model.train.TaskNames.same(e.name(), task)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("task '" + task + "' is not in the export " + dir + "; it has "
+            + m.tasks().stream().map(ExportManifest.TaskEntry::name).toList()));
   }
 
   /** Reads {@code export.json}. */
@@ -209,7 +215,7 @@ public final class CompactModel implements AutoCloseable {
       if (!loraBeside || !w.containsKey(p + a)) {
         return null;
       }
-      return tf.linalg.matMul(tf.linalg.matMul(x, matrix(w.get(p + a))), matrix(w.get(p + b)));
+      return AdapterOps.lowRank(tf, x, matrix(w.get(p + a)), matrix(w.get(p + b)));
     }
 
     @Override
@@ -257,10 +263,10 @@ public final class CompactModel implements AutoCloseable {
 
   /**
    * A prediction: the label (or the score as text for regression), its score (the winning class's
-   * probability, or the regression output), and every class's probability in label order (empty for
-   * regression).
+   * probability, or the regression output), and every class's probability by label, in class order
+   * (empty for regression).
    */
-  public record Prediction(String label, double score, double[] probabilities) {}
+  public record Prediction(String label, double score, Map<String, Double> probabilities) {}
 
   /** Tokenizes and predicts texts; each row is {text} or {text, pair}. */
   public List<Prediction> predict(List<String[]> texts) {
@@ -284,7 +290,7 @@ public final class CompactModel implements AutoCloseable {
     }
     for (float[] row : outputs(rows)) {
       if (task.regression()) {
-        out.add(new Prediction(String.format(java.util.Locale.ROOT, "%.4f", row[0]), row[0], new double[0]));
+        out.add(new Prediction(String.format(java.util.Locale.ROOT, "%.4f", row[0]), row[0], Map.of()));
         continue;
       }
       int arg = 0;
@@ -299,15 +305,19 @@ public final class CompactModel implements AutoCloseable {
       for (float v : row) {
         sum += Math.exp(v - max);
       }
-      int classes = Math.max(1, task.labels().size());
-      double[] probs = new double[Math.min(row.length, classes)];
-      for (int k = 0; k < probs.length; k++) {
-        probs[k] = Math.exp(row[k] - max) / sum;
+      int classes = Math.min(row.length, Math.max(1, task.labels().size()));
+      Map<String, Double> probs = new java.util.LinkedHashMap<>();
+      for (int k = 0; k < classes; k++) {
+        probs.put(labelOf(k), Math.exp(row[k] - max) / sum);
       }
-      String label = arg < task.labels().size() ? task.labels().get(arg) : Integer.toString(arg);
-      out.add(new Prediction(label, 1.0 / sum, probs));
+      out.add(new Prediction(labelOf(arg), 1.0 / sum, java.util.Collections.unmodifiableMap(probs)));
     }
     return out;
+  }
+
+  /** The name of class {@code k}: its label, or the index for a class the export names no label for. */
+  private String labelOf(int k) {
+    return k < task.labels().size() ? task.labels().get(k) : Integer.toString(k);
   }
 
   public ExportManifest.TaskEntry task() {

@@ -1,5 +1,10 @@
 package io.slaft.model.export;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.backbone.Pooling;
+import io.slaft.model.backbone.Precision;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +34,28 @@ public record ExportManifest(String format, int version, BackboneRef backbone, L
    * The export is served in that precision.
    */
   public record BackboneRef(String builtin, String onnx, String tokenizer, String pooling, int maxLength, String digest,
-      String precision) {}
+      String precision) {
+    /**
+     * Where to load the backbone from.
+     *
+     * @throws IllegalArgumentException naming {@code exportDir} when the export was written from an in-memory
+     *     backbone (tests), which only the same {@code Backbone} object can serve
+     */
+    public BackboneSource source(Path exportDir) {
+      if (builtin == null && onnx == null) {
+        throw new IllegalArgumentException(exportDir + " was exported from an in-memory backbone and cannot be reloaded;"
+            + " load it with the same Backbone object");
+      }
+      return builtin != null ? new BackboneSource(builtin, null, null, Pooling.valueOf(pooling))
+          : BackboneSource.files(Path.of(onnx), Path.of(tokenizer), Pooling.valueOf(pooling));
+    }
+
+    /** The precision the export is served in: {@link #precision}, fp32 when absent. */
+    @JsonIgnore
+    public Precision servedPrecision() {
+      return Precision.byId(precision);
+    }
+  }
 
   /** One task: its head and its discretized structure. */
   public record TaskEntry(String name, List<String> labels, boolean regression, List<ModuleEntry> modules,

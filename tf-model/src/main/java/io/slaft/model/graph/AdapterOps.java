@@ -8,7 +8,8 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The adapter arithmetic the training graph and the compact inference model share: a bottleneck
- * module ({@link #bottleneck}: down-projection, the middle, up-projection), the dense projection
+ * module ({@link #bottleneck}: down-projection, the middle, up-projection), LoRA's low-rank update
+ * ({@link #lowRank}), the dense projection
  * {@code x @ W + b}, and each candidate activation. Both sides build their modules from these (and
  * place them with {@link AdapterSites}), so a kept module computes the same function in training
  * and in an export ({@code ExportParityTest} checks the whole model).
@@ -23,6 +24,11 @@ public final class AdapterOps {
   public static Operand<TFloat32> bottleneck(Ops tf, Operand<TFloat32> x, Operand<TFloat32> downW,
       Operand<TFloat32> downB, Operand<TFloat32> upW, Operand<TFloat32> upB, UnaryOperator<Operand<TFloat32>> middle) {
     return dense(tf, middle.apply(dense(tf, x, downW, downB)), upW, upB);
+  }
+
+  /** The low-rank update {@code (x @ a) @ b} of a LoRA module ({@code a [in, r]}, {@code b [r, out]}). */
+  public static Operand<TFloat32> lowRank(Ops tf, Operand<TFloat32> x, Operand<TFloat32> a, Operand<TFloat32> b) {
+    return tf.linalg.matMul(tf.linalg.matMul(x, a), b);
   }
 
   /** {@code x @ w + b}. */

@@ -332,8 +332,7 @@ public final class TrainingGraph {
       if (m == null) {
         return null;
       }
-      Operand<TFloat32> delta = tf.linalg.matMul(tf.linalg.matMul(x, slotInputs.get(SlotNames.of(m, a))),
-          slotInputs.get(SlotNames.of(m, b)));
+      Operand<TFloat32> delta = AdapterOps.lowRank(tf, x, slotInputs.get(SlotNames.of(m, a)), slotInputs.get(SlotNames.of(m, b)));
       float scale = space.loraScale();
       delta = tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
       if (space.exampleGates()) {
