@@ -13,7 +13,9 @@ import java.util.stream.Stream;
  * CPU kernel accumulates in fp32; the product is rounded to bf16 and cast back to fp32 before the
  * bias). Everything else stays fp32: embeddings, LayerNorm, attention scores and softmax, biases,
  * adapters, gates, the head, gradients into trainable tensors and the optimizer. A weight that is
- * trained (full fine-tuning) is never rounded.
+ * trained (full fine-tuning) is never rounded. On a CPU without native bf16 the same roundings are
+ * applied around an fp32 matmul, so a forced {@code bf16} means the same numbers on every CPU
+ * (and is only faster where the CPU has it).
  *
  * <p>The setting {@code auto} chooses {@link #BF16} exactly where the CPU has native bf16
  * arithmetic ({@link CpuFeatures#BF16}) and {@link #FP32} elsewhere; a run records the precision

@@ -5,6 +5,7 @@ import io.slaft.model.backbone.BackboneWeights;
 import io.slaft.model.backbone.LayerWeights;
 import io.slaft.model.backbone.Pooling;
 import io.slaft.model.backbone.Precision;
+import io.slaft.model.runtime.CpuFeatures;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -133,11 +134,27 @@ public final class BertEncoderGraph {
     Shape shape = Shape.of(in, out);
     Operand<TFloat32> trained = hooks.weight(tf, name + ".w", shape, w);
     if (trained == null && precision == Precision.BF16) {
-      return tf.math.add(tf.dtypes.cast(tf.linalg.matMul(tf.dtypes.cast(x, TBfloat16.class), bf16Constant(shape, w)),
-          TFloat32.class), bias);
+      return tf.math.add(bf16MatMul(x, shape, w), bias);
     }
     Operand<TFloat32> weight = trained != null ? trained : tf.constant(shape, DataBuffers.of(w, true, false));
     return tf.math.add(tf.linalg.matMul(x, weight), bias);
+  }
+
+  /**
+   * {@code x · w} in {@link Precision#BF16}: both operands rounded to bfloat16, products accumulated
+   * in fp32, the result rounded to bfloat16 and returned as fp32. Where the CPU has native bf16
+   * ({@link CpuFeatures#bf16()}) TensorFlow's bf16 kernel (oneDNN) does exactly this; elsewhere its
+   * fallback accumulates with less precision (cosine 0.998 to fp32 over MiniLM on an AVX2-only
+   * EPYC), so the same arithmetic is spelled out in fp32 on the rounded operands: the same numbers
+   * up to summation order, and no speed-up, which is why {@code auto} picks fp32 there.
+   */
+  private Operand<TFloat32> bf16MatMul(Operand<TFloat32> x, Shape shape, float[] w) {
+    if (CpuFeatures.bf16()) {
+      return tf.dtypes.cast(tf.linalg.matMul(tf.dtypes.cast(x, TBfloat16.class), bf16Constant(shape, w)), TFloat32.class);
+    }
+    Operand<TFloat32> xr = tf.dtypes.cast(tf.dtypes.cast(x, TBfloat16.class), TFloat32.class);
+    Operand<TFloat32> wr = tf.dtypes.cast(bf16Constant(shape, w), TFloat32.class);
+    return tf.dtypes.cast(tf.dtypes.cast(tf.linalg.matMul(xr, wr), TBfloat16.class), TFloat32.class);
   }
 
   /** A frozen weight rounded to bfloat16 once, at build time. */
