@@ -224,6 +224,21 @@ public final class ConfigKeys {
   public static final ConfigKey<String> SWEEP_RANDOM = add(ConfigKey.string("sweep.random.*", null,
       "Random axis: uniform(a,b) | loguniform(a,b) | intuniform(a,b) | choice(a,b,..)."));
   public static final ConfigKey<Integer> SWEEP_SAMPLES = add(ConfigKey.integer("sweep.samples", "0", "Random-search samples.").atLeast(0));
+  public static final ConfigKey<String> SWEEP_EARLY_STOP = add(ConfigKey.string("sweep.early_stop", "none",
+      "Stop bad sweep points early: at each rung a point reports its validation score to a rung store shared by all "
+          + "workers and stops when it falls below the rule's cut among the points that reported that rung: 'median' "
+          + "(below the median), 'asha' (outside the top 1/sweep.reduction_factor), 'none'. Needs data.validation and "
+          + "train.eval_every.", ids(io.slaft.transforms.stopping.StopRuleKind.values(), io.slaft.transforms.stopping.StopRuleKind::id))
+      .hashedOnlyWhenSet());
+  public static final ConfigKey<List<String>> SWEEP_RUNGS = add(ConfigKey.numberList("sweep.rungs", Type.INT, "",
+      "Steps at which points are compared (evaluation steps: multiples of train.eval_every). Empty = asha: eval_every × "
+          + "reduction_factor^k; median: every evaluation.").atLeast(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> SWEEP_REDUCTION_FACTOR = add(ConfigKey.integer("sweep.reduction_factor", "3",
+      "ASHA's η: a point goes on past a rung only if its score is in the top 1/η of the points that reported there; "
+          + "default rungs grow by this factor.").atLeast(2).atMost(100).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> SWEEP_EARLY_STOP_MIN_POINTS = add(ConfigKey.integer("sweep.early_stop_min_points", "1",
+      "Other points that must have reported a rung before a point is cut there; a point that reached the rung "
+          + "before them is checked again at its later evaluations, its next rung included.").atLeast(1).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> ROBUSTNESS_FAMILIES = add(ConfigKey.list("robustness.families",
       "char-swap,char-delete,char-insert,char-keyboard,word-dropout,word-swap,word-duplicate,token-random,token-unk,token-mask,embedding-noise",

@@ -2,6 +2,7 @@ package io.slaft.pipelines.experiment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.slaft.model.train.NoiseSite;
+import io.slaft.model.train.StopRule;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
 import io.slaft.pipelines.config.ExperimentConfig;
@@ -40,8 +41,14 @@ public final class ExperimentRunner {
   /** As {@link #train(ExperimentConfig, Path, String, Map, TrainListener)}, reading tasks from {@code prepared} when it covers the point. */
   public static PointResult train(ExperimentConfig config, Path out, String pointId, Map<String, String> overrides,
       TrainListener listener, PreparedData prepared) {
+    return train(config, out, pointId, overrides, listener, prepared, StopRule.NEVER);
+  }
+
+  /** As above, asking {@code stopRule} after every evaluation whether the point goes on (a sweep's early stopping). */
+  public static PointResult train(ExperimentConfig config, Path out, String pointId, Map<String, String> overrides,
+      TrainListener listener, PreparedData prepared, StopRule stopRule) {
     ExperimentSession session = ExperimentSession.open(config, prepared);
-    try (TrainedPoint p = session.train(out, pointId, listener, NoiseSite.NONE)) {
+    try (TrainedPoint p = session.train(out, pointId, listener, NoiseSite.NONE, stopRule)) {
       Path exportDir = p.exportable() ? p.export(ExperimentSession.exportDir(out, pointId)) : null;
       return new PointResult(p.records(overrides), p.result(), session.data(), session.provenance(), exportDir);
     }

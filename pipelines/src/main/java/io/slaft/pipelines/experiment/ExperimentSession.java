@@ -2,6 +2,7 @@ package io.slaft.pipelines.experiment;
 
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.train.NoiseSite;
+import io.slaft.model.train.StopRule;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
 import io.slaft.model.train.Trainer;
@@ -61,15 +62,23 @@ public final class ExperimentSession {
    * @param evalNoise representation-noise inputs the graph also needs (robustness), or {@link NoiseSite#NONE}
    */
   public TrainedPoint train(Path out, String pointId, TrainListener listener, NoiseSite evalNoise) {
+    return train(out, pointId, listener, evalNoise, StopRule.NEVER);
+  }
+
+  /**
+   * As {@link #train(Path, String, TrainListener, NoiseSite)}, asking {@code stopRule} after every evaluation
+   * whether the search goes on (a sweep's early stopping); a point it stops is not re-trained.
+   */
+  public TrainedPoint train(Path out, String pointId, TrainListener listener, NoiseSite evalNoise, StopRule stopRule) {
     Trainer t = evalNoise == NoiseSite.NONE ? Trainer.create(backbone, spec.train(), data.tasks())
         : Trainer.createWithNoise(backbone, spec.train(), data.tasks(), evalNoise);
     try {
-      t.listener(listener);
+      t.listener(listener).stopRule(stopRule);
       if (spec.train().checkpointEvery() > 0) {
         t.checkpointDir(checkpointDir(out, pointId));
       }
       TrainResult result = t.run();
-      if (spec.retrainSteps() > 0 && t.learnsStructure()) {
+      if (spec.retrainSteps() > 0 && t.learnsStructure() && result.stoppedEarly() == null) {
         result = t.retrainDiscrete(result, spec.retrainSteps());
       }
       return new TrainedPoint(this, pointId, t, result);

@@ -8,6 +8,7 @@ import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.transforms.data.TaskSpec;
+import io.slaft.transforms.stopping.StopRuleKind;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
     if (tasks.isEmpty()) {
       throw new ConfigException(c.source() + ": " + ConfigKeys.TASKS + " is empty; name at least one task, e.g. tasks: [sst2]");
     }
+    Specs.earlyStopping(c);
     return new ExperimentSpec(c, Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH), Specs.precision(c), Specs.train(c),
         c.get(ConfigKeys.TRAIN_RETRAIN_STEPS), tasks);
   }
@@ -73,7 +75,14 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
    */
   public static List<ExperimentSpec> bindSweep(ExperimentConfig c) {
     List<ExperimentSpec> out = new ArrayList<>();
-    for (SweepPoint p : SweepPoints.of(c)) {
+    List<SweepPoint> points = SweepPoints.of(c);
+    boolean earlyStop = !c.get(ConfigKeys.SWEEP_EARLY_STOP).equals(StopRuleKind.NONE.id());
+    if (earlyStop && points.size() < 2) {
+      throw new ConfigException(c.source() + ": " + ConfigKeys.SWEEP_EARLY_STOP.key() + " = " + c.get(ConfigKeys.SWEEP_EARLY_STOP)
+          + " compares the points of a sweep, and this config has " + points.size() + ". Fix: add sweep.grid.*, sweep.random.*"
+          + " or sweep.seeds, or set " + ConfigKeys.SWEEP_EARLY_STOP.key() + ": none");
+    }
+    for (SweepPoint p : points) {
       try {
         out.add(bind(c.with(p.overrides())));
       } catch (ConfigException e) {

@@ -67,6 +67,12 @@ public final class RunRecord {
     r.put("train_seconds", result.trainSeconds());
     r.put("eval_tokens_per_s", result.evalTokensPerSec());
     r.put("steps", result.stepsRun());
+    r.put("planned_steps", result.spec().steps());
+    r.put("stopped_early", result.stoppedEarly() != null);
+    if (result.stoppedEarly() != null) {
+      r.put("stop_rung", result.stoppedEarly().rung());
+      r.put("stop_reason", result.stoppedEarly().reason());
+    }
     r.put("best_step", result.bestStep());
     r.put("gate_family", result.spec().sparsity().family().id());
     r.put("lambda", result.spec().sparsity().lambda());

@@ -10,6 +10,7 @@ import io.slaft.report.Stats;
 import io.slaft.transforms.data.DeadLetter;
 import io.slaft.transforms.data.DeadLetterTsv;
 import io.slaft.transforms.data.ReadReport;
+import io.slaft.transforms.stopping.EarlyStopping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,12 +67,18 @@ public final class RunSummary {
     s.put("runs", sorted);
     s.put("aggregate", agg.rows());
     s.put("data", data(out, reports));
+    EarlyStopping stopping = Specs.earlyStopping(c);
+    Map<String, Object> stopped = stopping.enabled() ? earlyStopping(stopping, sorted) : null;
+    if (stopped != null) {
+      s.put("early_stopping", stopped);
+    }
     s.putAll(sections);
     try {
       Files.createDirectories(out);
       write(out.resolve("config.resolved.yaml"), c.toYaml());
       String md = "# " + c.get(ConfigKeys.NAME) + "\n\n## Runs\n\n" + ResultsTable.of(sorted).toMarkdown()
-          + "\n\n## Aggregate (mean ± std over seeds)\n\n" + agg.table().toMarkdown() + "\n" + structures(sorted);
+          + "\n\n## Aggregate (mean ± std over seeds)\n\n" + agg.table().toMarkdown() + "\n" + structures(sorted)
+          + (stopped == null ? "" : earlyStoppingSection(stopped));
       write(out.resolve("results.md"), md);
       Path summary = out.resolve(SUMMARY_FILE);
       write(summary, JSON.writeValueAsString(s));
@@ -99,6 +106,57 @@ public final class RunSummary {
     data.put("dead_letters", dead);
     data.put("dead_letter_file", out.resolve(DEAD_LETTER_FILE).toString());
     return data;
+  }
+
+  /**
+   * The {@code early_stopping} section: the rule, the points it stopped (step, rung, reason) and the share of
+   * the planned training steps the sweep did not train. Per point, not per task (a point's tasks train together).
+   */
+  static Map<String, Object> earlyStopping(EarlyStopping settings, List<Map<String, Object>> records) {
+    Map<String, Map<String, Object>> byPoint = new TreeMap<>();
+    for (Map<String, Object> r : records) {
+      byPoint.putIfAbsent((String) r.get("point_id"), r);
+    }
+    long trained = 0;
+    long planned = 0;
+    List<Map<String, Object>> stopped = new ArrayList<>();
+    for (Map<String, Object> r : byPoint.values()) {
+      int steps = ((Number) r.get("steps")).intValue();
+      trained += steps;
+      planned += r.get("planned_steps") instanceof Number n ? n.intValue() : steps;
+      if (Boolean.TRUE.equals(r.get("stopped_early"))) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("point_id", r.get("point_id"));
+        p.put("step", steps);
+        p.put("rung", r.get("stop_rung"));
+        p.put("reason", r.get("stop_reason"));
+        stopped.add(p);
+      }
+    }
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("rule", settings.rule().id());
+    e.put("settings", settings.describe());
+    e.put("points", byPoint.size());
+    e.put("stopped", stopped);
+    e.put("steps_trained", trained);
+    e.put("steps_planned", planned);
+    e.put("steps_saved_fraction", planned == 0 ? 0.0 : 1.0 - (double) trained / planned);
+    return e;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String earlyStoppingSection(Map<String, Object> e) {
+    List<Map<String, Object>> stopped = (List<Map<String, Object>>) e.get("stopped");
+    StringBuilder b = new StringBuilder("\n## Early stopping\n\n").append(e.get("settings")).append(String.format(
+        java.util.Locale.ROOT, ": %d of %d points stopped early; %d of %d planned training steps trained (%.1f %% saved).%n",
+        stopped.size(), e.get("points"), e.get("steps_trained"), e.get("steps_planned"),
+        100 * ((Number) e.get("steps_saved_fraction")).doubleValue()));
+    if (!stopped.isEmpty()) {
+      MarkdownTable.Builder t = MarkdownTable.builder("point", "stopped at step", "rung", "why");
+      stopped.forEach(p -> t.row(p.get("point_id"), p.get("step"), p.get("rung"), p.get("reason")));
+      b.append("\n").append(t.build().toMarkdown()).append("\n");
+    }
+    return b.toString();
   }
 
   private record Aggregate(List<Map<String, Object>> rows, MarkdownTable table) {}

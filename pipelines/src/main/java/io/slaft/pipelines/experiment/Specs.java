@@ -17,6 +17,8 @@ import io.slaft.model.train.TrainSpec;
 import io.slaft.pipelines.config.ConfigException;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
+import io.slaft.transforms.stopping.EarlyStopping;
+import io.slaft.transforms.stopping.StopRuleKind;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -55,6 +57,45 @@ public final class Specs {
       return Precision.FP32;
     }
     return Precision.resolve(setting);
+  }
+
+  /**
+   * The sweep's early stopping ({@code sweep.early_stop}, {@code sweep.rungs}, {@code sweep.reduction_factor},
+   * {@code sweep.early_stop_min_points}), checked against the point's evaluation schedule: points are compared
+   * on the validation split at evaluation steps, so a rule needs {@code data.validation} and {@code
+   * train.eval_every}, and every rung must be an evaluation step.
+   */
+  public static EarlyStopping earlyStopping(ExperimentConfig c) {
+    StopRuleKind rule = StopRuleKind.byId(c.get(ConfigKeys.SWEEP_EARLY_STOP));
+    List<Integer> rungs = c.get(ConfigKeys.SWEEP_RUNGS).stream().map(Integer::parseInt).toList();
+    int evalEvery = c.get(ConfigKeys.TRAIN_EVAL_EVERY);
+    if (rule == StopRuleKind.NONE) {
+      return EarlyStopping.OFF;
+    }
+    String what = c.source() + ": " + ConfigKeys.SWEEP_EARLY_STOP.key() + " = " + rule.id();
+    if (c.get(ConfigKeys.DATA_VALIDATION) <= 0) {
+      throw new ConfigException(what + " compares points on the validation split, and " + ConfigKeys.DATA_VALIDATION.key()
+          + " is 0 (nothing held out; comparing on dev would choose on the set the results report). Fix: set "
+          + ConfigKeys.DATA_VALIDATION.key() + ", e.g. 0.1");
+    }
+    if (evalEvery <= 0) {
+      throw new ConfigException(what + " compares points at evaluations during training, and " + ConfigKeys.TRAIN_EVAL_EVERY.key()
+          + " is 0 (evaluate only at the end). Fix: set " + ConfigKeys.TRAIN_EVAL_EVERY.key() + " to the first rung, e.g. "
+          + Math.max(1, c.get(ConfigKeys.TRAIN_STEPS) / 9));
+    }
+    for (int r : rungs) {
+      if (r % evalEvery != 0) {
+        throw new ConfigException(c.source() + ": " + ConfigKeys.SWEEP_RUNGS.key() + " " + rungs + ": rung " + r
+            + " is not an evaluation step (" + ConfigKeys.TRAIN_EVAL_EVERY.key() + " = " + evalEvery + "). Fix: use multiples of "
+            + evalEvery + ", or set " + ConfigKeys.TRAIN_EVAL_EVERY.key() + " to a divisor of every rung");
+      }
+    }
+    try {
+      return new EarlyStopping(rule, rungs, evalEvery, c.get(ConfigKeys.SWEEP_REDUCTION_FACTOR),
+          c.get(ConfigKeys.SWEEP_EARLY_STOP_MIN_POINTS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(what + ": " + e.getMessage(), e);
+    }
   }
 
   /** The training spec of {@code c} for {@code train.steps} steps (an epochs budget rebinds it: {@link #train(ExperimentConfig, int)}). */

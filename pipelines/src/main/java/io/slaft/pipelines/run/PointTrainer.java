@@ -7,8 +7,12 @@ import io.slaft.pipelines.experiment.ExperimentRunner;
 import io.slaft.pipelines.experiment.PreparedData;
 import io.slaft.pipelines.experiment.Provenance;
 import io.slaft.pipelines.experiment.Specs;
+import io.slaft.model.train.StopRule;
 import io.slaft.transforms.cache.CacheKey;
 import io.slaft.transforms.cache.FileStepCache;
+import io.slaft.transforms.stopping.FileRungStore;
+import io.slaft.transforms.stopping.RungStopRule;
+import io.slaft.transforms.stopping.RungStore;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,8 +53,10 @@ public final class PointTrainer {
         observer.cached(point, c, cached.records(), io.slaft.pipelines.experiment.ExperimentSession.exportDir(out, point.id()));
         return cached;
       }
+      StopRule stop = RungStopRule.of(Specs.earlyStopping(c), rungStore(base, out), point.id());
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
-          observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared);
+          observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared,
+          stop);
       String json = ExperimentRunner.json().writeValueAsString(r.records());
       observer.finished(point, c, r);
       if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {
@@ -60,6 +66,15 @@ public final class PointTrainer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Where the points of the sweep {@code base} report their rungs: {@code <out>/rungs/<config hash>/}, so a
+   * sweep run again into the same directory compares with the scores of the same configuration (which are the
+   * same, given the same seeds and threads), and a changed sweep starts afresh.
+   */
+  public static RungStore rungStore(ExperimentConfig base, Path out) {
+    return FileRungStore.at(out.resolve("rungs").resolve(base.hash().substring(0, 12)));
   }
 
   /**

@@ -20,11 +20,14 @@ import java.util.Map;
  * summary order wins a tie) on the validation split held out of the training rows ({@code
  * validation_metrics}, with {@code data.validation}), else on dev ({@code metrics}), read from
  * {@code summary.json}, so the choice is the one the report shows and the official dev figure plays
- * no part in it when a validation split exists. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
+ * no part in it when a validation split exists. Points a sweep's early stopping ended ({@code stopped_early}) win
+ * only when every point of the task was stopped. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
  * pointed at the version registered from that point's child run, and the parent run is tagged
  * {@code slaft.champion.<task>} = point id, {@code <task>} as written in {@code tasks}.
  */
 public final class Champions {
+  /** Larger than any metric's range: ranks every point stopped early below every point that was not. */
+  private static final double STOPPED_PENALTY = 1e6;
 
   private Champions() {}
 
@@ -48,8 +51,10 @@ public final class Champions {
       if (!value.isNumber()) {
         continue;
       }
-      if (!bestValue.containsKey(task) || value.asDouble() > bestValue.get(task)) {
-        bestValue.put(task, value.asDouble());
+      // a point early stopping ended competes only below every point that ran to the end
+      double v = value.asDouble() - (r.path("stopped_early").asBoolean(false) ? STOPPED_PENALTY : 0);
+      if (!bestValue.containsKey(task) || v > bestValue.get(task)) {
+        bestValue.put(task, v);
         best.put(task, r.path("point_id").asText());
       }
     }

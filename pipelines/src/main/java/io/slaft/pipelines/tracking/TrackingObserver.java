@@ -154,6 +154,7 @@ public final class TrackingObserver implements PointObserver {
         t.logMetrics(r, finalMetrics(rec));
         Map<String, String> tags = new LinkedHashMap<>(result.provenance().asTags());
         tags.put(RunPages.NOTE_TAG, RunPages.note(tr, config, rec));
+        tags.putAll(stopTags(rec));
         t.setTags(r, tags);
         String digest = result.provenance().dataDigests().getOrDefault(tasks.get(i), "unknown");
         t.logInput(r, new DatasetInput(tasks.get(i), digest.length() > 36 ? digest.substring(0, 36) : digest, "local",
@@ -171,7 +172,7 @@ public final class TrackingObserver implements PointObserver {
         t.logArtifact(r, curve, "plots/training.png");
         t.logArtifact(r, preds, "predictions.tsv");
         logModel(r, result.exportDir(), tasks.get(i), tr, config, rec, point);
-        t.endRun(r, RunStatus.FINISHED);
+        t.endRun(r, endStatus(rec));
       }
       t.flush();
     } catch (IOException e) {
@@ -179,6 +180,27 @@ public final class TrackingObserver implements PointObserver {
     } finally {
       LOSSES.remove(parentKey + "/" + point.id());
     }
+  }
+
+  /** Tag of a child run whose point a sweep's early stopping ended ({@code true}), with {@link #STOP_RUNG_TAG} and the reason. */
+  public static final String STOPPED_EARLY_TAG = "slaft.stopped_early";
+  public static final String STOP_RUNG_TAG = "slaft.stop_rung";
+
+  /** The early-stopping tags of a record: none for a point that ran to its last step. */
+  static Map<String, String> stopTags(Map<String, Object> rec) {
+    if (!Boolean.TRUE.equals(rec.get("stopped_early"))) {
+      return Map.of();
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put(STOPPED_EARLY_TAG, "true");
+    tags.put(STOP_RUNG_TAG, String.valueOf(rec.get("stop_rung")));
+    tags.put("slaft.stop_reason", String.valueOf(rec.get("stop_reason")));
+    return tags;
+  }
+
+  /** A run's end status: {@code KILLED} when early stopping ended its point (MLflow shows it apart), else {@code FINISHED}. */
+  static RunStatus endStatus(Map<String, Object> rec) {
+    return Boolean.TRUE.equals(rec.get("stopped_early")) ? RunStatus.KILLED : RunStatus.FINISHED;
   }
 
   /**
@@ -202,10 +224,13 @@ public final class TrackingObserver implements PointObserver {
         TaskResult tr = io.slaft.pipelines.experiment.RunRecord.taskResult(rec);
         RunRef r = runs.get(tasks.get(i));
         t.logMetrics(r, finalMetrics(rec));
-        t.setTags(r, Map.of(RunPages.NOTE_TAG, RunPages.note(tr, config, rec), "slaft.step_cache", "hit"));
+        Map<String, String> tags = new LinkedHashMap<>(stopTags(rec));
+        tags.put(RunPages.NOTE_TAG, RunPages.note(tr, config, rec));
+        tags.put("slaft.step_cache", "hit");
+        t.setTags(r, tags);
         logStructure(r, dir, tr, rec);
         logModel(r, Files.isDirectory(exportDir) ? exportDir : null, tasks.get(i), tr, config, rec, point);
-        t.endRun(r, RunStatus.FINISHED);
+        t.endRun(r, endStatus(rec));
       }
       t.flush();
     } catch (IOException e) {

@@ -167,6 +167,42 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void earlyStoppingIsCheckedBeforeAnythingRunsNamingKeyValueAndFix(@TempDir Path dir) throws Exception {
+    String sweep = "sweep:\n  seeds: [1, 2]\n  early_stop: asha\n";
+    ExperimentConfig ok = ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\ntrain:\n  eval_every: 10\n" + sweep));
+    assertEquals(2, ExperimentSpec.bindSweep(ok).size());
+    assertEquals("asha, η 3, rungs 10·3^k, cut once 1 other point has reported the rung",
+        io.slaft.pipelines.experiment.Specs.earlyStopping(ok).describe());
+    assertEquals(ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\ntrain:\n  eval_every: 10\nsweep:\n  seeds: [1, 2]\n"))
+        .hash(), ok.withOverrides(List.of("sweep.early_stop=none")).hash(), "early_stop at its default keeps the hash");
+
+    ConfigException unknown = assertThrows(ConfigException.class, () -> ok.withOverrides(List.of("sweep.early_stop=hyperband")));
+    assertTrue(unknown.getMessage().contains("sweep.early_stop") && unknown.getMessage().contains("none, median, asha"),
+        unknown.getMessage());
+    ConfigException noValidation = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("data.validation=0"))));
+    assertTrue(noValidation.getMessage().contains("sweep.early_stop = asha") && noValidation.getMessage().contains("data.validation")
+        && noValidation.getMessage().contains("Fix: set data.validation"), noValidation.getMessage());
+    ConfigException noEvals = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("train.eval_every=0"))));
+    assertTrue(noEvals.getMessage().contains("train.eval_every") && noEvals.getMessage().contains("Fix:"), noEvals.getMessage());
+    ConfigException offGrid = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("sweep.rungs=10,25"))));
+    assertTrue(offGrid.getMessage().contains("sweep.rungs [10, 25]") && offGrid.getMessage().contains("rung 25")
+        && offGrid.getMessage().contains("multiples of 10"), offGrid.getMessage());
+    ConfigException eta = assertThrows(ConfigException.class, () -> ok.withOverrides(List.of("sweep.reduction_factor=1")));
+    assertTrue(eta.getMessage().contains("sweep.reduction_factor"), eta.getMessage());
+    ConfigException alone = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\ntrain:\n  eval_every: 10\n"
+            + "sweep:\n  early_stop: median\n"))));
+    assertTrue(alone.getMessage().contains("has 1") && alone.getMessage().contains("sweep.early_stop: none"), alone.getMessage());
+    // a swept eval_every is checked per point
+    ConfigException point = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("sweep.rungs=20", "sweep.grid.train.eval_every=10,15"))));
+    assertTrue(point.getMessage().startsWith("sweep point ") && point.getMessage().contains("train.eval_every=15"), point.getMessage());
+  }
+
+  @Test
   void valuesAreReadTypedFromTheirOneDeclaration(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(dir, "train:\n  steps: 12\nsparsity:\n  lambda: 1e-1\n"));
     int steps = c.get(ConfigKeys.TRAIN_STEPS);

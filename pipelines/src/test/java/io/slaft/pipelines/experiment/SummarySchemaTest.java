@@ -99,6 +99,45 @@ class SummarySchemaTest {
   }
 
   @Test
+  void aSweepWithEarlyStoppingSaysWhichPointsStoppedAndTheStepsItSaved(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.of("test", Map.of("name", "es", "sweep.early_stop", "asha", "data.validation", "0.1",
+        "train.eval_every", "10", "sweep.seeds", "1,2,3"));
+    List<Map<String, Object>> records = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> r = record("SST-2", "p" + i, Map.of("seed", String.valueOf(i + 1)), 0.8 - 0.1 * i);
+      r.put("planned_steps", 40);
+      r.put("steps", i == 2 ? 10 : 40);
+      r.put("stopped_early", i == 2);
+      if (i == 2) {
+        r.put("stop_rung", 10);
+        r.put("stop_reason", "asha rung 10: 0.5000 < cutoff 0.7000 of 2 other points");
+      }
+      records.add(r);
+    }
+    Path p = RunSummary.write(c, dir.resolve("out"), records,
+        List.of(report(Files.createDirectories(dir.resolve("t")), Split.TRAIN, 3, 0)), Map.of());
+    SummarySchema.assertValid(p);
+    JsonNode e = RunSummary.json().readTree(p.toFile()).get("early_stopping");
+    assertEquals("asha", e.get("rule").asText());
+    assertEquals(3, e.get("points").asInt());
+    assertEquals(90, e.get("steps_trained").asInt());
+    assertEquals(120, e.get("steps_planned").asInt());
+    assertEquals(0.25, e.get("steps_saved_fraction").asDouble(), 1e-12);
+    assertEquals(1, e.get("stopped").size());
+    assertEquals("p2", e.get("stopped").get(0).get("point_id").asText());
+    assertEquals(10, e.get("stopped").get(0).get("rung").asInt());
+    String md = Files.readString(dir.resolve("out").resolve("results.md"));
+    assertTrue(md.contains("p2 (stopped at 10, rung 10)"), md);
+    assertTrue(md.contains("## Early stopping") && md.contains("1 of 3 points stopped early") && md.contains("25.0 % saved"), md);
+    ObjectNode drifted = (ObjectNode) RunSummary.json().readTree(p.toFile());
+    ((ObjectNode) drifted.get("early_stopping")).put("steps_saved_fraction", 1.5);
+    assertFalse(SummarySchema.violations(drifted).isEmpty());
+    assertTrue(RunSummary.json().readTree(RunSummary.write(c.withOverrides(List.of("sweep.early_stop=none")), dir.resolve("off"),
+        records, List.of(report(Files.createDirectories(dir.resolve("t2")), Split.TRAIN, 3, 0)), Map.of()).toFile())
+        .path("early_stopping").isMissingNode(), "no section when early stopping is off");
+  }
+
+  @Test
   void inferredLabelsAreRecordedInTheProvenanceTheSchemaDescribes(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.of("test", Map.of("name", "schema"));
     Map<String, Object> r = record("spam", "main", Map.of(), 0.8);

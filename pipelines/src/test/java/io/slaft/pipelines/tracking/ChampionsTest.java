@@ -58,4 +58,19 @@ class ChampionsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Champions.choose(config, s));
     assertTrue(e.getMessage().contains("MRPC") && e.getMessage().contains("sst2"), e.getMessage());
   }
+
+  @Test
+  void aPointStoppedEarlyWinsOnlyWhenEveryPointWasStopped(@TempDir Path dir) throws Exception {
+    ExperimentConfig config = ExperimentConfig.of("test", Map.of("tasks", "sst2,cola"));
+    // p1 stopped early with the higher validation score at its rung; p2 ran to the end
+    String p1 = "{\"task\":\"SST-2\",\"point_id\":\"p1\",\"primary_metric\":\"accuracy\",\"stopped_early\":true,"
+        + "\"metrics\":{\"accuracy\":0.90},\"validation_metrics\":{\"accuracy\":0.88}}";
+    String p2 = "{\"task\":\"SST-2\",\"point_id\":\"p2\",\"primary_metric\":\"accuracy\",\"stopped_early\":false,"
+        + "\"metrics\":{\"accuracy\":0.80},\"validation_metrics\":{\"accuracy\":0.79}}";
+    String c1 = "{\"task\":\"CoLA\",\"point_id\":\"p1\",\"primary_metric\":\"matthews\",\"stopped_early\":true,"
+        + "\"metrics\":{\"matthews\":0.2},\"validation_metrics\":{\"matthews\":0.3}}";
+    String c2 = "{\"task\":\"CoLA\",\"point_id\":\"p2\",\"primary_metric\":\"matthews\",\"stopped_early\":true,"
+        + "\"metrics\":{\"matthews\":0.1},\"validation_metrics\":{\"matthews\":0.1}}";
+    assertEquals(Map.of("sst2", "p2", "cola", "p1"), Champions.choose(config, summary(dir, p1, p2, c1, c2)));
+  }
 }

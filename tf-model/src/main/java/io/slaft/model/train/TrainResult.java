@@ -31,12 +31,14 @@ import java.util.Map;
  * @param validationTasks per task, the returned model (the one {@code tasks} evaluates) on the
  *     held-out validation examples; empty when the tasks held none out ({@code tasks} and
  *     {@code searchTasks} are always on dev)
+ * @param stoppedEarly why a {@link StopRule} ended the run before its last step, or null (it ran to the end,
+ *     or patience ended it)
  */
 public record TrainResult(TrainSpec spec, String backbone, List<TaskResult> tasks, long trainableParams,
     long backboneParams, int stepsRun, int bestStep, double trainTokensPerSec, double trainRealTokensPerSec,
     double trainSeconds,
     double evalTokensPerSec, List<TrainListener.EvalInfo> history, List<TaskResult> searchTasks,
-    Map<String, Integer> settledAt, String selectionSplit, List<TaskResult> validationTasks) {
+    Map<String, Integer> settledAt, String selectionSplit, List<TaskResult> validationTasks, StopRule.Stop stoppedEarly) {
   public TrainResult {
     validationTasks = List.copyOf(validationTasks);
   }

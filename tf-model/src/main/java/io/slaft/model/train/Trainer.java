@@ -54,6 +54,7 @@ public final class Trainer implements AutoCloseable {
   private final String selectionSplit;
   private Path checkpointDir;
   private TrainListener listener = TrainListener.NONE;
+  private StopRule stopRule = StopRule.NEVER;
   private int haltAfter = -1;
   /** Each task's discrete structure under the initial parameters (what the first evaluation's flips compare with). */
   private final Map<String, List<String>> initialStructure = new LinkedHashMap<>();
@@ -124,6 +125,12 @@ public final class Trainer implements AutoCloseable {
     return this;
   }
 
+  /** Asked after every evaluation whether the run goes on (a sweep's early-stopping rule). */
+  public Trainer stopRule(StopRule rule) {
+    this.stopRule = rule == null ? StopRule.NEVER : rule;
+    return this;
+  }
+
   /** Stops abruptly after this step, as a crash would (tests of resume); {@link #run()} then returns null. */
   public Trainer haltAfter(int step) {
     this.haltAfter = step;
@@ -175,6 +182,7 @@ public final class Trainer implements AutoCloseable {
     long t0 = System.nanoTime();
     double emaLoss = Double.NaN;
     int step = st.step;
+    StopRule.Stop stopped = null;
     for (; step < spec.steps(); step++) {
       long s0 = System.nanoTime();
       StepOut out = trainStep(step);
@@ -206,7 +214,8 @@ public final class Trainer implements AutoCloseable {
         TrainListener.EvalInfo info = evalInfo(st, step + 1, metrics, score, best, ev.results());
         st.history.add(info);
         listener.onEval(info);
-        if (st.patienceExhausted(spec.patience())) {
+        stopped = step + 1 < spec.steps() ? stopRule.after(info).orElse(null) : null;
+        if (stopped != null || st.patienceExhausted(spec.patience())) {
           step++;
           break;
         }
@@ -263,7 +272,7 @@ public final class Trainer implements AutoCloseable {
     double tps = st.tokens / Math.max(1e-9, st.trainSeconds);
     return new TrainResult(spec, backbone.name(), results, params.count(), backbone.config().parameterCount(),
         step, st.bestStep, tps, st.realTokens / Math.max(1e-9, st.trainSeconds), st.trainSeconds, evalTps,
-        List.copyOf(st.history), search, settledAt(), selectionSplit, validation);
+        List.copyOf(st.history), search, settledAt(), selectionSplit, validation, stopped);
   }
 
   /**
@@ -423,7 +432,8 @@ public final class Trainer implements AutoCloseable {
     return new TrainResult(spec, backbone.name(), ev.results(), searched.trainableParams(), searched.backboneParams(),
         searched.stepsRun() + steps, searched.bestStep(), (searchTokens + tokens) / Math.max(1e-9, allSecs),
         (searched.trainRealTokensPerSec() * searched.trainSeconds() + realTokens) / Math.max(1e-9, allSecs), allSecs,
-        ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt(), selectionSplit, validation);
+        ev.tokensPerSec(), searched.history(), searched.searchTasks(), searched.settledAt(), selectionSplit, validation,
+        searched.stoppedEarly());
   }
 
   /**

@@ -230,4 +230,31 @@ class TrainerTest {
       assertTrue(r.tasks().get(1).metrics().containsKey("pearson"));
     }
   }
+
+  @Test
+  void aStopRuleIsAskedAfterEveryEvaluationButTheLastAndEndsTheRunWhereItSays() {
+    TrainSpec spec = withCheckpoints(TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 40, 3), 0);
+    List<Integer> asked = new java.util.ArrayList<>();
+    TrainResult full;
+    try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
+      full = t.stopRule(e -> {
+        asked.add(e.step());
+        return java.util.Optional.empty();
+      }).run();
+    }
+    assertEquals(List.of(10, 20, 30), asked, "asked at every evaluation before the last step");
+    assertNull(full.stoppedEarly());
+    assertEquals(40, full.stepsRun());
+
+    StopRule.Stop cut = new StopRule.Stop(20, 10, "test: cut at rung 10, decided at 20");
+    try (Trainer t = Trainer.create(backbone, spec, List.of(TinyTasks.markerTask("m")))) {
+      TrainResult r = t.stopRule(e -> e.step() == 20 ? java.util.Optional.of(cut) : java.util.Optional.empty()).run();
+      assertEquals(cut, r.stoppedEarly());
+      assertEquals(20, r.stepsRun());
+      assertEquals(List.of(10, 20), r.history().stream().map(TrainListener.EvalInfo::step).toList());
+      // the steps before the stop are the uninterrupted run's
+      assertEquals(full.history().get(1).metrics(), r.history().get(1).metrics());
+      assertTrue(r.bestStep() <= 20, "best step " + r.bestStep());
+    }
+  }
 }
