@@ -137,6 +137,36 @@ final class MlflowRestApi implements MlflowApi {
         .map(MlflowRestApi::remote);
   }
 
+  /**
+   * The tags of every active child run of {@code parentRunId} in the experiment ({@code runs/search} on
+   * {@code tags.mlflow.parentRunId}, all pages), one map per run. Not part of {@link MlflowApi}: only
+   * {@link SiblingTags} reads runs back.
+   */
+  List<Map<String, String>> childRunTags(String experimentId, String parentRunId) {
+    String operation = "search the child runs of " + parentRunId;
+    List<Map<String, String>> runs = new ArrayList<>();
+    String token = null;
+    do {
+      ObjectNode body = JSON.createObjectNode();
+      body.putArray("experiment_ids").add(experimentId);
+      body.put("filter", "tags.\"" + io.slaft.tracking.RunSpec.PARENT_RUN_ID_TAG + "\" = '" + parentRunId + "'")
+          .put("run_view_type", "ACTIVE_ONLY")
+          .put("max_results", 1000);
+      if (token != null) {
+        body.put("page_token", token);
+      }
+      JsonNode page = ok(post("runs/search", body, operation), operation);
+      for (JsonNode run : page.path("runs")) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        run.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        runs.add(tags);
+      }
+      token = page.path("next_page_token").asText("");
+      token = token.isEmpty() ? null : token;
+    } while (token != null);
+    return runs;
+  }
+
   @Override
   public RemoteRun createRun(String experimentId, String runName, long startTimeMillis, Map<String, String> tags) {
     String operation = "create run " + runName;

@@ -3,6 +3,7 @@ package io.slaft.pipelines.run;
 import io.slaft.model.train.TrainListener;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentRunner;
+import io.slaft.transforms.stopping.RungStore;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.io.Serializable;
 
@@ -26,6 +27,14 @@ public interface PointObserver extends Serializable {
    */
   default void cached(SweepPoint point, ExperimentConfig config, java.util.List<java.util.Map<String, Object>> records,
       java.nio.file.Path exportDir) {}
+
+  /**
+   * Where the points of the sweep {@code base} report their early-stopping rungs: by default files under {@code out}
+   * ({@link PointTrainer#fileRungStore}); a tracking observer keeps them on its server.
+   */
+  default RungStore rungStore(ExperimentConfig base, java.nio.file.Path out) {
+    return PointTrainer.fileRungStore(base, out);
+  }
 
   PointObserver NONE = new PointObserver() {};
 }

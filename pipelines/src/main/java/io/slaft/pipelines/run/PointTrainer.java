@@ -53,7 +53,7 @@ public final class PointTrainer {
         observer.cached(point, c, cached.records(), io.slaft.pipelines.experiment.ExperimentSession.exportDir(out, point.id()));
         return cached;
       }
-      StopRule stop = RungStopRule.of(Specs.earlyStopping(c), rungStore(base, out), point.id());
+      StopRule stop = RungStopRule.of(Specs.earlyStopping(c), observer.rungStore(base, out), point.id());
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
           observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared,
           stop);
@@ -69,11 +69,11 @@ public final class PointTrainer {
   }
 
   /**
-   * Where the points of the sweep {@code base} report their rungs: {@code <out>/rungs/<config hash>/}, so a
+   * The file rung store of the sweep {@code base}: {@code <out>/rungs/<config hash>/}, so a
    * sweep run again into the same directory compares with the scores of the same configuration (which are the
    * same, given the same seeds and threads), and a changed sweep starts afresh.
    */
-  public static RungStore rungStore(ExperimentConfig base, Path out) {
+  public static RungStore fileRungStore(ExperimentConfig base, Path out) {
     return FileRungStore.at(out.resolve("rungs").resolve(base.hash().substring(0, 12)));
   }
 

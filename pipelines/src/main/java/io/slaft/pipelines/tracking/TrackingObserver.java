@@ -19,6 +19,7 @@ import io.slaft.tracking.RunSpec;
 import io.slaft.tracking.RunStatus;
 import io.slaft.tracking.Tracker;
 import io.slaft.tracking.system.SystemMetricsSampler;
+import io.slaft.transforms.stopping.RungStore;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +63,24 @@ public final class TrackingObserver implements PointObserver {
   /** The child run of {@code point} × {@code task} under the parent run {@code parentKey}. */
   public static RunRef child(String experiment, String parentKey, String pointId, String task) {
     return new RunRef(experiment, parentKey + "/" + pointId + "/" + task);
+  }
+
+  /** The point id in a child run key of {@link #child}, or empty if {@code runKey} is not a child of {@code parentKey}. */
+  public static java.util.Optional<String> pointOf(String parentKey, String runKey) {
+    String prefix = parentKey + "/";
+    int slash = runKey.indexOf('/', prefix.length());
+    return runKey.startsWith(prefix) && slash > prefix.length()
+        ? java.util.Optional.of(runKey.substring(prefix.length(), slash)) : java.util.Optional.empty();
+  }
+
+  /**
+   * With a tracking server, the sweep's rungs are kept on it ({@link TrackedRungStore}): points on workers that share
+   * no filesystem compare with each other. Spool-only tracking keeps them in files ({@link PointObserver#rungStore}).
+   */
+  @Override
+  public RungStore rungStore(ExperimentConfig base, Path out) {
+    return settings.hasServer() ? TrackedRungStore.on(settings, parentKey, base.get(ConfigKeys.TASKS))
+        : PointObserver.super.rungStore(base, out);
   }
 
   private RunRef child(SweepPoint point, String task) {

@@ -110,16 +110,23 @@ public record TrackingSettings(String uri, String experiment, String spoolDir, i
   public Tracker tracker() {
     synchronized (OPEN) {
       return OPEN.computeIfAbsent(sinkKey(), s -> {
-        TrackingConfig c = TrackingConfig.fromEnv(s.experiment, Path.of(s.spoolDir), System.getenv())
-            .withTimeouts(Duration.ofSeconds(s.connectTimeoutS), Duration.ofSeconds(s.requestTimeoutS));
-        if (s.uri != null && !s.uri.isBlank()) {
-          c = c.withTrackingUri(TrackingConfig.parseTrackingUri("tracking.uri", s.uri));
-        }
-        Tracker t = Trackers.create(c);
+        Tracker t = Trackers.create(s.config());
         Runtime.getRuntime().addShutdownHook(new Thread(t::close));
         return t;
       });
     }
+  }
+
+  /** The tracking configuration these settings mean in this JVM (credentials from its environment). */
+  public TrackingConfig config() {
+    TrackingConfig c = TrackingConfig.fromEnv(experiment, Path.of(spoolDir), System.getenv())
+        .withTimeouts(Duration.ofSeconds(connectTimeoutS), Duration.ofSeconds(requestTimeoutS));
+    return hasServer() ? c.withTrackingUri(TrackingConfig.parseTrackingUri("tracking.uri", uri)) : c;
+  }
+
+  /** Whether records go to a server (else only to the spool). */
+  public boolean hasServer() {
+    return uri != null && !uri.isBlank();
   }
 
   /**
