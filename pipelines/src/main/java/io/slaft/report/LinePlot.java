@@ -62,13 +62,19 @@ public final class LinePlot {
     private final double[] mean;
     private final double[] std;
     private final boolean secondaryAxis;
+    private final boolean markersOnly;
 
     private Series(String name, double[] x, double[] mean, double[] std, boolean secondaryAxis) {
+      this(name, x, mean, std, secondaryAxis, false);
+    }
+
+    private Series(String name, double[] x, double[] mean, double[] std, boolean secondaryAxis, boolean markersOnly) {
       this.name = Charts.requireText(name, "series name");
       this.x = Objects.requireNonNull(x, "x").clone();
       this.mean = Objects.requireNonNull(mean, "mean").clone();
       this.std = std == null ? null : std.clone();
       this.secondaryAxis = secondaryAxis;
+      this.markersOnly = markersOnly;
       if (this.x.length == 0) {
         throw new IllegalArgumentException("series '" + name + "' needs at least one point");
       }
@@ -102,7 +108,12 @@ public final class LinePlot {
 
     /** This series, plotted against the secondary (right-hand) y axis. */
     public Series onSecondaryAxis() {
-      return new Series(name, x, mean, std, true);
+      return new Series(name, x, mean, std, true, markersOnly);
+    }
+
+    /** This series as markers without a connecting line (a scatter of points in no particular order). */
+    public Series markersOnly() {
+      return new Series(name, x, mean, std, secondaryAxis, true);
     }
 
     public String name() {
@@ -222,6 +233,11 @@ public final class LinePlot {
     return Charts.render(chart(), width, height);
   }
 
+  /** The series drawn against the primary ({@code axis} 0) or secondary (1) y axis, in order. */
+  private List<Series> onAxis(int axis) {
+    return series.stream().filter(s -> s.secondaryAxis == (axis == 1)).toList();
+  }
+
   JFreeChart chart() {
     ValueAxis domain = logX ? logAxis() : new NumberAxis(xLabel);
     if (domain instanceof NumberAxis number) {
@@ -273,6 +289,7 @@ public final class LinePlot {
         renderer.setSeriesPaint(i, c);
         renderer.setSeriesFillPaint(i, c);
         renderer.setSeriesShape(i, new Ellipse2D.Double(-4, -4, 8, 8));
+        renderer.setSeriesLinesVisible(i, !onAxis(axis).get(i).markersOnly);
         renderer.setSeriesStroke(i, axis == 1
             ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
                 new float[] {8f, 5f}, 0f)

@@ -240,6 +240,20 @@ public final class ConfigKeys {
       "Other points that must have reported a rung before a point is cut there; a point that reached the rung "
           + "before them is checked again at its later evaluations, its next rung included.").atLeast(1).hashedOnlyWhenSet());
 
+  public static final ConfigKey<Boolean> CHAMPION_ROBUSTNESS = add(ConfigKey.bool("champion.robustness", "false",
+      "After a sweep, evaluate each Pareto-front point's export (validation metric vs active parameters) under the "
+          + "robustness.families input perturbations at robustness.severities, on the validation split, and choose the "
+          + "champion on metric, size and robustness. Needs data.validation.").hashedOnlyWhenSet());
+  public static final ConfigKey<Float> CHAMPION_MAX_COMPRESSION = add(ConfigKey.real("champion.max_compression", "0",
+      "The champion's active parameters as a fraction of the backbone's (summary compression) must be at most this; "
+          + "0 = no limit.").atLeast(0).hashedOnlyWhenSet());
+  public static final ConfigKey<Float> CHAMPION_MAX_DROP = add(ConfigKey.real("champion.max_drop", "0",
+      "With champion.robustness: the champion's largest drop of the primary metric over the input perturbation "
+          + "families at severity champion.drop_at must be at most this (metric units); 0 = no limit.").atLeast(0).atMost(1)
+      .hashedOnlyWhenSet());
+  public static final ConfigKey<Float> CHAMPION_DROP_AT = add(ConfigKey.real("champion.drop_at", "0.15",
+      "The severity champion.max_drop is measured at; one of robustness.severities.").atLeast(0).atMost(1).hashedOnlyWhenSet());
+
   public static final ConfigKey<List<String>> ROBUSTNESS_FAMILIES = add(ConfigKey.list("robustness.families",
       "char-swap,char-delete,char-insert,char-keyboard,word-dropout,word-swap,word-duplicate,token-random,token-unk,token-mask,embedding-noise",
       "Perturbation families evaluated."));

@@ -459,12 +459,12 @@ public final class ExperimentConfig {
   }
 
   /**
-   * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*})
-   * rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
+   * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*}) or how the
+   * sweep's champion is chosen from them ({@code champion.*}) rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
    * changing them reuses checkpoints, the step cache and bench cells.
    */
   public static boolean recordsOnly(String key) {
-    return key.startsWith("tracking.") || key.startsWith("registry.");
+    return key.startsWith("tracking.") || key.startsWith("registry.") || key.startsWith("champion.");
   }
 
   /** {@link #resolved()} without the {@link #recordsOnly} keys: what decides the trained result (the step cache's key). */

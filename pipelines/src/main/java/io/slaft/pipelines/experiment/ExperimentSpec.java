@@ -64,6 +64,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
       throw new ConfigException(c.source() + ": " + ConfigKeys.TASKS + " is empty; name at least one task, e.g. tasks: [sst2]");
     }
     Specs.earlyStopping(c);
+    io.slaft.pipelines.champion.ChampionRule.from(c);
     return new ExperimentSpec(c, Specs.backbone(c), c.get(ConfigKeys.BACKBONE_MAX_LENGTH), Specs.precision(c), Specs.train(c),
         c.get(ConfigKeys.TRAIN_RETRAIN_STEPS), tasks);
   }

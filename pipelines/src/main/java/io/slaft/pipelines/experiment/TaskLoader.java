@@ -324,6 +324,18 @@ public final class TaskLoader {
     return (devLimit > 0 ? reader.withLimit(devLimit) : reader).read(Split.DEV).examples();
   }
 
+  /**
+   * The raw rows of {@code spec}'s validation split exactly as {@link #load} holds them out of the training rows
+   * (same limit, sample and seed, in the same order as the task's tokenized {@code validation}); empty with
+   * {@code data.validation} 0.
+   */
+  public static List<Example> readValidation(ExperimentConfig c, TaskSpec spec) {
+    TaskReader reader = TaskReader.of(spec).withDataRoot(dataRoot(c));
+    int trainLimit = c.get(ConfigKeys.DATA_TRAIN_LIMIT);
+    List<Example> train = (trainLimit > 0 ? reader.withLimit(trainLimit) : reader).read(Split.TRAIN).examples();
+    return holdOut(c, spec, sample(c, spec, train, s -> {})).validation();
+  }
+
   /** Tokenizes examples in order; the example's line number is its id. */
   public static List<LabeledExample> tokenize(List<Example> examples, TextTokenizer tok) {
     List<LabeledExample> out = new ArrayList<>(examples.size());

@@ -2,6 +2,9 @@ package io.slaft.pipelines.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.slaft.pipelines.champion.ChampionChoice;
+import io.slaft.pipelines.champion.ChampionRule;
+import io.slaft.pipelines.champion.ChampionStage;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.model.train.TaskNames;
@@ -15,48 +18,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sweep's best point per task, and the registry alias that marks it. Best = the highest value
- * of the task's primary metric ({@code primary_metric} of each summary record; the first point in
- * summary order wins a tie) on the validation split held out of the training rows ({@code
- * validation_metrics}, with {@code data.validation}), else on dev ({@code metrics}), read from
- * {@code summary.json}, so the choice is the one the report shows and the official dev figure plays
- * no part in it when a validation split exists. Points a sweep's early stopping ended ({@code stopped_early}) win
- * only when every point of the task was stopped. With {@code registry.model} set, {@code registry.alias} (default {@code champion}) is
- * pointed at the version registered from that point's child run, and the parent run is tagged
- * {@code slaft.champion.<task>} = point id, {@code <task>} as written in {@code tasks}.
+ * The sweep's champion per task, and the registry alias that marks it. The champion is the one {@code summary.json}'s
+ * {@code champion} section names ({@link ChampionStage}: Pareto front over validation metric and active parameters,
+ * robustness, {@code champion.*} rule); a summary without that section (a single run, or one written before it
+ * existed) gets the same choice without robustness ({@link ChampionChoice}): the highest validation metric
+ * ({@code validation_metrics}, else dev {@code metrics}) within {@code champion.max_compression}, ties to fewer active
+ * parameters, then to summary order, points early stopping ended only when every point was stopped. The official dev
+ * figure plays no part when a validation split exists. With {@code registry.model} set, {@code registry.alias}
+ * (default {@code champion}) is pointed at the version registered from that point's child run, and the parent run is
+ * tagged {@code slaft.champion.<task>} = point id, {@code <task>} as written in {@code tasks}.
  */
 public final class Champions {
-  /** Larger than any metric's range: ranks every point stopped early below every point that was not. */
-  private static final double STOPPED_PENALTY = 1e6;
-
   private Champions() {}
 
   /**
-   * Task → point id of the best record of each task in {@code summary}, keyed by the task as written in the config's
+   * Task → point id of each task's champion in {@code summary}, keyed by the task as written in the config's
    * {@code tasks} (summary.json shows {@code SST-2}, run keys and tags use {@code sst2}).
    */
   public static Map<String, String> choose(ExperimentConfig config, Path summary) {
-    JsonNode runs;
+    JsonNode root;
     try {
-      runs = new ObjectMapper().readTree(Files.readString(summary)).path("runs");
+      root = new ObjectMapper().readTree(Files.readString(summary));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + summary, e);
     }
     Map<String, String> best = new LinkedHashMap<>();
-    Map<String, Double> bestValue = new LinkedHashMap<>();
-    for (JsonNode r : runs) {
-      String task = r.path("task").asText();
-      JsonNode value = r.path(r.has("validation_metrics") ? "validation_metrics" : "metrics")
-          .path(r.path("primary_metric").asText());
-      if (!value.isNumber()) {
-        continue;
-      }
-      // a point early stopping ended competes only below every point that ran to the end
-      double v = value.asDouble() - (r.path("stopped_early").asBoolean(false) ? STOPPED_PENALTY : 0);
-      if (!bestValue.containsKey(task) || v > bestValue.get(task)) {
-        bestValue.put(task, v);
-        best.put(task, r.path("point_id").asText());
-      }
+    JsonNode section = root.path(ChampionStage.SECTION).path("tasks");
+    if (section.isArray() && !section.isEmpty()) {
+      section.forEach(t -> best.put(t.path("task").asText(), t.path("champion").asText()));
+    } else {
+      ChampionRule rule = ChampionRule.from(config);
+      ChampionRule sizeOnly = new ChampionRule(false, rule.maxCompression(), 0, rule.dropAt());
+      ChampionStage.candidates(root).forEach((task, points) ->
+          best.put(task, ChampionChoice.choose(task, "", points, sizeOnly, Map.of()).champion()));
     }
     Map<String, String> byConfigTask = new LinkedHashMap<>();
     best.forEach((shown, point) -> byConfigTask.put(configTask(config, shown), point));

@@ -203,6 +203,35 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void theChampionRuleIsCheckedBeforeAnythingRunsAndLeavesTheHashAlone(@TempDir Path dir) throws Exception {
+    ExperimentConfig ok = ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\nsweep:\n  seeds: [1, 2]\n"
+        + "champion:\n  robustness: true\n  max_compression: 0.02\n  max_drop: 0.05\n"));
+    assertEquals(2, ExperimentSpec.bindSweep(ok).size());
+    assertEquals(new io.slaft.pipelines.champion.ChampionRule(true, 0.02, 0.05, 0.15), io.slaft.pipelines.champion.ChampionRule.from(ok));
+    assertEquals(ok.withOverrides(List.of("champion.robustness=false", "champion.max_drop=0")).hash(), ok.hash(),
+        "how the champion is chosen is not what is trained: same hash, same cached points");
+
+    ConfigException noValidation = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("data.validation=0"))));
+    assertTrue(noValidation.getMessage().contains("champion.robustness = true") && noValidation.getMessage().contains("Fix: set data.validation"),
+        noValidation.getMessage());
+    ConfigException dropWithout = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("champion.robustness=false"))));
+    assertTrue(dropWithout.getMessage().contains("champion.max_drop = 0.05") && dropWithout.getMessage().contains("Fix: set champion.robustness: true"),
+        dropWithout.getMessage());
+    ConfigException severity = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("champion.drop_at=0.12"))));
+    assertTrue(severity.getMessage().contains("champion.drop_at = 0.12") && severity.getMessage().contains("robustness.severities"),
+        severity.getMessage());
+    ConfigException noiseOnly = assertThrows(ConfigException.class,
+        () -> ExperimentSpec.bindSweep(ok.withOverrides(List.of("robustness.families=embedding-noise"))));
+    assertTrue(noiseOnly.getMessage().contains("input perturbations only") && noiseOnly.getMessage().contains("Fix: add an input family"),
+        noiseOnly.getMessage());
+    ConfigException negative = assertThrows(ConfigException.class, () -> ok.withOverrides(List.of("champion.max_compression=-1")));
+    assertTrue(negative.getMessage().contains("champion.max_compression"), negative.getMessage());
+  }
+
+  @Test
   void valuesAreReadTypedFromTheirOneDeclaration(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(dir, "train:\n  steps: 12\nsparsity:\n  lambda: 1e-1\n"));
     int steps = c.get(ConfigKeys.TRAIN_STEPS);

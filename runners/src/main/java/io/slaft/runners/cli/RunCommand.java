@@ -99,6 +99,9 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     if (state != PipelineResult.State.DONE) {
       return ExitCode.RUNTIME;
     }
+    if (points > 1) {
+      io.slaft.pipelines.champion.ChampionStage.run(c, out, msg -> System.err.println("slaft run: " + msg));
+    }
     Path results = out.resolve("results.md");
     if (Files.isRegularFile(results)) {
       System.out.println(Files.readString(results));
