@@ -35,7 +35,7 @@ final class ParentRun {
   }
 
   /**
-   * Marks each task's best point ({@link Champions}: parent tags, and the registry alias when
+   * Marks each task's champion ({@link Champions}: parent tags, and the registry alias when
    * {@code registry.model} is set), logs the run's result files to the parent run and ends it,
    * FAILED unless {@code ok} (a failed run marks no champion).
    */
@@ -50,6 +50,13 @@ final class ParentRun {
       if (Files.isRegularFile(p)) {
         t.logArtifact(r, p, f);
       }
+    }
+    try (java.nio.file.DirectoryStream<Path> fronts = Files.newDirectoryStream(out, "pareto-*.png")) {
+      for (Path p : fronts) { // the champion stage's plots, beside the results.md that shows them
+        t.logArtifact(r, p, p.getFileName().toString());
+      }
+    } catch (java.io.IOException e) {
+      System.err.println("tracking: cannot list the champion plots in " + out + ": " + e.getMessage());
     }
     t.endRun(r, ok ? RunStatus.FINISHED : RunStatus.FAILED);
     t.flush();
