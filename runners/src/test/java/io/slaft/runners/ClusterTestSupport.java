@@ -64,8 +64,13 @@ final class ClusterTestSupport {
   }
 
   static LocalFlinkCluster startCluster(String name) throws IOException {
+    return startCluster(name, 1);
+  }
+
+  /** A session cluster of {@code taskManagers} TaskManagers of 2 slots and 1 GiB task heap each, on a free REST port. */
+  static LocalFlinkCluster startCluster(String name, int taskManagers) throws IOException {
     Path stateDir = Path.of("target", "it-flink", name + "-" + System.nanoTime()).toAbsolutePath();
-    ClusterOptions options = ClusterOptions.defaults().withRestPort(0).withSlots(2)
+    ClusterOptions options = ClusterOptions.defaults().withRestPort(0).withSlots(2).withTaskManagers(taskManagers)
         .withTaskManagerMemory(TaskManagerMemory.DEFAULT.withTaskHeapMb(1024));
     return LocalFlinkCluster.start(stateDir, options);
   }

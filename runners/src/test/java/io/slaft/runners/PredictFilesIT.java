@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Batch prediction ({@code slaft predict --input}, {@link PredictFiles}) of a real MiniLM export on
- * the DirectRunner, Flink {@code [local]} and the session cluster: every row is a prediction or a
+ * the DirectRunner, Flink {@code [local]} and a session cluster of two TaskManagers: every row is a prediction or a
  * dead letter (with file, line and reason), the runners agree (same rows and labels, scores within
  * 1e-6: XLA may run a shape's first batches op by op), and each prediction is the stdin mode's
  * (same label, score within its printed precision).
@@ -108,14 +108,17 @@ class PredictFilesIT {
         tsv + "," + jsonl, "--output", local.toString(), "--batch", "16", "--runner", "flink-local"}));
     assertSameOutput(d, PredictOutput.read(local), "flink-local");
 
-    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("predict")) {
+    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("predict", 2)) {
+      assertEquals(2, cluster.rest().taskManagerIds().size(), "a session cluster of two TaskManagers");
       Path out = dir.resolve("out-cluster");
-      Pipeline p = Pipeline.create(ClusterTestSupport.clusterOptions(cluster, "predict"));
+      Pipeline p = Pipeline.create(ClusterTestSupport.clusterOptions(cluster, "predict", List.of(), 4));
       p.apply("PredictFiles", PredictFiles.of(TaskLoader.spec(io.slaft.pipelines.config.ExperimentConfig.of("it", Map.of()),
               "SST-2"), List.of(tsv.toString(), jsonl.toString()),
           new ModelSpec(export.toString(), "SST-2", export.toString(), first.version()), out).withBatchSize(16));
       assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
-      assertSameOutput(d, PredictOutput.read(out), "session cluster");
+      assertSameOutput(d, PredictOutput.read(out), "session cluster of two TaskManagers");
+      System.out.println("blocks predicted per TaskManager: "
+          + cluster.rest().recordsReadByTaskManager(cluster.rest().jobs().get(0).id(), "PredictBlocks"));
     }
   }
 

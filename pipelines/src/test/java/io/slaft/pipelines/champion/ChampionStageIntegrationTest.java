@@ -8,19 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.RunSummary;
 import io.slaft.pipelines.experiment.SummarySchema;
-import io.slaft.pipelines.run.ExperimentPipeline;
+import io.slaft.pipelines.run.SmallSweeps;
 import io.slaft.pipelines.tracking.Champions;
-import io.slaft.transforms.data.DataRoot;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,21 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ChampionStageIntegrationTest {
   @Test
   void aSweepGetsAFrontRobustnessOnValidationAndAChampionByTheRule(@TempDir Path out) throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(root.resolve("examples").resolve("sweep-small.yaml"))) {
-      root = root.getParent();
-    }
-    ExperimentConfig c = ExperimentConfig.load(root.resolve("examples").resolve("sweep-small.yaml")).withOverrides(List.of(
-        "data.dir=" + DataRoot.resolve(null).path().toAbsolutePath(), "data.train_limit=400", "data.dev_limit=100",
-        "backbone.max_length=48", "train.batch_size=16", "train.steps=30", "sparsity.warmup_steps=5", "sparsity.ramp_steps=10",
-        "sweep.grid.sparsity.lambda=0,20", "sweep.seeds=1", "train.threads=1", "tracking.uri=none",
+    ExperimentConfig c = SmallSweeps.config(List.of("sweep.grid.sparsity.lambda=0,20",
         "robustness.families=word-dropout,char-swap", "robustness.severities=0,0.15,0.3",
         "champion.robustness=true", "champion.max_drop=0.5"));
-    DirectOptions o = PipelineOptionsFactory.create().as(DirectOptions.class);
-    o.setTargetParallelism(2);
-    Pipeline p = Pipeline.create(o);
-    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
-    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+    SmallSweeps.run(c, out, 2);
 
     List<ChampionChoice> choices = ChampionStage.run(c, out, System.out::println);
     SummarySchema.assertValid(out.resolve(RunSummary.SUMMARY_FILE));

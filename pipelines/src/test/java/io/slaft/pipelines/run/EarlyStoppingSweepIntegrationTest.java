@@ -7,18 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.RunSummary;
-import io.slaft.pipelines.experiment.SummarySchema;
 import io.slaft.pipelines.tracking.Champions;
-import io.slaft.transforms.data.DataRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,20 +31,13 @@ class EarlyStoppingSweepIntegrationTest {
 
   @Test
   void ashaCutsOnlyBadPointsKeepsTheBestPointAndSavesSteps(@TempDir Path dir) throws Exception {
-    Path root = Path.of("").toAbsolutePath();
-    while (!Files.isRegularFile(root.resolve("examples").resolve("sweep-small.yaml"))) {
-      root = root.getParent();
-    }
-    ExperimentConfig c = ExperimentConfig.load(root.resolve("examples").resolve("sweep-small.yaml")).withOverrides(List.of(
-        "data.dir=" + DataRoot.resolve(null).path().toAbsolutePath(), "data.train_limit=400", "data.dev_limit=100",
-        "backbone.max_length=48", "train.batch_size=16", "train.steps=30", "train.eval_every=5",
-        "sparsity.warmup_steps=5", "sparsity.ramp_steps=10", "sweep.grid.sparsity.lambda=1.0",
-        "sweep.grid.optimizer.lr=" + GOOD_LR + ",3,10", "sweep.seeds=1", "train.threads=1", "tracking.uri=none"));
+    ExperimentConfig c = SmallSweeps.config(List.of("train.eval_every=5", "sweep.grid.sparsity.lambda=1.0",
+        "sweep.grid.optimizer.lr=" + GOOD_LR + ",3,10"));
     Path plain = dir.resolve("plain");
-    run(c.withOverrides(List.of("sweep.early_stop=none")), plain);
+    SmallSweeps.run(c.withOverrides(List.of("sweep.early_stop=none")), plain, 3);
     Path asha = dir.resolve("asha");
-    run(c.withOverrides(List.of("sweep.early_stop=asha", "sweep.rungs=10", "sweep.reduction_factor=2",
-        "sweep.early_stop_min_points=2")), asha);
+    SmallSweeps.run(c.withOverrides(List.of("sweep.early_stop=asha", "sweep.rungs=10", "sweep.reduction_factor=2",
+        "sweep.early_stop_min_points=2")), asha, 3);
 
     Map<String, JsonNode> before = runsById(plain);
     Map<String, JsonNode> after = runsById(asha);
@@ -93,15 +80,6 @@ class EarlyStoppingSweepIntegrationTest {
     assertEquals(1 - trained / 90.0, es.get("steps_saved_fraction").asDouble(), 1e-9);
     assertEquals(cut, es.get("stopped").size(), es.toString());
     assertTrue(Files.readString(asha.resolve("results.md")).contains("## Early stopping"));
-  }
-
-  private static void run(ExperimentConfig c, Path out) {
-    DirectOptions o = PipelineOptionsFactory.create().as(DirectOptions.class);
-    o.setTargetParallelism(3);
-    Pipeline p = Pipeline.create(o);
-    p.apply("Experiment", ExperimentPipeline.of(c, out).withNoCache(true));
-    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
-    SummarySchema.assertValid(out.resolve(RunSummary.SUMMARY_FILE));
   }
 
   private static Map<String, JsonNode> runsById(Path out) throws Exception {
