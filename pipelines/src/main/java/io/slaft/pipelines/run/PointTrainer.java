@@ -57,6 +57,11 @@ public final class PointTrainer {
       ExperimentRunner.PointResult r = ExperimentRunner.train(c, out, point.id(), point.overrides(),
           observer.listener(point, c, new ConsoleProgress(System.err, c.get(ConfigKeys.NAME) + " " + point.label())), prepared,
           stop);
+      if (r.result().stoppedEarly() != null) {
+        StopRule.Stop s = r.result().stoppedEarly();
+        System.err.printf("[%s] stopped early at step %d of %d (%s); its best step is kept, evaluated on dev and exported%n",
+            point.label(), s.step(), r.result().spec().steps(), s.reason());
+      }
       String json = ExperimentRunner.json().writeValueAsString(r.records());
       observer.finished(point, c, r);
       if (!key.codeVersion().endsWith("-dirty") && !key.codeVersion().equals("unknown")) {
