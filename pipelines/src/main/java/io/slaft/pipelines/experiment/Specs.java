@@ -98,6 +98,39 @@ public final class Specs {
     }
   }
 
+  /**
+   * What makes the sweep's early stopping cut on noise without being wrong: its first rung at or before the end of
+   * λ's warm-up while the sweep varies {@code sparsity.*} keys. Until λ acts, points that differ only there are the
+   * same model, so the cut at that rung is on the seed (measured: every seed-2 point of the sparsity sensitivity
+   * sweep cut at step 10 with identical scores). Empty when there is no such caveat.
+   */
+  public static java.util.Optional<String> earlyStoppingCaveat(ExperimentConfig c) {
+    EarlyStopping es = earlyStopping(c);
+    int steps = c.get(ConfigKeys.TRAIN_STEPS);
+    int[] schedule = lambdaSchedule(c, steps);
+    int warmup = schedule[0];
+    boolean sweepsSparsity = c.resolved().keySet().stream().anyMatch(k -> k.startsWith(ConfigKeys.GRID_PREFIX + "sparsity.")
+        || k.startsWith(ConfigKeys.RANDOM_PREFIX + "sparsity."));
+    if (!es.enabled() || !sweepsSparsity) {
+      return java.util.Optional.empty();
+    }
+    for (int step = es.evalEvery(); step < steps; step += es.evalEvery()) {
+      if (es.isRung(step)) {
+        return step > warmup ? java.util.Optional.empty() : java.util.Optional.of(String.format(Locale.ROOT,
+            "%s: the first rung of %s is step %d, and λ is still warming up until step %d (%s): points that differ only in "
+                + "sparsity.* keys are the same model there, so the cut is on the seed. Fix: set %s to steps after the λ ramp, "
+                + "e.g. [%d]", c.source(), ConfigKeys.SWEEP_EARLY_STOP.key(), step, warmup, ConfigKeys.SPARSITY_WARMUP_STEPS.key(),
+            ConfigKeys.SWEEP_RUNGS.key(), firstEvalFrom(schedule[0] + schedule[1], es.evalEvery())));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** The first evaluation step at or after {@code step}. */
+  private static int firstEvalFrom(int step, int evalEvery) {
+    return (step + evalEvery - 1) / evalEvery * evalEvery;
+  }
+
   /** The training spec of {@code c} for {@code train.steps} steps (an epochs budget rebinds it: {@link #train(ExperimentConfig, int)}). */
   public static TrainSpec train(ExperimentConfig c) {
     return train(c, c.get(ConfigKeys.TRAIN_STEPS));

@@ -203,6 +203,19 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void earlyStoppingBeforeLambdaActsOnASparsitySweepIsCalledOut(@TempDir Path dir) throws Exception {
+    ExperimentConfig c = ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\ntrain:\n  steps: 70\n  eval_every: 10\n"
+        + "sparsity:\n  warmup_steps: 10\n  ramp_steps: 20\nsweep:\n  early_stop: asha\n  grid:\n    sparsity.lambda: [0, 2]\n"));
+    String caveat = io.slaft.pipelines.experiment.Specs.earlyStoppingCaveat(c).orElseThrow();
+    assertTrue(caveat.contains("first rung of sweep.early_stop is step 10") && caveat.contains("until step 10")
+        && caveat.contains("Fix: set sweep.rungs") && caveat.contains("[30]"), caveat);
+    assertEquals(java.util.Optional.empty(), io.slaft.pipelines.experiment.Specs.earlyStoppingCaveat(c.withOverrides(List.of("sweep.rungs=30"))));
+    ExperimentConfig lr = ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\ntrain:\n  steps: 70\n  eval_every: 10\n"
+        + "sparsity:\n  warmup_steps: 10\nsweep:\n  early_stop: asha\n  grid:\n    optimizer.lr: [1e-3, 1e-2]\n"));
+    assertEquals(java.util.Optional.empty(), io.slaft.pipelines.experiment.Specs.earlyStoppingCaveat(lr), "λ is not swept");
+  }
+
+  @Test
   void theChampionRuleIsCheckedBeforeAnythingRunsAndLeavesTheHashAlone(@TempDir Path dir) throws Exception {
     ExperimentConfig ok = ExperimentConfig.load(write(dir, "data:\n  validation: 0.1\nsweep:\n  seeds: [1, 2]\n"
         + "champion:\n  robustness: true\n  max_compression: 0.02\n  max_drop: 0.05\n"));

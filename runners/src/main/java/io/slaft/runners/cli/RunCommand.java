@@ -89,6 +89,7 @@ public final class RunCommand implements Callable<Integer>, SubcommandProvider {
     int points = SweepPoints.of(c).size();
     System.err.printf("slaft run: %s (config hash %s), %d point(s) x %d task(s) on %s, output %s%n", c.get(ConfigKeys.NAME), c.hash(),
         points, c.get(ConfigKeys.TASKS).size(), runner, out);
+    io.slaft.pipelines.experiment.Specs.earlyStoppingCaveat(c).ifPresent(m -> System.err.println("slaft run: warning: " + m));
     PipelineOptions options = PipelineOptionsFactory.create();
     Runners.configureFromCommandLine(options, runner, flinkMaster, msg -> System.err.println("slaft run: " + msg));
     Pipeline p = Pipeline.create(options);
