@@ -228,18 +228,27 @@ public final class ChampionStage {
     return s.toString();
   }
 
-  /** Every point of the task (grey), the front (a line by size) and the champion, metric against active parameters. */
+  /**
+   * The champion (drawn on top: the chart draws its first series last), the front as a line by size, the points that
+   * ran to the end and those early stopping ended, validation metric against active parameters.
+   */
   private static LinePlot plot(ChampionChoice c, JsonNode summary, ChampionRule rule) {
     List<ChampionChoice.Candidate> all = candidates(summary).getOrDefault(c.task(), List.of());
-    LinePlot.Builder b = LinePlot.builder().title("Champion of " + c.task() + ": " + rule.describe())
-        .xLabel("active parameters").yLabel("validation " + c.metric()).logX(true)
-        .series(LinePlot.Series.of("all points (" + all.size() + ")", all.stream().mapToDouble(p -> Math.max(1, p.activeParams())).toArray(),
-            all.stream().mapToDouble(ChampionChoice.Candidate::metric).toArray()).markersOnly())
-        .series(LinePlot.Series.of("Pareto front", c.front().stream().mapToDouble(f -> Math.max(1, f.point().activeParams())).toArray(),
-            c.front().stream().mapToDouble(f -> f.point().metric()).toArray()));
     ChampionChoice.FrontPoint champ = c.championPoint();
-    b.series(LinePlot.Series.of("champion " + c.champion(), new double[] {Math.max(1, champ.point().activeParams())},
-        new double[] {champ.point().metric()}).markersOnly());
+    LinePlot.Builder b = LinePlot.builder().title("Champion of " + c.task() + ": " + rule.describe())
+        .xLabel("active parameters").yLabel("validation " + c.metric())
+        .series(LinePlot.Series.of("champion " + c.champion(), new double[] {champ.point().activeParams()},
+            new double[] {champ.point().metric()}).markersOnly())
+        .series(LinePlot.Series.of("Pareto front", c.front().stream().mapToDouble(f -> f.point().activeParams()).toArray(),
+            c.front().stream().mapToDouble(f -> f.point().metric()).toArray()));
+    for (boolean stopped : new boolean[] {false, true}) {
+      List<ChampionChoice.Candidate> these = all.stream().filter(p -> p.stopped() == stopped).toList();
+      if (!these.isEmpty()) {
+        b.series(LinePlot.Series.of((stopped ? "stopped early (best before the stop) (" : "ran to the end (") + these.size() + ")",
+            these.stream().mapToDouble(ChampionChoice.Candidate::activeParams).toArray(),
+            these.stream().mapToDouble(ChampionChoice.Candidate::metric).toArray()).markersOnly());
+      }
+    }
     return b.build();
   }
 }
