@@ -22,7 +22,8 @@ public final class SmallSweeps {
 
   /**
    * The example on 400 training rows (10 % held out as validation), 100 dev rows, length 48, batch 16, 30 steps,
-   * one thread per point, no tracking; then {@code overrides}.
+   * no tracking; then {@code overrides}. Threads stay at the default (one per core): TensorFlow fixes its pool once per
+   * JVM, and the other tests of the module use the default.
    */
   public static ExperimentConfig config(List<String> overrides) throws IOException {
     Path root = Path.of("").toAbsolutePath();
@@ -31,7 +32,7 @@ public final class SmallSweeps {
     }
     List<String> all = new ArrayList<>(List.of("data.dir=" + DataRoot.resolve(null).path().toAbsolutePath(),
         "data.train_limit=400", "data.dev_limit=100", "backbone.max_length=48", "train.batch_size=16", "train.steps=30",
-        "sparsity.warmup_steps=5", "sparsity.ramp_steps=10", "sweep.seeds=1", "train.threads=1", "tracking.uri=none"));
+        "sparsity.warmup_steps=5", "sparsity.ramp_steps=10", "sweep.seeds=1", "tracking.uri=none"));
     all.addAll(overrides);
     return ExperimentConfig.load(root.resolve("examples").resolve("sweep-small.yaml")).withOverrides(all);
   }

@@ -87,6 +87,7 @@ class PipelineTrackingIT {
     assertTrue(run.stdout.contains("tracking: MLflow " + uri), run.stdout);
 
     verify(new MlflowRest(uri), experiment, cfg, out);
+    rungsReportedThroughTheServer(new MlflowRest(uri), experiment);
 
     // The champion, by name, predicts exactly what its export directory predicts.
     String champion = io.slaft.pipelines.tracking.Champions.choose(ExperimentConfig.load(cfg), out.resolve("summary.json")).get("sst2");
@@ -524,6 +525,28 @@ class PipelineTrackingIT {
     assertEquals(championRun, aliased.path("run_id").asText(), "alias champion on the best point's version");
   }
 
+  /**
+   * Early stopping's rung store is the tracking server: each point reported its validation score at rung 4 as the tag
+   * {@code slaft.rung.4} of its child run, the value its {@code validation_accuracy} has at step 4 (the config's
+   * {@code sweep.early_stop_min_points: 2} with two points decides nothing, so both points run to the end).
+   */
+  private static void rungsReportedThroughTheServer(MlflowRest rest, String experiment) {
+    int tagged = 0;
+    for (JsonNode r : rest.runs(rest.experimentId(experiment))) {
+      String rung = MlflowRest.tag(r, io.slaft.pipelines.tracking.TrackedRungStore.TAG_PREFIX + "4");
+      if (rung == null) {
+        continue;
+      }
+      tagged++;
+      String id = r.path("info").path("run_id").asText();
+      double atStep4 = rest.history(id, "validation_accuracy").stream().filter(m -> m.path("step").asLong() == 4)
+          .findFirst().orElseThrow().path("value").asDouble();
+      assertEquals(atStep4, Double.parseDouble(rung), 1e-9, MlflowRest.tag(r, RunRef.RUN_KEY_TAG));
+      assertEquals("FINISHED", r.path("info").path("status").asText(), "nobody was cut");
+    }
+    assertEquals(2, tagged, "both points reported rung 4 on their child runs");
+  }
+
   private static Path write(Path file, String text) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.writeString(file, text);
@@ -564,6 +587,8 @@ class PipelineTrackingIT {
         "registry:",
         "  model: " + model,
         "sweep:",
+        "  early_stop: median", // rungs at every evaluation, reported to the MLflow server
+        "  early_stop_min_points: 2", // two points: no rung ever has two others, so nobody is cut
         "  grid:",
         "    sparsity.lambda: [0.5, 1.0]",
         "");
