@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code examples/sweep-small.yaml} (4 points) through {@code ExperimentPipeline} on the DirectRunner, on
- * Flink {@code [local]}, twice in a row on the session cluster started by {@link LocalFlinkCluster}, and on a
- * session cluster of two TaskManagers (both of which train points, as Flink's REST API reports): same seeds and
- * thread count give the same metrics and gate values per point, every point exactly once.
+ * Flink {@code [local]}, and twice in a row on a session cluster of two TaskManagers started by {@link
+ * LocalFlinkCluster} (both of which train points, as Flink's REST API reports, and survive both jobs): same seeds
+ * and thread count give the same metrics and gate values per point, every point exactly once.
  */
 @Tag("integration")
 class SweepRunnersIT {
@@ -49,33 +49,26 @@ class SweepRunnersIT {
     assertEquals(ids, SweepSupport.summaryPointIds(local), "every point exactly once (flink-local)");
     assertEquals(expected, SweepSupport.outcomes(local), "Flink [local] = DirectRunner, per point");
 
-    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("sweep")) {
+    // a session cluster of two TaskManagers of 2 slots each, two jobs in a row: the 4 points spread over both
+    // TaskManagers, which survive both jobs, with the DirectRunner's metrics
+    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("sweep-2tm", 2)) {
+      assertEquals(2, cluster.rest().taskManagerIds().size());
+      assertEquals(2, cluster.status().moreTaskManagerPids().size() + 1, cluster.status().describe());
       long tm = cluster.taskManagerPid();
+      List<Long> more = cluster.status().moreTaskManagerPids();
       SweepSupport.assertTaskManagerThreads(tm);
       for (int job = 1; job <= 2; job++) {
         Path out = tmp.resolve("cluster-" + job);
-        assertEquals(PipelineResult.State.DONE,
-            SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep" + job), c, out), "cluster job " + job);
+        assertEquals(PipelineResult.State.DONE, SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep" + job, List.of(), 4),
+            c, out), "cluster job " + job);
         assertEquals(ids, SweepSupport.summaryPointIds(out), "every point exactly once (cluster job " + job + ")");
         assertEquals(expected, SweepSupport.outcomes(out), "session cluster job " + job + " = DirectRunner, per point");
       }
-      assertEquals(tm, cluster.status().taskManagerPid(), "the TaskManager survived both sweep jobs");
+      assertEquals(tm, cluster.status().taskManagerPid(), "the first TaskManager survived both sweep jobs");
+      assertEquals(more, cluster.status().moreTaskManagerPids(), "the second TaskManager survived both sweep jobs");
       ClusterOverview o = cluster.rest().overview();
       assertEquals(2, o.jobsFinished(), o.toString());
       assertEquals(0, o.jobsFailed(), o.toString());
-    }
-
-    // two TaskManagers of 2 slots each: the 4 points spread over both, with the DirectRunner's metrics
-    try (LocalFlinkCluster cluster = LocalFlinkCluster.start(Path.of("target", "it-flink", "sweep-2tm-" + System.nanoTime())
-        .toAbsolutePath(), io.slaft.runners.flink.ClusterOptions.defaults().withRestPort(0).withSlots(2).withTaskManagers(2)
-        .withTaskManagerMemory(io.slaft.runners.flink.TaskManagerMemory.DEFAULT.withTaskHeapMb(1024)))) {
-      assertEquals(2, cluster.rest().taskManagerIds().size());
-      assertEquals(2, cluster.status().moreTaskManagerPids().size() + 1, cluster.status().describe());
-      Path out = tmp.resolve("cluster-2tm");
-      assertEquals(PipelineResult.State.DONE, SweepSupport.run(ClusterTestSupport.clusterOptions(cluster, "sweep-2tm", List.of(), 4), c,
-          out));
-      assertEquals(ids, SweepSupport.summaryPointIds(out), "every point exactly once (two TaskManagers)");
-      assertEquals(expected, SweepSupport.outcomes(out), "two TaskManagers = DirectRunner, per point");
       String job = cluster.rest().jobs().get(0).id();
       Map<String, Map<String, Long>> trained = cluster.rest().recordsReadByTaskManager(job, "Train point");
       System.out.println("points read per TaskManager, by vertex: " + trained);
