@@ -35,7 +35,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  */
 final class SweepSupport {
   /** Overrides that keep every point small (seconds of training) while keeping the 2 x 2 grid. */
-  static final List<String> SMALL = List.of("train.steps=20", "data.train_limit=200", "data.dev_limit=100",
+  static final List<String> SMALL = List.of("train.steps=10", "data.train_limit=200", "data.dev_limit=100",
       "backbone.max_length=48", "tracking.uri=none");
 
   private SweepSupport() {}
