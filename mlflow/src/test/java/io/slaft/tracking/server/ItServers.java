@@ -3,10 +3,14 @@ package io.slaft.tracking.server;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.slaft.tracking.RetryPolicy;
 import io.slaft.tracking.RunRef;
+import io.slaft.tracking.TrackingConfig;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,6 +60,18 @@ final class ItServers implements AutoCloseable {
       s.stop();
     }
     started.clear();
+  }
+
+  /**
+   * A tracking config for the server at {@code uri}: experiment {@code slaft-it-<name>}, spool {@code WORK/<name>-spool},
+   * three quick retries and a short linger, so a test waits milliseconds, not seconds, for its records.
+   */
+  static TrackingConfig config(String name, URI uri) {
+    return TrackingConfig.builder("slaft-it-" + name, WORK.resolve(name + "-spool"))
+        .trackingUri(uri)
+        .retry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5))
+        .linger(Duration.ofMillis(50))
+        .build();
   }
 
   /** The runs of an experiment by their {@link RunRef#RUN_KEY_TAG}; fails on two runs with one key. */

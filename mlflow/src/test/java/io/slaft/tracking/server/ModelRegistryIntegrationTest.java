@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.slaft.tracking.ModelVersionSpec;
-import io.slaft.tracking.RetryPolicy;
 import io.slaft.tracking.RunKeys;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
@@ -20,7 +19,6 @@ import io.slaft.tracking.mlflow.RegisteredModels;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +51,7 @@ class ModelRegistryIntegrationTest {
     URI uri = server.start();
     String served = new MlflowRest(uri).serverVersion();
     assertEquals(version, served, "the server runs the release asked for");
-    TrackingConfig config = TrackingConfig.builder("slaft-it-" + name, ItServers.WORK.resolve(name + "-spool"))
-        .trackingUri(uri)
-        .retry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5))
-        .linger(Duration.ofMillis(50))
-        .build();
+    TrackingConfig config = ItServers.config(name, uri);
     Path files = Files.createDirectories(ItServers.WORK.resolve(name + "-files"));
     Map<String, Path> model = new LinkedHashMap<>();
     model.put("export.json", Files.writeString(files.resolve("export.json"), "{\"format\":\"slaft-export\",\"tasks\":[\"sst2\"]}"));

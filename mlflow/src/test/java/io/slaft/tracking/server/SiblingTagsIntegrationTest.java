@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.slaft.tracking.RetryPolicy;
 import io.slaft.tracking.RunKeys;
 import io.slaft.tracking.RunRef;
 import io.slaft.tracking.RunSpec;
@@ -43,12 +42,7 @@ class SiblingTagsIntegrationTest {
     String name = "sibling-tags-" + version.replace('.', '-');
     LocalMlflowServer server = servers.fresh(name, version);
     URI uri = server.start();
-    TrackingConfig config = TrackingConfig.builder("slaft-it-" + name, ItServers.WORK.resolve(name + "-spool"))
-        .trackingUri(uri)
-        .retry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100), 2.0, 0.5))
-        .linger(Duration.ofMillis(20))
-        .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(5))
-        .build();
+    TrackingConfig config = ItServers.config(name, uri);
     String sweep = RunKeys.of("it", name);
     String other = RunKeys.of("it", name + "-other");
     String a = sweep + "/a/sst2";

@@ -201,9 +201,12 @@ public final class TrackingObserver implements PointObserver {
     }
   }
 
-  /** Tag of a child run whose point a sweep's early stopping ended ({@code true}), with {@link #STOP_RUNG_TAG} and the reason. */
+  /** Tag of a child run whose point a sweep's early stopping ended ({@code true}), with {@link #STOP_RUNG_TAG} and {@link #STOP_REASON_TAG}. */
   public static final String STOPPED_EARLY_TAG = "slaft.stopped_early";
+  /** The rung whose cut ended the point. */
   public static final String STOP_RUNG_TAG = "slaft.stop_rung";
+  /** The rule's reason, e.g. {@code asha rung 10: 0.4750 < cutoff 0.6250 of 2 other points}. */
+  public static final String STOP_REASON_TAG = "slaft.stop_reason";
 
   /** The early-stopping tags of a record: none for a point that ran to its last step. */
   static Map<String, String> stopTags(Map<String, Object> rec) {
@@ -213,7 +216,7 @@ public final class TrackingObserver implements PointObserver {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put(STOPPED_EARLY_TAG, "true");
     tags.put(STOP_RUNG_TAG, String.valueOf(rec.get("stop_rung")));
-    tags.put("slaft.stop_reason", String.valueOf(rec.get("stop_reason")));
+    tags.put(STOP_REASON_TAG, String.valueOf(rec.get("stop_reason")));
     return tags;
   }
 
