@@ -3,23 +3,14 @@ package io.slaft.pipelines.champion;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.slaft.files.AtomicFiles;
-import io.slaft.model.backbone.Backbone;
-import io.slaft.model.export.CompactModel;
-import io.slaft.model.export.ExportManifest;
 import io.slaft.model.train.TaskNames;
-import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentSession;
-import io.slaft.pipelines.experiment.LoadedTasks;
 import io.slaft.pipelines.experiment.RunSummary;
-import io.slaft.pipelines.experiment.TaskLoader;
-import io.slaft.pipelines.robustness.EvalModels;
-import io.slaft.pipelines.robustness.RobustnessEvaluator;
+import io.slaft.pipelines.robustness.RobustnessRun;
 import io.slaft.pipelines.robustness.RobustnessSettings;
 import io.slaft.pipelines.robustness.RobustnessTable;
 import io.slaft.report.LinePlot;
-import io.slaft.transforms.data.Example;
-import io.slaft.transforms.data.TaskSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +61,7 @@ public final class ChampionStage {
         }
         choices = choose(byTask, metrics, rule, measured);
       }
-      write(config, out, summary, rule, choices);
+      write(out, summary, byTask, rule, choices);
       return choices;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot choose the champion of " + out, e);
@@ -131,59 +122,38 @@ public final class ChampionStage {
     RobustnessSettings all = RobustnessSettings.from(point);
     RobustnessSettings settings = new RobustnessSettings(all.families().stream().filter(f -> !RobustnessSettings.isNoise(f)).toList(),
         all.severities(), all.seed(), all.discrete());
-    ExportManifest.BackboneRef ref = CompactModel.manifest(modelDir).backbone();
-    Backbone backbone = Backbone.shared(ref.source(modelDir), ref.maxLength());
-    LoadedTasks data = TaskLoader.load(point, backbone);
-    Map<String, CompactModel> byTask = new LinkedHashMap<>();
-    Map<String, List<Example>> rawValidation = new LinkedHashMap<>();
-    List<TrainTask> onValidation = new ArrayList<>();
-    try {
-      for (int i = 0; i < data.tasks().size(); i++) {
-        TrainTask t = data.tasks().get(i);
-        TaskSpec spec = data.specs().get(i);
-        rawValidation.put(t.name(), TaskLoader.readValidation(point, spec));
-        onValidation.add(new TrainTask(t.name(), t.numLabels(), t.metric(), t.train(), t.validation()));
-        byTask.put(t.name(), CompactModel.load(modelDir, spec.name(), backbone));
-      }
-      RobustnessTable table;
-      try (EvalModels models = EvalModels.ofExports(byTask, point.get(io.slaft.pipelines.config.ConfigKeys.TRAIN_EVAL_BATCH_SIZE))) {
-        table = RobustnessEvaluator.of(settings).evaluate(models, onValidation, rawValidation, backbone.tokenizer(),
-            RobustnessEvaluator.vocabulary(backbone.tokenizer()));
-      }
-      Map<String, ChampionChoice.Robustness> out = new LinkedHashMap<>();
-      for (String task : table.tasks()) {
-        double aucSum = 0;
-        int aucs = 0;
-        double drop = Double.NaN;
-        for (String family : settings.families()) {
-          RobustnessTable.Curve curve = table.curve(task, family);
-          if (curve != null && !Double.isNaN(curve.auc())) {
-            aucSum += curve.auc();
-            aucs++;
-          }
-          for (RobustnessTable.Row row : table.rows(task, family)) {
-            if (Math.abs(row.severity() - rule.dropAt()) < 1e-6) {
-              drop = Double.isNaN(drop) ? row.drop() : Math.max(drop, row.drop());
-            }
+    RobustnessTable table = RobustnessRun.evaluateExport(point, modelDir, settings, true, s -> {});
+    Map<String, ChampionChoice.Robustness> out = new LinkedHashMap<>();
+    for (String task : table.tasks()) {
+      double aucSum = 0;
+      int aucs = 0;
+      double drop = Double.NaN;
+      for (String family : settings.families()) {
+        RobustnessTable.Curve curve = table.curve(task, family);
+        if (curve != null && !Double.isNaN(curve.auc())) {
+          aucSum += curve.auc();
+          aucs++;
+        }
+        for (RobustnessTable.Row row : table.rows(task, family)) {
+          if (Math.abs(row.severity() - rule.dropAt()) < 1e-6) {
+            drop = Double.isNaN(drop) ? row.drop() : Math.max(drop, row.drop());
           }
         }
-        out.put(task, new ChampionChoice.Robustness(aucs == 0 ? Double.NaN : aucSum / aucs, drop));
       }
-      return out;
-    } finally {
-      byTask.values().forEach(CompactModel::close);
+      out.put(task, new ChampionChoice.Robustness(aucs == 0 ? Double.NaN : aucSum / aucs, drop));
     }
+    return out;
   }
 
-  private static void write(ExperimentConfig config, Path out, ObjectNode summary, ChampionRule rule, List<ChampionChoice> choices)
-      throws IOException {
+  private static void write(Path out, ObjectNode summary, Map<String, List<ChampionChoice.Candidate>> byTask, ChampionRule rule,
+      List<ChampionChoice> choices) throws IOException {
     Map<String, Object> section = new LinkedHashMap<>(rule.toJson());
     List<Object> tasks = new ArrayList<>();
     List<String> plots = new ArrayList<>();
     for (ChampionChoice c : choices) {
       tasks.add(c.toJson());
       String plot = "pareto-" + c.task() + ".png";
-      plot(c, summary, rule).writePng(out.resolve(plot));
+      plot(c, byTask.getOrDefault(c.task(), List.of()), rule).writePng(out.resolve(plot));
       plots.add(plot);
     }
     section.put("tasks", tasks);
@@ -232,8 +202,7 @@ public final class ChampionStage {
    * The champion (drawn on top: the chart draws its first series last), the front as a line by size, the points that
    * ran to the end and those early stopping ended, validation metric against active parameters.
    */
-  private static LinePlot plot(ChampionChoice c, JsonNode summary, ChampionRule rule) {
-    List<ChampionChoice.Candidate> all = candidates(summary).getOrDefault(c.task(), List.of());
+  private static LinePlot plot(ChampionChoice c, List<ChampionChoice.Candidate> all, ChampionRule rule) {
     ChampionChoice.FrontPoint champ = c.championPoint();
     LinePlot.Builder b = LinePlot.builder().title("Champion of " + c.task() + ": " + rule.describe())
         .xLabel("active parameters").yLabel("validation " + c.metric())

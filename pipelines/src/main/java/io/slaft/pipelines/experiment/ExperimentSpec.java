@@ -8,7 +8,6 @@ import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.config.SweepPoints;
 import io.slaft.transforms.data.TaskSpec;
-import io.slaft.transforms.stopping.StopRuleKind;
 import io.slaft.transforms.sweep.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,8 +76,7 @@ public record ExperimentSpec(ExperimentConfig config, BackboneSource backbone, i
   public static List<ExperimentSpec> bindSweep(ExperimentConfig c) {
     List<ExperimentSpec> out = new ArrayList<>();
     List<SweepPoint> points = SweepPoints.of(c);
-    boolean earlyStop = !c.get(ConfigKeys.SWEEP_EARLY_STOP).equals(StopRuleKind.NONE.id());
-    if (earlyStop && points.size() < 2) {
+    if (Specs.earlyStopping(c).enabled() && points.size() < 2) {
       throw new ConfigException(c.source() + ": " + ConfigKeys.SWEEP_EARLY_STOP.key() + " = " + c.get(ConfigKeys.SWEEP_EARLY_STOP)
           + " compares the points of a sweep, and this config has " + points.size() + ". Fix: add sweep.grid.*, sweep.random.*"
           + " or sweep.seeds, or set " + ConfigKeys.SWEEP_EARLY_STOP.key() + ": none");

@@ -8,6 +8,7 @@ import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.TaskResult;
 import io.slaft.model.train.TrainListener;
 import io.slaft.model.train.TrainResult;
+import io.slaft.model.train.TrainTask;
 import io.slaft.pipelines.config.ConfigKeys;
 import io.slaft.pipelines.config.ExperimentConfig;
 import io.slaft.pipelines.experiment.ExperimentSession;
@@ -100,27 +101,41 @@ public final class RobustnessRun {
   public static Outcome runExport(ExperimentConfig config, Path modelDir, Path out, TrackingSettings tracking,
       Consumer<String> log) {
     RobustnessSettings settings = RobustnessSettings.from(config);
-    ExportManifest manifest = CompactModel.manifest(modelDir);
-    ExportManifest.BackboneRef ref = manifest.backbone();
+    RobustnessTable table = evaluateExport(config, modelDir, settings, false, log);
+    List<Path> plots = writeOutputs(config, out, table, settings, "exported model " + modelDir.toAbsolutePath());
+    if (tracking != null) {
+      track(tracking, config, null, List.of(), table, null, out, plots);
+    }
+    return new Outcome(table, List.of(), null, plots);
+  }
+
+  /**
+   * The robustness table of the export in {@code modelDir} on {@code config}'s tasks under {@code settings}: on their
+   * dev sets, or with {@code onValidation} on the validation split held out of their training rows (where choices are
+   * made, e.g. the sweep's champion). Input perturbations only: an export has no noise inputs, so noise families are
+   * skipped.
+   */
+  public static RobustnessTable evaluateExport(ExperimentConfig config, Path modelDir, RobustnessSettings settings,
+      boolean onValidation, Consumer<String> log) {
+    ExportManifest.BackboneRef ref = CompactModel.manifest(modelDir).backbone();
     Backbone backbone = Backbone.shared(ref.source(modelDir), ref.maxLength());
     LoadedTasks data = TaskLoader.load(config, backbone);
     Map<String, CompactModel> byTask = new LinkedHashMap<>();
     try {
-      Map<String, List<Example>> rawDev = new LinkedHashMap<>();
-      for (TaskSpec spec : data.specs()) {
-        rawDev.put(spec.name(), TaskLoader.readDev(config, spec));
+      Map<String, List<Example>> raw = new LinkedHashMap<>();
+      List<TrainTask> evaluated = new ArrayList<>();
+      for (int i = 0; i < data.tasks().size(); i++) {
+        TrainTask t = data.tasks().get(i);
+        TaskSpec spec = data.specs().get(i);
+        raw.put(spec.name(), onValidation ? TaskLoader.readValidation(config, spec) : TaskLoader.readDev(config, spec));
+        // the evaluator scores a task's dev list: on validation, that list is the held-out rows (in raw's order)
+        evaluated.add(onValidation ? new TrainTask(t.name(), t.numLabels(), t.metric(), t.train(), t.validation()) : t);
         byTask.put(spec.name(), CompactModel.load(modelDir, spec.name(), backbone));
       }
-      RobustnessTable table;
       try (EvalModels models = EvalModels.ofExports(byTask, config.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE))) {
-        table = RobustnessEvaluator.of(settings).progress(log).evaluate(models, data.tasks(), rawDev,
-            backbone.tokenizer(), RobustnessEvaluator.vocabulary(backbone.tokenizer()));
+        return RobustnessEvaluator.of(settings).progress(log).evaluate(models, evaluated, raw, backbone.tokenizer(),
+            RobustnessEvaluator.vocabulary(backbone.tokenizer()));
       }
-      List<Path> plots = writeOutputs(config, out, table, settings, "exported model " + modelDir.toAbsolutePath());
-      if (tracking != null) {
-        track(tracking, config, null, List.of(), table, null, out, plots);
-      }
-      return new Outcome(table, List.of(), null, plots);
     } finally {
       byTask.values().forEach(CompactModel::close);
     }
