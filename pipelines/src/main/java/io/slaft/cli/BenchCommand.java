@@ -17,7 +17,8 @@ public final class BenchCommand {
 
   /** How the forward (inference) sessions ran: XLA JIT or TensorFlow's kernels op by op. */
   static String xlaNote() {
-    return io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for fp32 inference sessions (bf16 ones run op by op)" : ", XLA off";
+    return (io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for fp32 inference sessions (bf16 ones run op by op)" : ", XLA off")
+        + (io.slaft.model.runtime.TfRuntime.grappler() ? ", Grappler on for training (SLAFT_GRAPPLER=on)" : ", Grappler off for training");
   }
 
   /** The flag that reproduces the XLA setting in a printed command: empty when XLA is on (the default). */

@@ -7,6 +7,7 @@ import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GraphOptions;
 import org.tensorflow.proto.OptimizerOptions;
+import org.tensorflow.proto.RewriterConfig;
 
 /**
  * Process-wide TensorFlow settings. The first {@link Session} in a JVM fixes TensorFlow's thread
@@ -28,9 +29,21 @@ import org.tensorflow.proto.OptimizerOptions;
  * would use other kernels than later ones, and a resumed run would then differ from an
  * uninterrupted one in the last bits; compiling every padded length of a training run would also
  * cost more than it saves.
+ *
+ * <p>Grappler: training sessions ({@link #newSession(Graph)}) run without TensorFlow's graph
+ * optimizer (Grappler's meta-optimizer), unless {@code SLAFT_GRAPPLER=on}. A training graph holds
+ * the whole frozen backbone as constants, and Grappler rewrites it (constant folding, arithmetic
+ * and dependency passes, op fusion) again for every new feed/fetch signature the trainer runs (the
+ * train step, each evaluation, each phase): seconds per signature, paid by every sweep point,
+ * while the rewrites buy a training step nothing measurable. Measured on an AVX2-only EPYC, 2
+ * threads ({@code ./slaft train --config examples/sst2-sla.yaml --threads 2}): SLA 227 s without
+ * Grappler vs 284 s with it; the LoRA preset 169 s vs (see BENCHMARKS.md "Graph optimizer"); a
+ * 3-step sweep point 17 s vs 34 s. Metrics were identical in every comparison. Inference sessions
+ * keep Grappler: they are built once and then serve many batches.
  */
 public final class TfRuntime {
   private static volatile ConfigProto config;
+  private static volatile ConfigProto trainingConfig;
   private static volatile ConfigProto inferenceConfig;
   private static volatile int intraThreads;
   private static volatile Boolean xla;
@@ -63,6 +76,9 @@ public final class TfRuntime {
         .setIntraOpParallelismThreads(intra)
         .setInterOpParallelismThreads(inter)
         .setAllowSoftPlacement(true)
+        .build();
+    trainingConfig = grapplerFromEnvironment() ? config : config.toBuilder()
+        .setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder().setDisableMetaOptimizer(true)))
         .build();
     inferenceConfig = !jit ? config : config.toBuilder()
         .setGraphOptions(GraphOptions.newBuilder().setOptimizerOptions(
@@ -103,6 +119,25 @@ public final class TfRuntime {
     };
   }
 
+  /** Whether {@code SLAFT_GRAPPLER} turns Grappler on for training sessions (default off). */
+  private static boolean grapplerFromEnvironment() {
+    String env = System.getenv("SLAFT_GRAPPLER");
+    if (env == null || env.isBlank()) {
+      return false;
+    }
+    return switch (env.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on", "1", "true" -> true;
+      case "off", "0", "false" -> false;
+      default -> throw new IllegalArgumentException("SLAFT_GRAPPLER=" + env + " is not on/off; unset it or use SLAFT_GRAPPLER=on");
+    };
+  }
+
+  /** Whether training sessions run Grappler, TensorFlow's graph optimizer (off unless {@code SLAFT_GRAPPLER=on}). */
+  public static boolean grappler() {
+    ensure();
+    return trainingConfig == config;
+  }
+
   /** The intra-op thread count in force (configuring defaults if nothing was set). */
   public static int intraOpThreads() {
     ensure();
@@ -110,12 +145,13 @@ public final class TfRuntime {
   }
 
   /**
-   * A session on {@code graph} with the process-wide configuration, without XLA: for training
-   * graphs, whose results must not depend on how often a shape has been run before.
+   * A session on {@code graph} with the process-wide configuration, without XLA and without
+   * Grappler unless {@link #grappler()}: for training graphs, whose results must not depend on how
+   * often a shape has been run before, and for the op-by-op reference forward.
    */
   public static Session newSession(Graph graph) {
     ensure();
-    return new Session(graph, config);
+    return new Session(graph, trainingConfig);
   }
 
   /**
@@ -137,7 +173,11 @@ public final class TfRuntime {
    * TensorFlow's bf16 kernels; BENCHMARKS.md).
    */
   public static Session newInferenceSession(Graph graph, io.slaft.model.backbone.Precision precision) {
-    return precision == io.slaft.model.backbone.Precision.BF16 ? newSession(graph) : newInferenceSession(graph);
+    if (precision == io.slaft.model.backbone.Precision.BF16) {
+      ensure();
+      return new Session(graph, config);
+    }
+    return newInferenceSession(graph);
   }
 
   /**
