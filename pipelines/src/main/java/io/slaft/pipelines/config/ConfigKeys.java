@@ -3,6 +3,7 @@ package io.slaft.pipelines.config;
 import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.Method;
+import io.slaft.model.adapters.SearchSpace;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.backbone.Pooling;
@@ -105,7 +106,8 @@ public final class ConfigKeys {
       withEmpty(ids(MetricKind.values(), MetricKind::id))).hashedOnlyWhenSet());
 
   public static final ConfigKey<List<String>> ADAPTER_SITES = add(ConfigKey.list("adapters.sites", "attn,ffn,parallel,lora",
-      "Insertion points of the search space; bias (gated BitFit deltas per layer) is opt-in.", ids(Site.values(), Site::id)));
+      "Insertion points of the search space; bias (gated BitFit deltas per layer) and prefix (prefix-tuning keys/values "
+          + "per layer) are opt-in.", ids(Site.values(), Site::id)));
   public static final ConfigKey<List<String>> ADAPTER_LAYERS = add(ConfigKey.list("adapters.layers", "all",
       "Layers with adapters: all, or a list of indices."));
   public static final ConfigKey<Integer> ADAPTER_BOTTLENECK = add(ConfigKey.integer("adapters.bottleneck", "64",
@@ -119,6 +121,12 @@ public final class ConfigKeys {
       "Learn bottleneck widths with per-channel gates."));
   public static final ConfigKey<Float> ADAPTER_INIT_SCALE = add(ConfigKey.real("adapters.init_scale", "0.02",
       "Std of down-projection / LoRA A initialization.").atLeast(0));
+  public static final ConfigKey<Integer> ADAPTER_PREFIX_LENGTH = add(ConfigKey.integer("adapters.prefix_length",
+      String.valueOf(SearchSpace.DEFAULT_PREFIX_LENGTH), "Key/value positions per layer of prefix modules (method prefix, "
+          + "or site prefix in the SLA pool).").atLeast(1).hashedOnlyWhenSet());
+  public static final ConfigKey<Integer> ADAPTER_PREFIX_HIDDEN = add(ConfigKey.integer("adapters.prefix_hidden",
+      String.valueOf(SearchSpace.DEFAULT_PREFIX_HIDDEN), "Width of the prefix reparameterisation MLP (training only; "
+          + "the export keeps just the keys and values).").atLeast(1).hashedOnlyWhenSet());
 
   public static final ConfigKey<String> SPARSITY_GATE = add(ConfigKey.string("sparsity.gate", "hard-concrete", "Gate family.",
       ids(GateFamily.values(), GateFamily::id)));

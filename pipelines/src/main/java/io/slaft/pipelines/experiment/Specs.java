@@ -171,7 +171,7 @@ public final class Specs {
       List<Activation> acts = c.get(ConfigKeys.ADAPTER_ACTIVATIONS).stream().map(Activation::byId).toList();
       SearchSpace space = new SearchSpace(sites, layers, c.get(ConfigKeys.ADAPTER_BOTTLENECK), c.get(ConfigKeys.ADAPTER_LORA_RANK),
           c.get(ConfigKeys.ADAPTER_LORA_ALPHA), acts, c.get(ConfigKeys.ADAPTER_CHANNEL_GATES), false, false, false,
-          c.get(ConfigKeys.ADAPTER_INIT_SCALE));
+          c.get(ConfigKeys.ADAPTER_INIT_SCALE), c.get(ConfigKeys.ADAPTER_PREFIX_LENGTH), c.get(ConfigKeys.ADAPTER_PREFIX_HIDDEN));
       int[] schedule = lambdaSchedule(c, steps);
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
           c.get(ConfigKeys.SPARSITY_BUDGET), schedule[0], schedule[1],

@@ -32,6 +32,11 @@ public enum Method {
    * prefix-tuning branch of UniPELT is not part of this engine).
    */
   UNIPELT("unipelt"),
+  /**
+   * Prefix-tuning (Li &amp; Liang, 2021): {@code adapters.prefix_length} learned keys and values in
+   * every layer's attention, MLP-reparameterised during training and folded out for inference.
+   */
+  PREFIX("prefix"),
   /** Full fine-tuning: every backbone tensor (embeddings, attention, FFN, LayerNorms) plus the head. */
   FULL_FT("full-ft");
 
@@ -65,11 +70,12 @@ public enum Method {
       case PARALLEL -> EnumSet.of(Site.PARALLEL);
       case LORA -> EnumSet.of(Site.LORA);
       case UNIPELT -> EnumSet.of(Site.FFN, Site.LORA);
+      case PREFIX -> EnumSet.of(Site.PREFIX);
     };
     List<Activation> acts = this == SLA ? configured.activations() : List.of(Activation.RELU);
     return new SearchSpace(sites, configured.layers(), configured.bottleneck(), configured.loraRank(),
         configured.loraAlpha(), acts, this == SLA && configured.channelGates(), this == BITFIT, this == UNIPELT,
-        this == FULL_FT, configured.initScale());
+        this == FULL_FT, configured.initScale(), configured.prefixLength(), configured.prefixHidden());
   }
 
   /** The gate setting: SLA keeps the configured family; baselines fix gates open. */

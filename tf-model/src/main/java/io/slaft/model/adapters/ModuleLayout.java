@@ -18,7 +18,7 @@ public final class ModuleLayout {
    * @param layer backbone layer
    * @param site insertion point
    * @param bottleneckIndex index among bottleneck modules, or -1 for LoRA and bias modules
-   * @param params trainable parameters of the module
+   * @param params parameters of the module as served (a prefix module trains more: its MLP, folded on export)
    */
   public record Module(int index, int layer, Site site, int bottleneckIndex, long params) {
     /** Stable id used in parameter names and reports, e.g. {@code l3.ffn}. */
@@ -49,6 +49,7 @@ public final class ModuleLayout {
           case BOTTLENECK -> 2L * h * space.bottleneck() + space.bottleneck() + h;
           case LORA -> 4L * h * space.loraRank();
           case BIAS -> biasParamsPerLayer(backbone);
+          case PREFIX -> 2L * space.prefixLength() * h; // what serving keeps; the training-time MLP is folded away
         };
         ms.add(new Module(ms.size(), layer, s, s.isBottleneck() ? b++ : -1, n));
       }

@@ -21,6 +21,8 @@ import java.util.Set;
  *     {@code sigmoid(w · mean(input) + b)}, the mean over the example's unmasked tokens
  * @param fullModel every backbone tensor is trainable too (full fine-tuning)
  * @param initScale standard deviation of down-projection and LoRA A initialization
+ * @param prefixLength key/value vectors per prefix module ({@link Site#PREFIX})
+ * @param prefixHidden width of the prefix modules' reparameterisation MLP (training only; folded on export)
  */
 public record SearchSpace(
     Set<Site> sites,
@@ -33,7 +35,13 @@ public record SearchSpace(
     boolean bitfit,
     boolean exampleGates,
     boolean fullModel,
-    float initScale) {
+    float initScale,
+    int prefixLength,
+    int prefixHidden) {
+  /** Default {@link #prefixLength}: 10 virtual tokens per layer (Li &amp; Liang's table-to-text setting). */
+  public static final int DEFAULT_PREFIX_LENGTH = 10;
+  /** Default {@link #prefixHidden}: the reparameterisation MLP's width. */
+  public static final int DEFAULT_PREFIX_HIDDEN = 128;
 
   /** Sites iterate in enum order in every JVM (so {@link #toString()} and fingerprints are stable). */
   public SearchSpace {
@@ -47,6 +55,8 @@ public record SearchSpace(
     Preconditions.checkArgument(activations.stream().distinct().count() == activations.size(),
         "adapters.activations has duplicates: %s", activations);
     Preconditions.checkArgument(initScale > 0, "adapters.init_scale must be > 0");
+    Preconditions.checkArgument(prefixLength > 0, "adapters.prefix_length must be > 0, got %s", prefixLength);
+    Preconditions.checkArgument(prefixHidden > 0, "adapters.prefix_hidden must be > 0, got %s", prefixHidden);
     for (int l : layers) {
       Preconditions.checkArgument(l >= 0, "adapters.layers must be >= 0, got %s", l);
     }
@@ -56,6 +66,14 @@ public record SearchSpace(
   public static SearchSpace full(int bottleneck, int loraRank) {
     return new SearchSpace(Site.DEFAULT_POOL, List.of(), bottleneck, loraRank, 2f * loraRank,
         List.of(Activation.values()), false, false, false, false, 0.02f);
+  }
+
+  /** A space with the default prefix sizes ({@link #DEFAULT_PREFIX_LENGTH}, {@link #DEFAULT_PREFIX_HIDDEN}). */
+  public SearchSpace(Set<Site> sites, List<Integer> layers, int bottleneck, int loraRank, float loraAlpha,
+      List<Activation> activations, boolean channelGates, boolean bitfit, boolean exampleGates, boolean fullModel,
+      float initScale) {
+    this(sites, layers, bottleneck, loraRank, loraAlpha, activations, channelGates, bitfit, exampleGates, fullModel,
+        initScale, DEFAULT_PREFIX_LENGTH, DEFAULT_PREFIX_HIDDEN);
   }
 
   /**

@@ -23,7 +23,16 @@ public enum Site {
    * search trade bias tuning in some layers against adapters in others; merged into the frozen
    * biases on export. Not in the default pool.
    */
-  BIAS("bias", Kind.BIAS);
+  BIAS("bias", Kind.BIAS),
+  /**
+   * Prefix-tuning as a module: {@code adapters.prefix_length} learned key and value vectors that
+   * every query of the layer's attention also attends to (Li &amp; Liang, 2021). During training
+   * they come from a small per-layer MLP over a learned prefix embedding (the reparameterisation
+   * that keeps prefix-tuning stable); the export folds the MLP away and keeps only the keys and
+   * values ({@code 2 * prefix_length * hidden} parameters). Its gate scales the attention the
+   * prefix receives (a closed gate removes it exactly). Not in the default pool.
+   */
+  PREFIX("prefix", Kind.PREFIX);
 
   /** What a module of a site is made of. */
   public enum Kind {
@@ -32,10 +41,12 @@ public enum Site {
     /** Low-rank updates {@code A B} of the query and value projections ({@code adapters.lora_rank}). */
     LORA,
     /** Deltas added to the frozen biases. */
-    BIAS
+    BIAS,
+    /** Key/value prefixes of the layer's attention ({@code adapters.prefix_length}), MLP-reparameterised in training. */
+    PREFIX
   }
 
-  /** The pool of the method: the four adapter sites (attn, ffn, parallel, lora); {@link #BIAS} is opt-in. */
+  /** The pool of the method: the four adapter sites (attn, ffn, parallel, lora); {@link #BIAS} and {@link #PREFIX} are opt-in. */
   public static final Set<Site> DEFAULT_POOL = Collections.unmodifiableSet(EnumSet.of(ATTN, FFN, PARALLEL, LORA));
 
   private final String id;

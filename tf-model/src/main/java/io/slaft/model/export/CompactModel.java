@@ -34,7 +34,7 @@ import org.tensorflow.types.TInt32;
 /**
  * The compact inference model of one exported task: the frozen backbone with LoRA updates and
  * BitFit deltas merged into its weights, only the kept bottleneck adapters (fixed activation,
- * pruned width, gates folded in), and the task head. No gates, no closed modules, no structure
+ * pruned width, gates folded in), the kept prefix modules' keys and values, and the task head. No gates, no closed modules, no structure
  * logits. It computes in the precision the export was trained in ({@code export.json}'s backbone
  * {@code precision}); in bf16, LoRA runs beside the rounded frozen weights instead of being merged
  * into them. Thread-safe for concurrent {@link #outputs} calls; close to release the graph.
@@ -207,6 +207,19 @@ public final class CompactModel implements AutoCloseable {
     @Override
     public Operand<TFloat32> valueDelta(Ops ops, int layer, Operand<TFloat32> input) {
       return lora(layer, input, TensorNames.LORA_AV, TensorNames.LORA_BV);
+    }
+
+    /** The layer's kept prefix module: its folded keys and values, and {@code log z} when its gate is not 1. */
+    @Override
+    public io.slaft.model.graph.AttentionPrefix prefix(Ops ops, int layer) {
+      String p = TensorNames.module(task.name(), ModuleLayout.Module.idOf(layer, Site.PREFIX));
+      WeightFile.Tensor k = w.get(p + TensorNames.PREFIX_K);
+      if (k == null) {
+        return null;
+      }
+      WeightFile.Tensor logGate = w.get(p + TensorNames.PREFIX_LOG_GATE);
+      return new io.slaft.model.graph.AttentionPrefix(matrix(k), matrix(w.get(p + TensorNames.PREFIX_V)), k.shape()[0],
+          logGate == null ? null : tf.constant(logGate.values()[0]));
     }
 
     /** {@code x A B} of the layer's kept LoRA module (B carries scale and gate), or {@code null}. */

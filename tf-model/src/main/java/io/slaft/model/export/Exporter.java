@@ -7,7 +7,18 @@ import io.slaft.model.adapters.ModuleLayout.Module;
 import io.slaft.model.adapters.Site;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
+import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.EncoderHooks;
+import io.slaft.model.runtime.TfRuntime;
+import io.slaft.model.train.TrainingGraph;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.TrainTask;
 import io.slaft.model.train.SlotNames;
@@ -26,7 +37,7 @@ import java.util.Map;
  * with every module's gate and activation weights, for people) and {@code weights.bin} with only
  * the kept adapter and head weights — closed modules and removed channels are gone, each gate
  * value and channel gate is folded into the up-projection (or LoRA B, or a bias module's deltas),
- * and no backbone weight is copied.
+ * a prefix module's MLP is folded into its keys and values, and no backbone weight is copied.
  */
 public final class Exporter {
   /** Every file an export directory holds (what copies and artifact uploads take). */
@@ -34,6 +45,40 @@ public final class Exporter {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Exporter() {}
+
+  /**
+   * A prefix module's keys and values for {@code task}: its reparameterisation MLP run once, by the
+   * same {@link AdapterOps#prefixKeyValues} the training graph runs every step.
+   */
+  private static float[][] foldPrefix(Trainer trainer, Module m, String task) {
+    try (Graph graph = new Graph()) {
+      Ops tf = TfRuntime.ops(graph);
+      List<Operand<TFloat32>> kv = AdapterOps.prefixKeyValues(tf, slot(tf, trainer, m, SlotNames.PREFIX_EMB, task),
+          slot(tf, trainer, m, SlotNames.PREFIX_W1, task), slot(tf, trainer, m, SlotNames.PREFIX_B1, task),
+          slot(tf, trainer, m, SlotNames.PREFIX_WK, task), slot(tf, trainer, m, SlotNames.PREFIX_BK, task),
+          slot(tf, trainer, m, SlotNames.PREFIX_WV, task), slot(tf, trainer, m, SlotNames.PREFIX_BV, task));
+      try (Session session = TfRuntime.newSession(graph);
+           Result r = session.runner().fetch(kv.get(0)).fetch(kv.get(1)).run()) {
+        float[][] out = new float[2][];
+        for (int i = 0; i < 2; i++) {
+          TFloat32 t = (TFloat32) r.get(i);
+          out[i] = new float[(int) t.size()];
+          t.copyTo(DataBuffers.of(out[i], false, false));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static Operand<TFloat32> slot(Ops tf, Trainer trainer, Module m, String part, String task) {
+    String name = SlotNames.of(m, part);
+    int[] dims = trainer.slotShape(name);
+    long[] shape = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      shape[i] = dims[i];
+    }
+    return tf.constant(Shape.of(shape), DataBuffers.of(trainer.value(name, task), true, false));
+  }
 
   /**
    * @param labels class names per task (empty list for regression tasks)
@@ -109,6 +154,16 @@ public final class Exporter {
             tensors.put(name + role, new WeightFile.Tensor(new int[] {d.length}, d));
           }
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, g.width()));
+        } else if (m.site() == Site.PREFIX) {
+          int p = space.prefixLength();
+          float[][] kv = foldPrefix(trainer, m, t);
+          tensors.put(name + TensorNames.PREFIX_K, new WeightFile.Tensor(new int[] {p, h}, kv[0]));
+          tensors.put(name + TensorNames.PREFIX_V, new WeightFile.Tensor(new int[] {p, h}, kv[1]));
+          if (z != 1f) {
+            tensors.put(name + TensorNames.PREFIX_LOG_GATE, new WeightFile.Tensor(new int[] {1},
+                new float[] {(float) Math.log(Math.max(z, TrainingGraph.PREFIX_MIN_GATE))}));
+          }
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, p));
         } else {
           int r = space.loraRank();
           float scale = z * space.loraScale();

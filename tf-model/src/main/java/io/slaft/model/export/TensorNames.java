@@ -18,6 +18,14 @@ final class TensorNames {
   static final String LORA_AV = "av";
   static final String LORA_BV = "bv";
 
+  /**
+   * Suffixes of a kept prefix module's tensors: its keys and values {@code [prefix_length, hidden]}
+   * (the training-time MLP folded away) and, when its served gate is not 1, {@code log z} {@code [1]}.
+   */
+  static final String PREFIX_K = "prefix_k";
+  static final String PREFIX_V = "prefix_v";
+  static final String PREFIX_LOG_GATE = "prefix_log_gate";
+
   /** Prefix of a kept module's tensors, {@code <task>/<module id>/} (e.g. {@code sst2/l3.lora/}). */
   static String module(String task, String moduleId) {
     return task + "/" + moduleId + "/";

@@ -9,7 +9,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * The adapter arithmetic the training graph and the compact inference model share: a bottleneck
  * module ({@link #bottleneck}: down-projection, the middle, up-projection), LoRA's low-rank update
- * ({@link #lowRank}), the dense projection
+ * ({@link #lowRank}), a prefix module's keys and values ({@link #prefixKeyValues}), the dense projection
  * {@code x @ W + b}, and each candidate activation. Both sides build their modules from these (and
  * place them with {@link AdapterSites}), so a kept module computes the same function in training
  * and in an export ({@code ExportParityTest} checks the whole model).
@@ -29,6 +29,19 @@ public final class AdapterOps {
   /** The low-rank update {@code (x @ a) @ b} of a LoRA module ({@code a [in, r]}, {@code b [r, out]}). */
   public static Operand<TFloat32> lowRank(Ops tf, Operand<TFloat32> x, Operand<TFloat32> a, Operand<TFloat32> b) {
     return tf.linalg.matMul(tf.linalg.matMul(x, a), b);
+  }
+
+  /**
+   * A prefix module's reparameterisation: {@code tanh(emb @ w1 + b1)}, then {@code @ wk + bk} for the
+   * keys and {@code @ wv + bv} for the values ({@code [prefix_length, hidden]} each). Training runs it
+   * every step; the export runs it once and keeps only the result.
+   *
+   * @return keys, then values
+   */
+  public static java.util.List<Operand<TFloat32>> prefixKeyValues(Ops tf, Operand<TFloat32> emb, Operand<TFloat32> w1,
+      Operand<TFloat32> b1, Operand<TFloat32> wk, Operand<TFloat32> bk, Operand<TFloat32> wv, Operand<TFloat32> bv) {
+    Operand<TFloat32> hidden = tf.math.tanh(dense(tf, emb, w1, b1));
+    return java.util.List.of(dense(tf, hidden, wk, bk), dense(tf, hidden, wv, bv));
   }
 
   /** {@code x @ w + b}. */

@@ -12,6 +12,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Max;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.math.Mean;
 import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TBfloat16;
@@ -108,10 +110,13 @@ public final class BertEncoderGraph {
     Operand<TFloat32> k4 = tf.linalg.transpose(tf.reshape(k, headShape), perm);
     Operand<TFloat32> v4 = tf.linalg.transpose(tf.reshape(v, headShape), perm);
     Operand<TFloat32> scores = tf.train.batchMatMul(q4, k4, TFloat32.class, BatchMatMul.adjY(true));
-    scores = tf.math.div(scores, tf.constant((float) Math.sqrt(config.headDim())));
+    Operand<TFloat32> scale = tf.constant((float) Math.sqrt(config.headDim()));
+    scores = tf.math.div(scores, scale);
     scores = tf.math.add(scores, maskBias);
-    Operand<TFloat32> probs = tf.nn.softmax(scores);
-    Operand<TFloat32> ctx = tf.train.batchMatMul(probs, v4, TFloat32.class);
+    AttentionPrefix prefix = hooks.prefix(tf, i);
+    Operand<TFloat32> ctx = prefix == null
+        ? tf.train.batchMatMul(tf.nn.softmax(scores), v4, TFloat32.class)
+        : attendWithPrefix(q4, scores, v4, prefix, scale, perm);
     ctx = tf.reshape(tf.linalg.transpose(ctx, perm), tf.constant(new int[] {-1, h}));
     Operand<TFloat32> attn = dense(i, "attention_output", ctx, l.attnOut(), l.attnOutBias(), h, h);
     attn = hooks.afterAttention(tf, i, attn);
@@ -121,6 +126,33 @@ public final class BertEncoderGraph {
     Operand<TFloat32> out = dense(i, "output", inner, l.ffnOut(), l.ffnOutBias(), f, h);
     out = hooks.afterFfn(tf, i, x1, out);
     return layerNorm("l" + i + ".ffn_norm", tf.math.add(out, x1), l.ffnNormGamma(), l.ffnNormBeta());
+  }
+
+  /**
+   * Attention over the prefix positions and the sequence together: one softmax over both sets of
+   * logits, written as two blocks (the prefix's {@code [batch, heads, length, P]} and the
+   * sequence's), shifted by their common row maximum, so no concatenation or split is needed.
+   * Prefix keys and values are shared by every example ({@code [1, heads, P, headDim]}, broadcast).
+   */
+  private Operand<TFloat32> attendWithPrefix(Operand<TFloat32> q4, Operand<TFloat32> scores, Operand<TFloat32> v4,
+      AttentionPrefix prefix, Operand<TFloat32> scale, Operand<TInt32> perm) {
+    Operand<TInt32> prefixShape = tf.constant(new int[] {1, prefix.length(), config.heads(), config.headDim()});
+    Operand<TFloat32> pk = tf.linalg.transpose(tf.reshape(prefix.keys(), prefixShape), perm);
+    Operand<TFloat32> pv = tf.linalg.transpose(tf.reshape(prefix.values(), prefixShape), perm);
+    Operand<TFloat32> prefixScores = tf.math.div(tf.train.batchMatMul(q4, pk, TFloat32.class, BatchMatMul.adjY(true)), scale);
+    if (prefix.logitBias() != null) {
+      prefixScores = tf.math.add(prefixScores, prefix.logitBias());
+    }
+    Operand<TInt32> last = tf.constant(3);
+    // softmax is shift-invariant: the shift only keeps exp() finite, so it takes no gradient
+    Operand<TFloat32> shift = tf.stopGradient(tf.math.maximum(tf.max(prefixScores, last, Max.keepDims(true)),
+        tf.max(scores, last, Max.keepDims(true))));
+    Operand<TFloat32> ep = tf.math.exp(tf.math.sub(prefixScores, shift));
+    Operand<TFloat32> es = tf.math.exp(tf.math.sub(scores, shift));
+    Operand<TFloat32> denom = tf.math.add(tf.reduceSum(ep, last, ReduceSum.keepDims(true)),
+        tf.reduceSum(es, last, ReduceSum.keepDims(true)));
+    return tf.math.add(tf.train.batchMatMul(tf.math.div(es, denom), v4, TFloat32.class),
+        tf.train.batchMatMul(tf.math.div(ep, denom), pv, TFloat32.class));
   }
 
   /** {@code x · W + b} for the projection {@code role} of {@code layer} (weights {@code l<layer>.<role>.w/.b}). */

@@ -30,6 +30,11 @@ public interface EncoderHooks {
     return null;
   }
 
+  /** Key/value positions prepended to {@code layer}'s attention (prefix-tuning), or {@code null} for none. */
+  default AttentionPrefix prefix(Ops tf, int layer) {
+    return null;
+  }
+
   /** Rewrites the attention output projection before residual and LayerNorm (series adapter site). */
   default Operand<TFloat32> afterAttention(Ops tf, int layer, Operand<TFloat32> attnOut) {
     return attnOut;

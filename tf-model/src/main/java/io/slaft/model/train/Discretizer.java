@@ -86,6 +86,7 @@ final class Discretizer {
         case BOTTLENECK -> spec.space().bottleneck();
         case LORA -> spec.space().loraRank();
         case BIAS -> (int) m.params();
+        case PREFIX -> spec.space().prefixLength();
       };
       if (m.bottleneckIndex() >= 0) {
         double[] w = new double[candidates.size()];

@@ -31,6 +31,17 @@ public final class SlotNames {
   public static final String LORA_BQ = "bq";
   public static final String LORA_AV = "av";
   public static final String LORA_BV = "bv";
+  /**
+   * Parts of a prefix module: the prefix embedding {@code [prefix_length, hidden]} and its MLP
+   * ({@code h = tanh(E W1 + b1)}, keys {@code h Wk + bk}, values {@code h Wv + bv}).
+   */
+  public static final String PREFIX_EMB = "pe";
+  public static final String PREFIX_W1 = "pw1";
+  public static final String PREFIX_B1 = "pb1";
+  public static final String PREFIX_WK = "pwk";
+  public static final String PREFIX_BK = "pbk";
+  public static final String PREFIX_WV = "pwv";
+  public static final String PREFIX_BV = "pbv";
   /** Parts of a per-example (UniPELT) module gate: weight and bias. */
   public static final String EXAMPLE_GATE_W = "gw";
   public static final String EXAMPLE_GATE_B = "gb";

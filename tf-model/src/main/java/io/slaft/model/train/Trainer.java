@@ -149,6 +149,12 @@ public final class Trainer implements AutoCloseable {
       for (int i = 0; i < a.length; i++) {
         a[i] = (float) (std * TrainingSession.gaussian(r));
       }
+    } else if (n.endsWith("_" + SlotNames.PREFIX_EMB)) {
+      // prefix-tuning's embedding starts as N(0, 1) (as PyTorch's nn.Embedding), its MLP at unit gain; the value
+      // projection starts at zero (as LoRA's B), so a new prefix only shares attention and adds nothing yet
+      gaussian(a, 1.0, r);
+    } else if (n.endsWith("_" + SlotNames.PREFIX_W1) || n.endsWith("_" + SlotNames.PREFIX_WK)) {
+      gaussian(a, 1.0 / Math.sqrt(s.shape()[0]), r);
     } else if (n.equals(SlotNames.HEAD_W)) {
       for (int i = 0; i < a.length; i++) {
         a[i] = (float) (0.02 * TrainingSession.gaussian(r));
@@ -159,6 +165,12 @@ public final class Trainer implements AutoCloseable {
       Arrays.fill(a, 3f);
     }
     return a;
+  }
+
+  private static void gaussian(float[] a, double std, SplittableRandom r) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (std * TrainingSession.gaussian(r));
+    }
   }
 
   /**
@@ -502,6 +514,12 @@ public final class Trainer implements AutoCloseable {
       throw new IllegalArgumentException("no trainable tensor " + slotName);
     }
     return params.value(s, task);
+  }
+
+  /** The shape of a trainable tensor. */
+  public int[] slotShape(String slotName) {
+    return g.slots().stream().filter(x -> x.name().equals(slotName)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no trainable tensor " + slotName)).shape();
   }
 
   /** The backbone this trainer adapts. */

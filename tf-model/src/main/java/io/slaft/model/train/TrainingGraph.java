@@ -40,6 +40,8 @@ import org.tensorflow.types.TInt32;
  * bottleneck module.
  */
 public final class TrainingGraph {
+  /** The smallest gate a prefix module's {@code log z} is taken of: a closed prefix keeps an e^-27.6 share, i.e. none. */
+  public static final float PREFIX_MIN_GATE = 1e-12f;
   private final Graph graph;
   private final Ops tf;
   private final ModuleLayout layout;
@@ -137,6 +139,17 @@ public final class TrainingGraph {
           for (String role : EncoderHooks.BIAS_ROLES) {
             slot(SlotNames.biasDelta(mod, role), Slot.Group.ADAPTER_BIAS, false, biasWidth(weights, role));
           }
+        }
+        case PREFIX -> {
+          int p = space.prefixLength();
+          int r = space.prefixHidden();
+          slot(SlotNames.of(mod, SlotNames.PREFIX_EMB), Slot.Group.ADAPTER, false, p, h);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_W1), Slot.Group.ADAPTER, false, h, r);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_B1), Slot.Group.ADAPTER_BIAS, false, r);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_WK), Slot.Group.ADAPTER, false, r, h);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_BK), Slot.Group.ADAPTER_BIAS, false, h);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_WV), Slot.Group.ADAPTER, false, r, h);
+          slot(SlotNames.of(mod, SlotNames.PREFIX_BV), Slot.Group.ADAPTER_BIAS, false, h);
         }
       }
       if (space.exampleGates()) {
@@ -340,6 +353,21 @@ public final class TrainingGraph {
         delta = scaleByExample(delta, eg);
       }
       return delta;
+    }
+
+    @Override
+    public io.slaft.model.graph.AttentionPrefix prefix(Ops ops, int layer) {
+      Module m = layout.find(layer, Site.PREFIX);
+      if (m == null) {
+        return null;
+      }
+      List<Operand<TFloat32>> kv = AdapterOps.prefixKeyValues(tf, slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_EMB)),
+          slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_W1)), slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_B1)),
+          slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_WK)), slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_BK)),
+          slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_WV)), slotInputs.get(SlotNames.of(m, SlotNames.PREFIX_BV)));
+      // the gate scales the prefix's share of the softmax: log z on its logits (z = 0: gone, up to e^-27.6)
+      Operand<TFloat32> logGate = tf.math.log(tf.math.maximum(gate(m), tf.constant(PREFIX_MIN_GATE)));
+      return new io.slaft.model.graph.AttentionPrefix(kv.get(0), kv.get(1), layout.space().prefixLength(), logGate);
     }
 
     @Override

@@ -37,4 +37,16 @@ class ModuleLayoutTest {
     assertFalse(SearchSpace.full(8, 2).sites().contains(Site.BIAS));
     assertFalse(Site.DEFAULT_POOL.contains(Site.BIAS));
   }
+
+  @Test
+  void aPrefixModuleCountsTheKeysAndValuesItServesAndIsOptIn() {
+    ModuleLayout prefix = new ModuleLayout(space(EnumSet.of(Site.PREFIX), false), TINY);
+    assertEquals(TINY.layers(), prefix.size());
+    assertEquals(2L * SearchSpace.DEFAULT_PREFIX_LENGTH * TINY.hidden(), prefix.modules().get(0).params(),
+        "served size: prefix_length keys and values; the MLP is folded away");
+    assertEquals(-1, prefix.modules().get(0).bottleneckIndex());
+    assertEquals("l1.prefix", prefix.modules().get(1).id());
+    assertFalse(Site.DEFAULT_POOL.contains(Site.PREFIX));
+    assertEquals(EnumSet.of(Site.PREFIX), Method.PREFIX.space(SearchSpace.full(8, 2)).sites());
+  }
 }

@@ -34,15 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pruned, merged export computes what the gated model computes with hard gates. */
 class ExportParityTest {
+  /** Every site, prefix modules included (their MLP folded into keys and values, the gate into a logit bias). */
   @Test
   void prunedAndMergedEqualsHardGatedModel(@TempDir Path dir) throws Exception {
-    assertExportParity(new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.FP32);
+    assertExportParity(new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.FP32,
+        EnumSet.allOf(Site.class));
   }
 
   /** Budget gates are a relaxation: the discrete model and its export switch kept modules fully on. */
   @Test
   void budgetFamilyExportServesKeptModulesFullyOpen(@TempDir Path dir) throws Exception {
-    assertExportParity(new SparsityControl(GateFamily.BUDGET, 0f, 0.05f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.FP32);
+    assertExportParity(new SparsityControl(GateFamily.BUDGET, 0f, 0.05f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.FP32,
+        EnumSet.complementOf(EnumSet.of(Site.PREFIX)));
   }
 
   /**
@@ -51,15 +54,17 @@ class ExportParityTest {
    */
   @Test
   void aBf16TrainedExportIsServedInBf16(@TempDir Path dir) throws Exception {
-    assertExportParity(new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.BF16);
+    assertExportParity(new SparsityControl(GateFamily.HARD_CONCRETE, 0.05f, 0f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.BF16,
+        EnumSet.allOf(Site.class));
     assertEquals("bf16", CompactModel.manifest(dir).backbone().precision());
   }
 
-  private static void assertExportParity(SparsityControl sp, Path dir, Precision precision) throws Exception {
+  private static void assertExportParity(SparsityControl sp, Path dir, Precision precision, java.util.Set<Site> sites)
+      throws Exception {
     Backbone backbone = Backbone.of("tiny", BackboneWeights.random(BackboneConfig.tiny(3, 16, 2, 40), 11), null)
         .withPrecision(precision);
-    SearchSpace space = new SearchSpace(EnumSet.allOf(Site.class), List.of(), 6, 2, 4f, List.of(Activation.values()),
-        true, true, false, false, 0.3f);
+    SearchSpace space = new SearchSpace(sites, List.of(), 6, 2, 4f, List.of(Activation.values()),
+        true, true, false, false, 0.3f, 3, 8);
     TrainSpec spec = new TrainSpec("sla", space, sp, new OptimizerConfig(2e-2f, 0.1f, 1e-3f, 0f, 0.1f, 1f, 0.9f, 0.999f, 1e-8f),
         40, 16, 0, 16, 0, 0, 3, 1f, 2, 100, NoiseSite.NONE, 0f);
     TrainTask cls = new TrainTask("cls", 3, MetricKind.ACCURACY, examples(120, 1, 3), examples(40, 2, 3));
@@ -68,6 +73,7 @@ class ExportParityTest {
       t.run();
       long pruned = 0;
       long keptBiasModules = 0;
+      long keptPrefixModules = 0;
       Exporter.export(t, Map.of("cls", List.of("a", "b", "c")), Map.of("seed", "3"), dir);
       assertTrue(Files.size(dir.resolve("weights.bin")) > 0);
       for (TrainTask task : List.of(cls, reg)) {
@@ -79,6 +85,7 @@ class ExportParityTest {
           }
         }
         keptBiasModules += structure.stream().filter(g -> g.active() && g.site().equals(Site.BIAS.id())).count();
+        keptPrefixModules += structure.stream().filter(g -> g.active() && g.site().equals(Site.PREFIX.id())).count();
         long closed = structure.stream().filter(g -> !g.active()).count();
         long active = structure.size() - closed;
         assertTrue(active > 0, task.name() + ": the test needs some active modules");
@@ -111,6 +118,9 @@ class ExportParityTest {
       }
       assertTrue(pruned > 0, "the test needs something pruned");
       assertTrue(keptBiasModules > 0, "the test needs a kept bias module (merged into the frozen biases, on top of BitFit's)");
+      if (sites.contains(Site.PREFIX)) {
+        assertTrue(keptPrefixModules > 0, "the test needs a kept prefix module (MLP folded, gate as a logit bias)");
+      }
       assertFalse(Files.readString(dir.resolve("export.json")).contains("word_embeddings"), "no backbone copy");
     }
   }

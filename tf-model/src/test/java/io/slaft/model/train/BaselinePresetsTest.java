@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The UniPELT-style and full fine-tuning presets on a tiny random transformer. */
+/** The UniPELT-style, prefix-tuning and full fine-tuning presets on a tiny random transformer. */
 class BaselinePresetsTest {
   private final Backbone backbone = TinyTasks.backbone();
 
@@ -94,6 +94,52 @@ class BaselinePresetsTest {
       assertEquals(backbone.config().parameterCount() + head, r.tasks().get(0).activeParams());
     }
     assertEquals(before, backbone.weights().digest(), "the shared Backbone object is never written");
+  }
+
+  /**
+   * Prefix-tuning: one prefix module per layer, nothing else but the head; its embedding and
+   * reparameterisation MLP train, and the export keeps only the folded keys and values
+   * ({@code 2 x prefix_length x hidden} per layer) and serves what the trainer computes. (A prefix
+   * cannot make this tiny random encoder find the marker, so learning is shown on MiniLM:
+   * {@code PrefixTuningIntegrationTest}; the gradients are checked in {@code AttentionPrefixTest}.)
+   */
+  @Test
+  void prefixTuningLearnsAndItsExportKeepsOnlyFoldedKeysAndValues(@TempDir Path dir) throws Exception {
+    TrainTask task = TinyTasks.markerTask("m");
+    TrainSpec spec = preset(Method.PREFIX, 200);
+    assertEquals(EnumSet.of(Site.PREFIX), spec.space().sites());
+    int h = backbone.config().hidden();
+    int layers = backbone.config().layers();
+    int p = spec.space().prefixLength();
+    try (Trainer t = Trainer.create(backbone, spec, List.of(task))) {
+      assertEquals(layers, t.layout().size());
+      float[] emb0 = t.value("m0_pe", "m").clone();
+      float[] w10 = t.value("m0_pw1", "m").clone();
+      TrainResult r = t.run();
+      assertFalse(Arrays.equals(emb0, t.value("m0_pe", "m")), "the prefix embedding is trained");
+      assertFalse(Arrays.equals(w10, t.value("m0_pw1", "m")), "the reparameterisation MLP is trained");
+      long served = (long) layers * 2 * p * h + 2L * h + 2;
+      assertEquals(served, r.tasks().get(0).activeParams(), "active = folded keys and values + head");
+      long mlp = (long) layers * ((long) p * h + (long) h * spec.space().prefixHidden() + spec.space().prefixHidden()
+          + 2L * (spec.space().prefixHidden() * h + h));
+      assertEquals(mlp + 2L * h + 2, r.trainableParams(), "trained: embedding and MLP per layer + head");
+
+      Exporter.export(t, Map.of("m", List.of("a", "b")), Map.of(), dir);
+      Map<String, io.slaft.model.export.WeightFile.Tensor> w = io.slaft.model.export.WeightFile.read(dir.resolve("weights.bin"));
+      assertEquals(List.of(p, h), Arrays.stream(w.get("m/l0.prefix/prefix_k").shape()).boxed().toList());
+      assertFalse(w.keySet().stream().anyMatch(k -> k.contains("pw") || k.contains("pe")), "no MLP in the export: " + w.keySet());
+      float[][] trained = t.outputs(task, task.dev(), Trainer.EvalControls.discretized());
+      List<io.slaft.model.tokenize.Encoded> enc = task.dev().stream().map(LabeledExample::tokens).toList();
+      try (io.slaft.model.export.CompactModel m = io.slaft.model.export.CompactModel.load(dir, "m", backbone)) {
+        assertEquals(served, m.task().activeParams());
+        float[][] compact = m.outputs(enc);
+        for (int i = 0; i < trained.length; i++) {
+          for (int k = 0; k < trained[i].length; k++) {
+            assertEquals(trained[i][k], compact[i][k], 1e-4, "example " + i + " output " + k);
+          }
+        }
+      }
+    }
   }
 
   private static float[] predictions(Trainer t, TrainTask task) {
