@@ -329,7 +329,7 @@ public final class BenchCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
     java.util.List<String> overrides = new java.util.ArrayList<>();
 
-    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora,unipelt,full-ft")
+    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora,prefix,unipelt,full-ft")
     java.util.List<String> methods;
 
     @Option(names = "--tasks", split = ",", defaultValue = "sst2,cola,mrpc,stsb,qnli,rte")
