@@ -108,27 +108,25 @@ public final class TfRuntime {
   }
 
   private static boolean xlaFromEnvironment() {
-    String env = System.getenv("SLAFT_XLA");
-    if (env == null || env.isBlank()) {
-      return true;
-    }
-    return switch (env.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "on", "1", "true" -> true;
-      case "off", "0", "false" -> false;
-      default -> throw new IllegalArgumentException("SLAFT_XLA=" + env + " is not on/off; unset it or use SLAFT_XLA=off");
-    };
+    return switchFromEnvironment("SLAFT_XLA", true);
   }
 
   /** Whether {@code SLAFT_GRAPPLER} turns Grappler on for training sessions (default off). */
   private static boolean grapplerFromEnvironment() {
-    String env = System.getenv("SLAFT_GRAPPLER");
+    return switchFromEnvironment("SLAFT_GRAPPLER", false);
+  }
+
+  /** The on/off environment variable {@code name}; unset or blank: {@code unset}; anything else is refused, naming it. */
+  private static boolean switchFromEnvironment(String name, boolean unset) {
+    String env = System.getenv(name);
     if (env == null || env.isBlank()) {
-      return false;
+      return unset;
     }
     return switch (env.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "on", "1", "true" -> true;
       case "off", "0", "false" -> false;
-      default -> throw new IllegalArgumentException("SLAFT_GRAPPLER=" + env + " is not on/off; unset it or use SLAFT_GRAPPLER=on");
+      default -> throw new IllegalArgumentException(name + "=" + env + " is not on/off; unset it or use " + name + "="
+          + (unset ? "off" : "on"));
     };
   }
 
