@@ -10,7 +10,18 @@ import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.EncoderHooks;
 import io.slaft.model.runtime.TfRuntime;
+import io.slaft.model.train.ModuleGate;
+import io.slaft.model.train.SlotNames;
+import io.slaft.model.train.TrainTask;
+import io.slaft.model.train.Trainer;
 import io.slaft.model.train.TrainingGraph;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -19,17 +30,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import io.slaft.model.train.ModuleGate;
-import io.slaft.model.train.TrainTask;
-import io.slaft.model.train.SlotNames;
-import io.slaft.model.train.Trainer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Discretizes a trained structure and writes an export directory: {@code export.json} (backbone
