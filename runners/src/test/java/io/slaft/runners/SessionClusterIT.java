@@ -13,7 +13,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Jobs submitted to the session cluster started by {@link LocalFlinkCluster}. */
+/**
+ * Jobs submitted to one session cluster started by {@link LocalFlinkCluster}, in a row on its one TaskManager:
+ * the first matches the DirectRunner and runs TensorFlow in the TaskManager, loaded from its own class path; the
+ * next two also ship TensorFlow's jars (as a careless job jar would), the class-loader trap: the TaskManager must
+ * load TF parent-first, once, or the second of them aborts it in the native load.
+ */
 @Tag("integration")
 class SessionClusterIT {
   @TempDir Path tmp;
@@ -21,43 +26,27 @@ class SessionClusterIT {
   private static final List<String> EXPECTED = List.of("squares " + SmokeJob.SUM_SQUARES, "tf " + SmokeJob.SUM_TF);
 
   @Test
-  void sessionClusterMatchesTheDirectRunnerAndRunsTensorFlowInTheTaskManager() throws Exception {
+  void threeTensorFlowJobsOnOneTaskManagerMatchTheDirectRunnerTwoOfThemShippingTensorFlowJars() throws Exception {
     Path direct = tmp.resolve("direct");
     assertEquals(PipelineResult.State.DONE, SmokeJob.runSquaresAndTf(
         Runners.configure(PipelineOptionsFactory.create(), RunnerConfig.direct()), direct));
-    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("match")) {
-      Path out = tmp.resolve("cluster");
-      assertEquals(PipelineResult.State.DONE,
-          SmokeJob.runSquaresAndTf(ClusterTestSupport.clusterOptions(cluster, "match"), out));
-      assertEquals(EXPECTED, SmokeJob.resultsWithoutWorker(direct));
-      assertEquals(SmokeJob.resultsWithoutWorker(direct), SmokeJob.resultsWithoutWorker(out));
-      assertEquals(List.of("worker pid=" + cluster.taskManagerPid() + " tf-loader=system"),
-          SmokeJob.results(out).stream().filter(l -> l.startsWith("worker ")).toList(),
-          "TensorFlow ran in the TaskManager, loaded from its own class path");
-    }
-  }
-
-  /**
-   * The class-loader trap: both jobs also ship TensorFlow's jars (as a careless job jar would); the TaskManager
-   * must load TF parent-first, once, or the second job's native load aborts it.
-   */
-  @Test
-  void twoTensorFlowJobsInARowOnTheSameTaskManagerBothSucceed() throws Exception {
+    assertEquals(EXPECTED, SmokeJob.resultsWithoutWorker(direct));
     List<Path> tfJars = ClusterTestSupport.tensorFlowJars();
-    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("twice")) {
+    try (LocalFlinkCluster cluster = ClusterTestSupport.startCluster("session")) {
       long tm = cluster.taskManagerPid();
-      for (int i = 1; i <= 2; i++) {
+      for (int i = 1; i <= 3; i++) {
         Path out = tmp.resolve("job" + i);
+        List<Path> shipped = i == 1 ? List.of() : tfJars;
         assertEquals(PipelineResult.State.DONE,
-            SmokeJob.runSquaresAndTf(ClusterTestSupport.clusterOptions(cluster, "twice" + i, tfJars), out),
-            "job " + i);
-        assertEquals(EXPECTED, SmokeJob.resultsWithoutWorker(out), "job " + i);
+            SmokeJob.runSquaresAndTf(ClusterTestSupport.clusterOptions(cluster, "session" + i, shipped), out), "job " + i);
+        assertEquals(SmokeJob.resultsWithoutWorker(direct), SmokeJob.resultsWithoutWorker(out), "job " + i + " = DirectRunner");
         assertEquals(List.of("worker pid=" + tm + " tf-loader=system"),
-            SmokeJob.results(out).stream().filter(l -> l.startsWith("worker ")).toList(), "job " + i);
+            SmokeJob.results(out).stream().filter(l -> l.startsWith("worker ")).toList(),
+            "job " + i + ": TensorFlow ran in the TaskManager, loaded from its own class path");
       }
-      assertEquals(tm, cluster.status().taskManagerPid(), "the TaskManager survived both jobs");
+      assertEquals(tm, cluster.status().taskManagerPid(), "the TaskManager survived the three jobs");
       ClusterOverview o = cluster.rest().overview();
-      assertEquals(2, o.jobsFinished(), o.toString());
+      assertEquals(3, o.jobsFinished(), o.toString());
       assertEquals(0, o.jobsFailed(), o.toString());
       assertEquals(1, o.taskManagers(), o.toString());
       assertTrue(ProcessHandle.of(tm).map(ProcessHandle::isAlive).orElse(false));
