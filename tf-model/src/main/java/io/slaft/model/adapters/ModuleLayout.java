@@ -17,7 +17,7 @@ public final class ModuleLayout {
    * @param index position in the gate vector
    * @param layer backbone layer
    * @param site insertion point
-   * @param bottleneckIndex index among bottleneck modules, or -1 for LoRA and bias modules
+   * @param bottleneckIndex index among bottleneck modules, or -1 for LoRA, bias and prefix modules
    * @param params parameters of the module as served (a prefix module trains more: its MLP, folded on export)
    */
   public record Module(int index, int layer, Site site, int bottleneckIndex, long params) {

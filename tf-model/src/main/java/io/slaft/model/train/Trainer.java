@@ -146,9 +146,7 @@ public final class Trainer implements AutoCloseable {
     float[] a = new float[s.size()];
     float std = spec.space().initScale();
     if (n.endsWith("_" + SlotNames.DOWN_W) || n.endsWith("_" + SlotNames.LORA_AQ) || n.endsWith("_" + SlotNames.LORA_AV)) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) (std * TrainingSession.gaussian(r));
-      }
+      gaussian(a, std, r);
     } else if (n.endsWith("_" + SlotNames.PREFIX_EMB)) {
       // prefix-tuning's embedding starts as N(0, 1) (as PyTorch's nn.Embedding), its MLP at unit gain; the value
       // projection starts at zero (as LoRA's B), so a new prefix only shares attention and adds nothing yet
@@ -156,9 +154,7 @@ public final class Trainer implements AutoCloseable {
     } else if (n.endsWith("_" + SlotNames.PREFIX_W1) || n.endsWith("_" + SlotNames.PREFIX_WK)) {
       gaussian(a, 1.0 / Math.sqrt(s.shape()[0]), r);
     } else if (n.equals(SlotNames.HEAD_W)) {
-      for (int i = 0; i < a.length; i++) {
-        a[i] = (float) (0.02 * TrainingSession.gaussian(r));
-      }
+      gaussian(a, 0.02, r);
     } else if (n.equals(SlotNames.GATES)) {
       Arrays.fill(a, spec.sparsity().initLogit());
     } else if (n.equals(SlotNames.CHANS)) {
