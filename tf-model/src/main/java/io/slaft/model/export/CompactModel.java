@@ -264,8 +264,7 @@ public final class CompactModel implements AutoCloseable {
              .feed(encoder.mask(), mask).fetch(logits).run()) {
       TFloat32 t = (TFloat32) r.get(0);
       int outs = (int) t.shape().get(1);
-      float[] flat = new float[rows.size() * outs];
-      t.copyTo(DataBuffers.of(flat, false, false));
+      float[] flat = io.slaft.model.runtime.TensorData.floats(t);
       float[][] out = new float[rows.size()][];
       for (int i = 0; i < out.length; i++) {
         out[i] = java.util.Arrays.copyOfRange(flat, i * outs, (i + 1) * outs);

@@ -9,6 +9,7 @@ import io.slaft.model.backbone.Backbone;
 import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.graph.AdapterOps;
 import io.slaft.model.graph.EncoderHooks;
+import io.slaft.model.runtime.TensorData;
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.model.train.ModuleGate;
 import io.slaft.model.train.SlotNames;
@@ -59,13 +60,7 @@ public final class Exporter {
           slot(tf, trainer, m, SlotNames.PREFIX_WV, task), slot(tf, trainer, m, SlotNames.PREFIX_BV, task));
       try (Session session = TfRuntime.newSession(graph);
            Result r = session.runner().fetch(kv.get(0)).fetch(kv.get(1)).run()) {
-        float[][] out = new float[2][];
-        for (int i = 0; i < 2; i++) {
-          TFloat32 t = (TFloat32) r.get(i);
-          out[i] = new float[(int) t.size()];
-          t.copyTo(DataBuffers.of(out[i], false, false));
-        }
-        return out;
+        return new float[][] {TensorData.floats((TFloat32) r.get(0)), TensorData.floats((TFloat32) r.get(1))};
       }
     }
   }

@@ -79,9 +79,10 @@ public final class FrozenEncoder implements AutoCloseable {
          TInt32 mask = TInt32.tensorOf(s, DataBuffers.of(b.mask(), true, false));
          Result r = session.runner().feed(encoder.ids(), ids).feed(encoder.typeIds(), types)
              .feed(encoder.mask(), mask).fetch(out).run()) {
-      TFloat32 t = (TFloat32) r.get(0);
-      float[] a = new float[(int) size];
-      t.copyTo(DataBuffers.of(a, false, false));
+      float[] a = io.slaft.model.runtime.TensorData.floats((TFloat32) r.get(0));
+      if (a.length != size) {
+        throw new IllegalStateException("the encoder returned " + a.length + " values, expected " + size);
+      }
       return a;
     }
   }

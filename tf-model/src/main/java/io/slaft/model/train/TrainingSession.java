@@ -183,9 +183,7 @@ final class TrainingSession implements AutoCloseable {
   }
 
   private static float[] read(TFloat32 t) {
-    float[] a = new float[(int) t.size()];
-    t.copyTo(DataBuffers.of(a, false, false));
-    return a;
+    return io.slaft.model.runtime.TensorData.floats(t);
   }
 
   @Override

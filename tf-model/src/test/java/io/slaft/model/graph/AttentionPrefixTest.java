@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.backbone.BackboneConfig;
 import io.slaft.model.backbone.BackboneWeights;
+import io.slaft.model.runtime.TensorData;
 import io.slaft.model.runtime.TfRuntime;
 import io.slaft.model.tokenize.TokenBatch;
 import java.util.SplittableRandom;
@@ -85,9 +86,7 @@ class AttentionPrefixTest {
                    .fetch(grads.dy(2)).run()) {
             float[][] out = new float[4][];
             for (int i = 0; i < 4; i++) {
-              TFloat32 t = (TFloat32) res.get(i);
-              out[i] = new float[(int) t.size()];
-              t.copyTo(DataBuffers.of(out[i], false, false));
+              out[i] = TensorData.floats((TFloat32) res.get(i));
             }
             return out;
           }
@@ -146,10 +145,7 @@ class AttentionPrefixTest {
            TInt32 mask = TInt32.tensorOf(s, DataBuffers.of(b.mask(), true, false));
            Result res = session.runner().feed(enc.ids(), ids).feed(enc.typeIds(), types).feed(enc.mask(), mask)
                .fetch(enc.hidden()).run()) {
-        TFloat32 t = (TFloat32) res.get(0);
-        float[] a = new float[(int) t.size()];
-        t.copyTo(DataBuffers.of(a, false, false));
-        return a;
+        return TensorData.floats((TFloat32) res.get(0));
       }
     }
   }
