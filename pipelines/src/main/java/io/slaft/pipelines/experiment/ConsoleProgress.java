@@ -31,6 +31,13 @@ public final class ConsoleProgress implements TrainListener {
   }
 
   @Override
+  public void onGraph(GraphInfo g) {
+    out.printf(Locale.ROOT, "[%s] step %d: settled modules leave the training graph: %d of %d computed%s%n", label,
+        g.step(), g.modules(), g.poolModules(),
+        g.fixedActivations() > 0 ? ", " + g.fixedActivations() + " with their one kept activation" : "");
+  }
+
+  @Override
   public void onEval(EvalInfo e) {
     StringBuilder b = new StringBuilder();
     for (Map.Entry<String, Map<String, Double>> t : e.metrics().entrySet()) {

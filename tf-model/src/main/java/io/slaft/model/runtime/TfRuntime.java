@@ -117,7 +117,7 @@ public final class TfRuntime {
   }
 
   /** The on/off environment variable {@code name}; unset or blank: {@code unset}; anything else is refused, naming it. */
-  private static boolean switchFromEnvironment(String name, boolean unset) {
+  public static boolean switchFromEnvironment(String name, boolean unset) {
     String env = System.getenv(name);
     if (env == null || env.isBlank()) {
       return unset;

@@ -24,8 +24,9 @@ import java.util.Optional;
  * The checkpoint format of {@link Trainer}: magic, version, a fingerprint of spec, backbone, task
  * sizes and primary metrics (a checkpoint of another run is refused), then the {@link TrainState}, every task's
  * batch-iterator position and the {@link ParamStore} (values and optimizer moments), the best
- * snapshot, the evaluation history (with each evaluation's structure and flips) and the settle state
- * ({@link Settler}), sealed with a content checksum ({@link Sealed}).
+ * snapshot, the evaluation history (with each evaluation's structure and flips), the settle state
+ * ({@link Settler}) and the {@link GraphPlan} the run was training with (version 4; a version-3
+ * checkpoint resumes with the full graph), sealed with a content checksum ({@link Sealed}).
  *
  * <p>Written with {@link AtomicFiles} (temporary file, fsync, rename), keeping the previous checkpoint
  * as {@value #PREVIOUS}: a kill or a full disk leaves the last complete one. {@link #resumable}
@@ -38,7 +39,9 @@ public final class CheckpointFile {
   /** The checkpoint before {@link #NAME}, kept so a corrupt latest one loses one interval only. */
   public static final String PREVIOUS = "checkpoint.prev.bin";
   private static final int CHECKPOINT_MAGIC = 0x534C4146;
-  private static final int CHECKPOINT_VERSION = 3;
+  private static final int CHECKPOINT_VERSION = 4;
+  /** The last version without the graph plan; still resumed (its runs trained the full graph). */
+  private static final int VERSION_WITHOUT_PLAN = 3;
 
   private CheckpointFile() {}
 
@@ -87,7 +90,7 @@ public final class CheckpointFile {
 
   /** Writes {@code st} and the trainer's state into {@code dir/checkpoint.bin}, keeping the previous one. */
   static void write(Path checkpointDir, String fingerprint, TrainState st, List<String> taskNames,
-      Map<String, BatchIterator> iterators, ParamStore params, Settler settler) {
+      Map<String, BatchIterator> iterators, ParamStore params, Settler settler, GraphPlan plan) {
     try {
       AtomicFiles.to(checkpointDir.resolve(NAME)).sealed().keepingPrevious(Path.of(PREVIOUS)).write(stream -> {
         DataOutputStream out = new DataOutputStream(stream);
@@ -138,6 +141,14 @@ public final class CheckpointFile {
           }
         }
         settler.write(out);
+        out.writeInt(plan.present().length);
+        for (boolean p : plan.present()) {
+          out.writeBoolean(p);
+        }
+        out.writeInt(plan.activation().length);
+        for (int a : plan.activation()) {
+          out.writeInt(a);
+        }
         out.flush();
       });
     } catch (FileWriteException e) {
@@ -145,15 +156,24 @@ public final class CheckpointFile {
     }
   }
 
-  /** Reads {@code f} into {@code st}, the iterators and {@code params}; refuses a checkpoint of another run. */
-  static void read(Path f, String fingerprint, String split, TrainState st, List<String> taskNames, Map<String, BatchIterator> iterators,
-      ParamStore params, Settler settler) {
+  /**
+   * Reads {@code f} into {@code st}, the iterators, {@code params} and {@code settler}, and returns
+   * the graph plan the run was training with ({@code full} for a checkpoint from before plans were
+   * recorded); refuses a checkpoint of another run.
+   */
+  static GraphPlan read(Path f, String fingerprint, String split, TrainState st, List<String> taskNames,
+      Map<String, BatchIterator> iterators, ParamStore params, Settler settler, GraphPlan full) {
     String remedy = f.getFileName().toString().equals(NAME) && Files.isRegularFile(f.resolveSibling(PREVIOUS))
         ? "delete it to resume from the previous checkpoint " + f.resolveSibling(PREVIOUS) + ", or delete " + f.getParent() + " to start over"
         : "delete " + f.getParent() + " to start this run over";
     try (DataInputStream in = new DataInputStream(Sealed.open(f, remedy))) {
-      if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
-        throw new IOException("not a slaft checkpoint (or from an incompatible version)");
+      if (in.readInt() != CHECKPOINT_MAGIC) {
+        throw new IOException("not a slaft checkpoint");
+      }
+      int version = in.readInt();
+      if (version != CHECKPOINT_VERSION && version != VERSION_WITHOUT_PLAN) {
+        throw new IOException("a checkpoint of format version " + version + ", this slaft reads " + VERSION_WITHOUT_PLAN
+            + " and " + CHECKPOINT_VERSION);
       }
       String fp = in.readUTF();
       if (!fp.equals(fingerprint)) {
@@ -214,6 +234,21 @@ public final class CheckpointFile {
         st.history.add(new TrainListener.EvalInfo(step, split, metrics, score, best, structure, flips));
       }
       settler.read(in);
+      if (version == VERSION_WITHOUT_PLAN) {
+        return full;
+      }
+      boolean[] present = new boolean[in.readInt()];
+      for (int i = 0; i < present.length; i++) {
+        present[i] = in.readBoolean();
+      }
+      int[] activation = new int[in.readInt()];
+      for (int i = 0; i < activation.length; i++) {
+        activation[i] = in.readInt();
+      }
+      if (present.length != full.present().length || activation.length != full.activation().length) {
+        throw new IOException("its graph plan has " + present.length + " modules, the layout " + full.present().length);
+      }
+      return new GraphPlan(present, activation);
     } catch (CorruptFileException e) {
       throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
     } catch (IOException e) {

@@ -11,11 +11,14 @@ import java.util.function.Function;
 /**
  * Evaluates tasks on the live parameters: head outputs in length-sorted batches
  * ({@link LengthBatches}), predictions, the task's metrics, and the structure and active size
- * they were measured with. Counts the padded tokens it ran, for evaluation throughput.
+ * they were measured with. Counts the padded tokens it ran, for evaluation throughput. The search
+ * model is evaluated as the search trains it: modules the settle phase committed at their served
+ * gate and activation ({@link Settler#evaluationControls}).
  */
 final class Evaluator {
   private final TrainingSession session;
   private final Discretizer discretizer;
+  private final Settler settler;
   private final TrainingGraph g;
   private final int batchSize;
   private long tokens;
@@ -23,9 +26,10 @@ final class Evaluator {
   /** Every task's evaluation and its throughput in padded tokens per second. */
   record Evaluation(List<TaskResult> results, double tokensPerSec) {}
 
-  Evaluator(TrainingSession session, Discretizer discretizer, TrainingGraph g, int batchSize) {
+  Evaluator(TrainingSession session, Discretizer discretizer, Settler settler, TrainingGraph g, int batchSize) {
     this.session = session;
     this.discretizer = discretizer;
+    this.settler = settler;
     this.g = g;
     this.batchSize = batchSize;
   }
@@ -89,6 +93,9 @@ final class Evaluator {
       throw new IllegalStateException("representation noise needs a trainer created with createWithNoise");
     }
     GateControls c = discretizer.controls(task.name(), ec.discrete(), ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()));
+    if (!ec.discrete()) {
+      c = settler.evaluationControls(task.name(), c);
+    }
     List<Integer> order = new ArrayList<>(examples.size());
     for (int i = 0; i < examples.size(); i++) {
       order.add(i);

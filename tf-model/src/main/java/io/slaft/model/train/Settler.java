@@ -166,6 +166,103 @@ final class Settler {
   }
 
   /**
+   * {@code c}, the controls of an evaluation of the search model, with {@code task}'s committed
+   * modules as the search trains them ({@link #searchControls}): masked out, their served gate (0
+   * when closed) and their committed activation. So an evaluation measures the model being trained,
+   * and a graph without the modules committed closed ({@link #plan}) evaluates to the same values.
+   */
+  GateControls evaluationControls(String task, GateControls c) {
+    if (!active) {
+      return c;
+    }
+    State st = states.get(task);
+    float[] mask = c.gateMask().clone();
+    float[] fixed = c.gateFixed() == null ? new float[layout.size()] : c.gateFixed().clone();
+    float[] hard = c.actHard().clone();
+    float[] hardWeights = c.actHardWeights() == null ? new float[layout.bottleneckCount() * candidates.size()]
+        : c.actHardWeights().clone();
+    for (Module m : layout.modules()) {
+      int i = m.index();
+      if (!st.committed[i]) {
+        continue;
+      }
+      mask[i] = 0f;
+      fixed[i] = st.servedGate[i];
+      int b = m.bottleneckIndex();
+      if (b >= 0 && st.activation[i] >= 0) {
+        hard[b] = 1f;
+        java.util.Arrays.fill(hardWeights, b * candidates.size(), (b + 1) * candidates.size(), 0f);
+        hardWeights[b * candidates.size() + st.activation[i]] = 1f;
+      }
+    }
+    return new GateControls(c.noise(), c.gateTemp(), c.shift(), mask, fixed, hard, hardWeights, c.lambda(),
+        c.reprNoise(), c.random(), c.chanMask());
+  }
+
+  /**
+   * The training graph the run needs after {@code done} search steps, given the one it has: from
+   * the deadline on, the settled structure's ({@link GraphPlan}: every module committed closed for
+   * all tasks removed, each bottleneck whose kept activation is the same for all tasks computing
+   * just that one); before it, the current graph without the modules committed closed for all
+   * tasks once at least a quarter of the pool can go — a rebuild costs a few seconds, so modules
+   * leave in batches. {@code current} when nothing changes, or when the run does not settle.
+   */
+  GraphPlan plan(int done, GraphPlan current) {
+    if (!active) {
+      return current;
+    }
+    boolean[] present = current.present().clone();
+    int[] activation = current.activation().clone();
+    if (done >= deadline) {
+      for (Module m : layout.modules()) {
+        int i = m.index();
+        present[i] = !closedForAll(i);
+        if (m.bottleneckIndex() >= 0) {
+          activation[m.bottleneckIndex()] = present[i] ? sharedActivation(i) : -1;
+        }
+      }
+      return new GraphPlan(present, activation);
+    }
+    int leaving = 0;
+    for (Module m : layout.modules()) {
+      int i = m.index();
+      if (present[i] && closedForAll(i)) {
+        present[i] = false;
+        leaving++;
+      }
+    }
+    return leaving >= Math.max(1, (layout.size() + 3) / 4) ? new GraphPlan(present, activation) : current;
+  }
+
+  /** Whether module {@code i} is committed closed for every task. */
+  private boolean closedForAll(int i) {
+    for (State st : states.values()) {
+      if (!st.committed[i] || st.committedOpen[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The activation every task that keeps module {@code i} committed, or -1 if one is uncommitted or they differ. */
+  private int sharedActivation(int i) {
+    int shared = -1;
+    for (State st : states.values()) {
+      if (!st.committed[i]) {
+        return -1;
+      }
+      if (!st.committedOpen[i]) {
+        continue;
+      }
+      if (st.activation[i] < 0 || (shared >= 0 && shared != st.activation[i])) {
+        return -1;
+      }
+      shared = st.activation[i];
+    }
+    return shared;
+  }
+
+  /**
    * The elements of {@code slot} that do not move for {@code task}: a committed module's gate logit,
    * its row of activation logits and its row of channel logits; {@code null} when none.
    */

@@ -24,7 +24,19 @@ public interface TrainListener {
   record EvalInfo(int step, String split, Map<String, Map<String, Double>> metrics, double score, boolean best,
       Map<String, List<String>> structure, Map<String, Integer> flips) {}
 
+  /**
+   * The settle phase rebuilt the training graph for what is left of its structure.
+   *
+   * @param step search steps done when it was rebuilt (or the step a run resumed at)
+   * @param modules modules the graph computes now
+   * @param poolModules modules of the pool
+   * @param fixedActivations bottleneck modules that compute one fixed activation instead of the mix
+   */
+  record GraphInfo(int step, int modules, int poolModules, int fixedActivations) {}
+
   default void onStep(StepInfo info) {}
+
+  default void onGraph(GraphInfo info) {}
 
   default void onEval(EvalInfo info) {}
 

@@ -40,12 +40,18 @@ public final class Trainer implements AutoCloseable {
   private final TrainSpec spec;
   private final List<TrainTask> tasks;
   private final ModuleLayout layout;
-  private final TrainingGraph g;
-  private final TrainingSession session;
+  private final int maxOutputs;
+  private final NoiseSite noiseSite;
+  /** The graph, its session and evaluator: rebuilt when the settle phase takes modules out ({@link #rebuildIfSettled}). */
+  private TrainingGraph g;
+  private TrainingSession session;
+  private Evaluator evaluator;
   private final ParamStore params;
   private final Discretizer discretizer;
-  private final Evaluator evaluator;
   private final Settler settler;
+  private boolean rebuildSettled = REBUILD_DEFAULT;
+  /** Graphs built after the first one (the settle phase's rebuilds), for progress and tests. */
+  private int rebuilds;
   private final AdamW optimizer;
   private final Map<String, BatchIterator> iterators = new LinkedHashMap<>();
   private final double[] taskWeights;
@@ -77,18 +83,17 @@ public final class Trainer implements AutoCloseable {
           + " of " + taskNames);
     }
     this.layout = new ModuleLayout(spec.space(), backbone.config());
-    int maxOut = tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2);
-    NoiseSite site = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
-    this.g = new TrainingGraph(backbone.weights(), layout, spec.sparsity(), Math.max(2, maxOut), backbone.pooling(), site,
-        backbone.precision());
+    this.maxOutputs = Math.max(2, tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2));
+    this.noiseSite = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
+    this.g = graph(GraphPlan.full(layout));
     this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
     this.session = new TrainingSession(g, backbone, spec, params);
     this.discretizer = new Discretizer(spec, layout, params, g.slots(), backbone.config().parameterCount());
-    this.evaluator = new Evaluator(session, discretizer, g, spec.evalBatchSize());
     for (String t : taskNames) {
       initialStructure.put(t, DiscreteStructure.kept(discretizer.structure(t)));
     }
     this.settler = new Settler(spec, layout, discretizer, taskNames);
+    this.evaluator = new Evaluator(session, discretizer, settler, g, spec.evalBatchSize());
     this.optimizer = new AdamW(spec.optimizer());
     this.taskWeights = new double[tasks.size()];
     double sum = 0;
@@ -129,6 +134,58 @@ public final class Trainer implements AutoCloseable {
   public Trainer stopRule(StopRule rule) {
     this.stopRule = rule == null ? StopRule.NEVER : rule;
     return this;
+  }
+
+  /**
+   * Whether the settle phase rebuilds the training graph without the modules it committed closed
+   * and with the activations it fixed ({@link Settler#plan}), so that the rest of the run costs what
+   * the settled structure costs. On by default ({@code SLAFT_SETTLE_REBUILD=off} in the environment
+   * turns the default off). The model is the same either way up to floating-point rounding ({@link
+   * GraphPlan}); a resumed run rebuilds the graph its checkpoint recorded, so it stays bit-exact.
+   */
+  public Trainer rebuildSettled(boolean on) {
+    this.rebuildSettled = on;
+    return this;
+  }
+
+  /** The default of {@link #rebuildSettled}: on unless {@code SLAFT_SETTLE_REBUILD} says off. */
+  private static final boolean REBUILD_DEFAULT =
+      io.slaft.model.runtime.TfRuntime.switchFromEnvironment("SLAFT_SETTLE_REBUILD", true);
+
+  /** How many times the settle phase rebuilt the training graph so far. */
+  public int graphRebuilds() {
+    return rebuilds;
+  }
+
+  private TrainingGraph graph(GraphPlan plan) {
+    return new TrainingGraph(backbone.weights(), layout, spec.sparsity(), maxOutputs, backbone.pooling(), noiseSite,
+        backbone.precision(), plan);
+  }
+
+  /**
+   * After {@code done} search steps (or on resuming there), replaces the graph by the one {@link
+   * Settler#plan} asks for, when it differs: the old session and graph are closed, parameters and
+   * optimizer state live in Java and carry over unchanged.
+   */
+  private void rebuildIfSettled(int done) {
+    if (rebuildSettled) {
+      rebuild(done, settler.plan(done, g.plan()));
+    }
+  }
+
+  /** Replaces the graph by one of {@code next} unless it is the current one. */
+  private void rebuild(int done, GraphPlan next) {
+    if (next.equals(g.plan())) {
+      return;
+    }
+    session.close();
+    g.graph().close();
+    g = graph(next);
+    session = new TrainingSession(g, backbone, spec, params);
+    evaluator = new Evaluator(session, discretizer, settler, g, spec.evalBatchSize());
+    rebuilds++;
+    listener.onGraph(new TrainListener.GraphInfo(done, layout.size() - next.removed(), layout.size(),
+        next.fixedActivations()));
   }
 
   /** Stops abruptly after this step, as a crash would (tests of resume); {@link #run()} then returns null. */
@@ -195,6 +252,7 @@ public final class Trainer implements AutoCloseable {
       long s0 = System.nanoTime();
       StepOut out = trainStep(step);
       settler.afterStep(step + 1);
+      rebuildIfSettled(step + 1);
       double secs = (System.nanoTime() - s0) / 1e9;
       st.trainSeconds += secs;
       st.tokens += out.paddedTokens;
@@ -456,7 +514,9 @@ public final class Trainer implements AutoCloseable {
     for (int i = 0; i < live.length; i++) {
       Slot s = slots.get(i);
       ModuleLayout.Module m = g.moduleOf(s);
-      if (m != null) {
+      if (g.gradientIndex(s) < 0) {
+        live[i] = false;
+      } else if (m != null) {
         int k = m.index();
         live[i] = c.gateMask()[k] != 0f || (c.gateFixed() != null && c.gateFixed()[k] != 0f);
       } else if (s.group() == Slot.Group.STRUCTURE) {
@@ -549,12 +609,17 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void saveCheckpoint(TrainState st) {
-    CheckpointFile.write(checkpointDir, fingerprint(), st, taskNames, iterators, params, settler);
+    CheckpointFile.write(checkpointDir, fingerprint(), st, taskNames, iterators, params, settler, g.plan());
     listener.onCheckpoint(st.step, checkpointFile());
   }
 
   private void loadCheckpoint(Path file, TrainState st) {
-    CheckpointFile.read(file, fingerprint(), selectionSplit, st, taskNames, iterators, params, settler);
+    GraphPlan plan = CheckpointFile.read(file, fingerprint(), selectionSplit, st, taskNames, iterators, params, settler,
+        GraphPlan.full(layout));
+    if (rebuildSettled) {
+      // the graph the run had when it wrote the checkpoint, so the resumed steps compute exactly what it would have
+      rebuild(st.step, plan);
+    }
   }
 
   @Override

@@ -48,7 +48,13 @@ public final class TrainingGraph {
   private final SparsityControl sparsity;
   private final int maxOutputs;
   private final List<Slot> slots = new ArrayList<>();
+  /** The placeholders of the slots the graph uses (a removed module's slots have none), in slot order. */
   private final Map<String, Placeholder<TFloat32>> slotInputs = new LinkedHashMap<>();
+  /** Per slot name, the index of its gradient among {@link #ceGrads}' outputs; absent: no gradient. */
+  private final Map<String, Integer> gradientIndex = new LinkedHashMap<>();
+  private final GraphPlan plan;
+  /** Whether any bottleneck mixes its candidate activations (else the activation logits reach no output). */
+  private boolean mixesActivations;
   private final BertEncoderGraph encoder;
   private final Map<String, float[]> backboneInit = new LinkedHashMap<>();
   /** The module each module slot belongs to (by slot name); absent for shared and structure slots. */
@@ -88,6 +94,17 @@ public final class TrainingGraph {
 
   TrainingGraph(BackboneWeights weights, ModuleLayout layout, SparsityControl sparsity, int maxOutputs,
       Pooling pooling, NoiseSite noiseSite, io.slaft.model.backbone.Precision precision) {
+    this(weights, layout, sparsity, maxOutputs, pooling, noiseSite, precision, GraphPlan.full(layout));
+  }
+
+  /**
+   * The graph of {@code plan}: every slot of the layout is declared (same order, so parameters,
+   * optimizer state and checkpoints do not depend on the plan), but a removed module's slots have
+   * no placeholder and no gradient, and a bottleneck with a fixed activation computes just that one.
+   */
+  TrainingGraph(BackboneWeights weights, ModuleLayout layout, SparsityControl sparsity, int maxOutputs,
+      Pooling pooling, NoiseSite noiseSite, io.slaft.model.backbone.Precision precision, GraphPlan plan) {
+    this.plan = plan;
     this.graph = new Graph();
     this.tf = io.slaft.model.runtime.TfRuntime.ops(graph);
     this.layout = layout;
@@ -223,7 +240,14 @@ public final class TrainingGraph {
     mseLoss = tf.withName("mse_loss").math.mean(tf.math.square(tf.math.sub(prediction, scores)), tf.constant(0));
     totalCe = tf.math.add(ceLoss, tf.math.mul(lambda, penalty));
     totalMse = tf.math.add(mseLoss, tf.math.mul(lambda, penalty));
-    List<Operand<?>> xs = new ArrayList<>(slotInputs.values());
+    // the activation logits reach the outputs only through a bottleneck that mixes its candidates
+    List<Operand<?>> xs = new ArrayList<>();
+    for (Map.Entry<String, Placeholder<TFloat32>> e : slotInputs.entrySet()) {
+      if (!e.getKey().equals(SlotNames.ACTS) || mixesActivations) {
+        gradientIndex.put(e.getKey(), xs.size());
+        xs.add(e.getValue());
+      }
+    }
     ceGrads = tf.gradients(totalCe, xs);
     mseGrads = tf.gradients(totalMse, xs);
   }
@@ -241,6 +265,9 @@ public final class TrainingGraph {
     slots.add(s);
     if (slotOwner != null) {
       slotModules.put(name, slotOwner);
+      if (!plan.has(slotOwner)) {
+        return;
+      }
     }
     long[] dims = new long[shape.length];
     for (int i = 0; i < shape.length; i++) {
@@ -267,6 +294,11 @@ public final class TrainingGraph {
 
     AdapterHooks(SearchSpace space) {
       this.space = space;
+    }
+
+    /** {@code m} when the plan computes it, else {@code null} (no module there). */
+    private Module computed(Module m) {
+      return m == null || !plan.has(m) ? null : m;
     }
 
     private Operand<TFloat32> gate(Module m) {
@@ -318,16 +350,22 @@ public final class TrainingGraph {
 
     @Override
     protected Operand<TFloat32> bottleneck(int layer, Site site, Operand<TFloat32> x) {
-      Module m = layout.find(layer, site);
+      Module m = computed(layout.find(layer, site));
       if (m == null) {
         return null;
       }
       Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
       Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
       List<Activation> acts = space.activations();
+      int fixed = plan.activationOf(m);
+      mixesActivations |= fixed < 0 && acts.size() > 1;
       Operand<TFloat32> up = AdapterOps.bottleneck(tf, x, slotInputs.get(SlotNames.of(m, SlotNames.DOWN_W)),
           slotInputs.get(SlotNames.of(m, SlotNames.DOWN_B)), slotInputs.get(SlotNames.of(m, SlotNames.UP_W)),
           slotInputs.get(SlotNames.of(m, SlotNames.UP_B)), d -> {
+            if (fixed >= 0) {
+              // what the one-hot mix computes, exactly: 1 × f + 0 × each other candidate
+              return tf.math.mul(AdapterOps.activate(tf, acts.get(fixed), d), c);
+            }
             Operand<TFloat32> mixed = null;
             for (int k = 0; k < acts.size(); k++) {
               Operand<TFloat32> f = AdapterOps.activate(tf, acts.get(k), d);
@@ -341,7 +379,7 @@ public final class TrainingGraph {
     }
 
     private Operand<TFloat32> lora(int layer, Operand<TFloat32> x, String a, String b) {
-      Module m = layout.find(layer, Site.LORA);
+      Module m = computed(layout.find(layer, Site.LORA));
       if (m == null) {
         return null;
       }
@@ -357,7 +395,7 @@ public final class TrainingGraph {
 
     @Override
     public io.slaft.model.graph.AttentionPrefix prefix(Ops ops, int layer) {
-      Module m = layout.find(layer, Site.PREFIX);
+      Module m = computed(layout.find(layer, Site.PREFIX));
       if (m == null) {
         return null;
       }
@@ -383,7 +421,7 @@ public final class TrainingGraph {
     @Override
     public Operand<TFloat32> biasDelta(Ops ops, int layer, String role) {
       Operand<TFloat32> delta = space.bitfit() ? slotInputs.get(SlotNames.bitfit(layer, role)) : null;
-      Module m = layout.find(layer, Site.BIAS);
+      Module m = computed(layout.find(layer, Site.BIAS));
       if (m != null) {
         Operand<TFloat32> gated = tf.math.mul(slotInputs.get(SlotNames.biasDelta(m, role)), gate(m));
         delta = delta == null ? gated : tf.math.add(delta, gated);
@@ -427,8 +465,19 @@ public final class TrainingGraph {
     return slotModules.get(s.name());
   }
 
+  /** The placeholder of slot {@code name}, or {@code null} when the plan removed its module. */
   Placeholder<TFloat32> slotInput(String name) {
     return slotInputs.get(name);
+  }
+
+  /** The index of slot {@code s}'s gradient among the gradient outputs, or -1 when the graph has none for it. */
+  int gradientIndex(Slot s) {
+    return gradientIndex.getOrDefault(s.name(), -1);
+  }
+
+  /** The plan this graph was built with. */
+  GraphPlan plan() {
+    return plan;
   }
 
   BertEncoderGraph encoder() {

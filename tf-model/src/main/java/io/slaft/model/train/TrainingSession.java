@@ -48,7 +48,8 @@ final class TrainingSession implements AutoCloseable {
   /**
    * Runs one training step's forward and backward pass (the loss of the task's kind). Only the
    * gradients of slots with {@code live[i]} are computed (TensorFlow runs just the backward ops they
-   * need, so nothing below the lowest live slot); the others are {@code null} in the result.
+   * need, so nothing below the lowest live slot); the others are {@code null} in the result. A slot
+   * the graph has no gradient for ({@link TrainingGraph#gradientIndex}) must not be live.
    */
   StepOutputs step(TrainTask task, List<LabeledExample> batch, GateControls c, boolean[] live) {
     try (Feeds feeds = new Feeds()) {
@@ -60,7 +61,12 @@ final class TrainingSession implements AutoCloseable {
       run.fetch(loss).fetch(g.penalty).fetch(g.gates);
       for (int i = 0; i < slots.size(); i++) {
         if (live[i]) {
-          run.fetch(grads.dy(i));
+          int k = g.gradientIndex(slots.get(i));
+          if (k < 0) {
+            throw new IllegalStateException("slot " + slots.get(i).name() + " is live but the graph (" + g.plan()
+                + ") has no gradient for it");
+          }
+          run.fetch(grads.dy(k));
         }
       }
       try (Result res = run.run()) {
@@ -148,6 +154,9 @@ final class TrainingSession implements AutoCloseable {
       }
     }
     for (Slot s : g.slots()) {
+      if (g.slotInput(s.name()) == null) {
+        continue;
+      }
       float[] v = params.value(s, task.name());
       long[] dims = Arrays.stream(s.shape()).asLongStream().toArray();
       run.feed(g.slotInput(s.name()), feeds.add(TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(v, true, false))));

@@ -3,6 +3,7 @@ package io.slaft.model.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.GateFamily;
@@ -78,6 +79,62 @@ class SettlerTest {
     assertArrayEquals(new float[] {1, 1}, c.actHard(), "both bottlenecks train with their committed activation");
     assertArrayEquals(new float[] {1, 0, 1, 0}, c.actHardWeights(), "activation logits all 0: the first candidate (relu)");
     assertArrayEquals(new boolean[] {true, true, true, true}, s.frozen(ACTS, "t"));
+  }
+
+  @Test
+  void thePlanRemovesModulesCommittedClosedAndFixesTheSettledActivations() {
+    Settler s = settler();
+    GraphPlan full = GraphPlan.full(layout);
+    params.value(GATES, "t")[1] = 4f; // l0.lora open: only l1.lora stays closed
+    for (int step = 1; step <= 23; step++) {
+      s.afterStep(step);
+    }
+    assertSame(full, s.plan(23, full), "nothing is committed yet");
+    s.afterStep(24);
+    GraphPlan early = s.plan(24, full);
+    assertArrayEquals(new boolean[] {true, true, true, false}, early.present(),
+        "l1.lora is committed closed: a quarter of the pool, enough to rebuild");
+    assertArrayEquals(new int[] {-1, -1}, early.activation(), "before the deadline every bottleneck still mixes");
+    assertSame(early, s.plan(40, early), "nothing new to take out");
+    GateControls soft = discretizer.controls("t", false, 0f, null);
+    GateControls evaluated = s.evaluationControls("t", soft);
+    assertArrayEquals(new float[] {1, 1, 1, 0}, evaluated.gateMask(), "evaluation sees l1.lora as trained: closed");
+    assertArrayEquals(new float[] {0, 0, 0, 0}, evaluated.gateFixed());
+    assertArrayEquals(new float[] {0, 0}, evaluated.actHard(), "uncommitted bottlenecks keep the soft mix");
+    for (int step = 25; step <= 75; step++) {
+      s.afterStep(step);
+    }
+    GraphPlan settled = s.plan(75, early);
+    assertArrayEquals(new boolean[] {true, true, true, false}, settled.present());
+    assertArrayEquals(new int[] {0, 0}, settled.activation(), "both bottlenecks kept with relu (activation logits all 0)");
+    GateControls trained = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
+    evaluated = s.evaluationControls("t", soft);
+    assertArrayEquals(trained.gateMask(), evaluated.gateMask(), "settled: the search model is evaluated as trained");
+    assertArrayEquals(trained.gateFixed(), evaluated.gateFixed());
+    assertArrayEquals(trained.actHard(), evaluated.actHard());
+    assertArrayEquals(trained.actHardWeights(), evaluated.actHardWeights());
+  }
+
+  @Test
+  void aSharedModuleLeavesTheGraphOnlyWhenEveryTaskClosedIt() {
+    ParamStore two = ParamStore.init(List.of(GATES, ACTS, HEAD), List.of("t", "u"), (slot, task, r) -> slot == GATES
+        ? (task.equals("t") ? new float[] {4f, -4f, 4f, -4f} : new float[] {4f, -4f, 4f, 4f})
+        : slot == ACTS && task.equals("u") ? new float[] {0f, 5f, 0f, 0f} : new float[slot.size()], 1);
+    Discretizer d = new Discretizer(spec(), layout, two, List.of(GATES, ACTS, HEAD), 1000);
+    Settler s = new Settler(spec(), layout, d, List.of("t", "u"));
+    GraphPlan full = GraphPlan.full(layout);
+    for (int step = 1; step <= 74; step++) {
+      s.afterStep(step);
+      if (step == 24) {
+        assertArrayEquals(new boolean[] {true, false, true, true}, s.plan(step, full).present(),
+            "l0.lora is closed for both tasks, l1.lora only for t");
+      }
+    }
+    s.afterStep(75);
+    GraphPlan settled = s.plan(75, full);
+    assertArrayEquals(new boolean[] {true, false, true, true}, settled.present());
+    assertArrayEquals(new int[] {-1, 0}, settled.activation(),
+        "l0.attn is kept with relu by t and gelu by u: it keeps the mix; l1.attn is relu for both");
   }
 
   @Test

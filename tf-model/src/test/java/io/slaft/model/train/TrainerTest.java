@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.GateMath;
+import io.slaft.model.adapters.SettleControl;
 import io.slaft.model.backbone.Backbone;
 import io.slaft.model.testing.TinyTasks;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +119,92 @@ class TrainerTest {
       }
       assertEquals(DiscreteStructure.kept(r.tasks().get(0).structure()), atDeadline, "the served structure is the settled one");
     }
+  }
+
+  /** λ after 10 + 10 steps, settle checks every 2 steps with patience 2, the deadline at 45; checkpoints every 10. */
+  private static TrainSpec settlingSpec(float lambda, float structureLr) {
+    TrainSpec s = TinyTasks.spec(GateFamily.HARD_CONCRETE, lambda, 60, 4, 10, 10, structureLr);
+    return new TrainSpec(s.method(), s.space(), s.sparsity().withSettle(new SettleControl(true, 2, 2, 0.75f)),
+        s.optimizer(), s.steps(), s.batchSize(), 5, s.evalBatchSize(), 0, 10, s.seed(), s.taskTemperature(),
+        s.bucketWindow(), s.logEvery(), s.noiseSite(), s.trainNoise());
+  }
+
+  @Test
+  void atTheDeadlineClosedModulesLeaveTheGraphAndKeptBottlenecksComputeOneActivation(@TempDir Path dir) {
+    TrainSpec spec = settlingSpec(1f, 0.05f);
+    int deadline = spec.sparsity().settle().deadline(spec.steps());
+    List<TrainListener.GraphInfo> graphs = rebuildsKeepTheModelAndResumeBitExact(spec, dir);
+    assertEquals(1, graphs.size(), "λ 1 at a slow structure rate closes too few modules for an early rebuild: " + graphs);
+    assertEquals(deadline, graphs.get(0).step());
+    assertTrue(graphs.get(0).fixedActivations() > 0, "kept bottlenecks compute their one activation: " + graphs);
+  }
+
+  @Test
+  void modulesCommittedClosedEarlyLeaveTheGraphBeforeTheDeadline(@TempDir Path dir) {
+    TrainSpec spec = settlingSpec(3f, 0.2f);
+    int deadline = spec.sparsity().settle().deadline(spec.steps());
+    List<TrainListener.GraphInfo> graphs = rebuildsKeepTheModelAndResumeBitExact(spec, dir);
+    TrainListener.GraphInfo first = graphs.get(0);
+    assertTrue(first.step() < deadline && first.modules() <= first.poolModules() * 3 / 4,
+        "a quarter of the pool or more leaves before the deadline: " + graphs);
+  }
+
+  /**
+   * Trains {@code spec} on the marker task without rebuilds, with them, and with them killed two
+   * steps after the first checkpoint that follows the first rebuild and resumed: the same
+   * structures and parameters equal to rounding without rebuilds (the same function summed in
+   * another order), the resumed run bit for bit the uninterrupted one. Returns the rebuilds.
+   */
+  private List<TrainListener.GraphInfo> rebuildsKeepTheModelAndResumeBitExact(TrainSpec spec, Path dir) {
+    List<TrainTask> tasks = List.of(TinyTasks.markerTask("a"));
+    List<TrainListener.GraphInfo> graphs = new java.util.ArrayList<>();
+    TrainResult full;
+    Map<String, float[]> fullParams;
+    try (Trainer t = Trainer.create(backbone, spec, tasks).rebuildSettled(false)) {
+      full = t.run();
+      fullParams = t.params().snapshot();
+      assertEquals(0, t.graphRebuilds());
+    }
+    TrainResult rebuilt;
+    Map<String, float[]> rebuiltParams;
+    try (Trainer t = Trainer.create(backbone, spec, tasks).rebuildSettled(true).listener(new TrainListener() {
+      @Override
+      public void onGraph(GraphInfo info) {
+        graphs.add(info);
+      }
+    })) {
+      rebuilt = t.run();
+      rebuiltParams = t.params().snapshot();
+      assertEquals(graphs.size(), t.graphRebuilds());
+    }
+    assertTrue(!graphs.isEmpty(), "no rebuild");
+    assertEquals(full.history().stream().map(TrainListener.EvalInfo::structure).toList(),
+        rebuilt.history().stream().map(TrainListener.EvalInfo::structure).toList());
+    assertEquals(fullParams.keySet(), rebuiltParams.keySet());
+    for (String k : fullParams.keySet()) {
+      assertArrayEquals(fullParams.get(k), rebuiltParams.get(k), 1e-4f, k);
+    }
+    assertEquals(full.tasks().get(0).metrics().get("accuracy"), rebuilt.tasks().get(0).metrics().get("accuracy"), 0.02);
+
+    int every = spec.checkpointEvery();
+    int haltAt = (graphs.get(0).step() + every - 1) / every * every + 2;
+    Path ckpt = dir.resolve("ckpt");
+    try (Trainer t = Trainer.create(backbone, spec, tasks).checkpointDir(ckpt).haltAfter(haltAt)) {
+      assertNull(t.run());
+    }
+    try (Trainer t = Trainer.create(backbone, spec, tasks).checkpointDir(ckpt)) {
+      TrainResult resumed = t.run();
+      assertTrue(t.graphRebuilds() >= 1, "the resumed run starts with the checkpoint's graph");
+      assertEquals(rebuilt.tasks().get(0).metrics(), resumed.tasks().get(0).metrics());
+      assertArrayEquals(rebuilt.tasks().get(0).predictions(), resumed.tasks().get(0).predictions());
+      assertEquals(rebuilt.history().stream().map(e -> e.metrics() + " " + e.structure()).toList(),
+          resumed.history().stream().map(e -> e.metrics() + " " + e.structure()).toList());
+      Map<String, float[]> resumedParams = t.params().snapshot();
+      for (String k : rebuiltParams.keySet()) {
+        assertArrayEquals(rebuiltParams.get(k), resumedParams.get(k), k);
+      }
+    }
+    return graphs;
   }
 
   private static TrainSpec withCheckpoints(TrainSpec s, int every) {
