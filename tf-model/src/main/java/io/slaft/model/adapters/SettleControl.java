@@ -29,8 +29,13 @@ public record SettleControl(boolean enabled, int every, int patience, float at) 
     Preconditions.checkArgument(at > 0 && at <= 1, "sparsity.settle_at must be in (0, 1], got %s", at);
   }
 
-  /** The search step (a count of steps done) after which every module is committed. */
+  /**
+   * The search step (a count of steps done) after which every module is committed: {@code at ×
+   * steps} rounded down, so with {@code at} 0.75 the last change of structure is never inside the
+   * last quarter of the steps (what {@code structure_flips_last_quarter} counts).
+   */
   public int deadline(int steps) {
-    return Math.max(1, Math.round(at * steps));
+    // + 1e-4: a float fraction such as 0.7f (0.69999999) still gives 70 of 100 steps
+    return Math.max(1, (int) Math.floor((double) at * steps + 1e-4));
   }
 }

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * ({@link LengthBatches}), predictions, the task's metrics, and the structure and active size
  * they were measured with. Counts the padded tokens it ran, for evaluation throughput. The search
  * model is evaluated as the search trains it: modules the settle phase committed at their served
- * gate and activation ({@link Settler#evaluationControls}).
+ * gate and activation ({@link Settler#asTrained}).
  */
 final class Evaluator {
   private final TrainingSession session;
@@ -94,7 +94,7 @@ final class Evaluator {
     }
     GateControls c = discretizer.controls(task.name(), ec.discrete(), ec.noiseSigma(), new SplittableRandom(ec.noiseSeed()));
     if (!ec.discrete()) {
-      c = settler.evaluationControls(task.name(), c);
+      c = settler.asTrained(task.name(), c);
     }
     List<Integer> order = new ArrayList<>(examples.size());
     for (int i = 0; i < examples.size(); i++) {

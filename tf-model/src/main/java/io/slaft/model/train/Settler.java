@@ -145,33 +145,19 @@ final class Settler {
    */
   GateControls searchControls(String task, float[] noise, float gateTemp, float shift, float lambda, float reprNoise,
       java.util.SplittableRandom random) {
-    State st = states.get(task);
-    float[] mask = TrainingSession.ones(layout.size());
-    float[] fixed = new float[layout.size()];
-    float[] hard = new float[layout.bottleneckCount()];
-    float[] hardWeights = new float[layout.bottleneckCount() * candidates.size()];
-    for (Module m : layout.modules()) {
-      int i = m.index();
-      if (!st.committed[i]) {
-        continue;
-      }
-      mask[i] = 0f;
-      fixed[i] = st.servedGate[i];
-      if (m.bottleneckIndex() >= 0 && st.activation[i] >= 0) {
-        hard[m.bottleneckIndex()] = 1f;
-        hardWeights[m.bottleneckIndex() * candidates.size() + st.activation[i]] = 1f;
-      }
-    }
-    return new GateControls(noise, gateTemp, shift, mask, fixed, hard, hardWeights, lambda, reprNoise, random, null);
+    GateControls search = new GateControls(noise, gateTemp, shift, TrainingSession.ones(layout.size()),
+        new float[layout.size()], new float[layout.bottleneckCount()],
+        new float[layout.bottleneckCount() * candidates.size()], lambda, reprNoise, random, null);
+    return asTrained(task, search);
   }
 
   /**
-   * {@code c}, the controls of an evaluation of the search model, with {@code task}'s committed
-   * modules as the search trains them ({@link #searchControls}): masked out, their served gate (0
-   * when closed) and their committed activation. So an evaluation measures the model being trained,
-   * and a graph without the modules committed closed ({@link #plan}) evaluates to the same values.
+   * {@code c} (the controls of a search step, or of an evaluation of the search model) with {@code
+   * task}'s committed modules as the search trains them: masked out, their served gate (0 when
+   * closed) and their committed activation. So an evaluation measures the model being trained, and
+   * a graph without the modules committed closed ({@link #plan}) computes the same function.
    */
-  GateControls evaluationControls(String task, GateControls c) {
+  GateControls asTrained(String task, GateControls c) {
     if (!active) {
       return c;
     }

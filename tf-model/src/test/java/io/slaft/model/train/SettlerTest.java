@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.adapters.Activation;
 import io.slaft.model.adapters.GateFamily;
@@ -97,7 +98,7 @@ class SettlerTest {
     assertArrayEquals(new int[] {-1, -1}, early.activation(), "before the deadline every bottleneck still mixes");
     assertSame(early, s.plan(40, early), "nothing new to take out");
     GateControls soft = discretizer.controls("t", false, 0f, null);
-    GateControls evaluated = s.evaluationControls("t", soft);
+    GateControls evaluated = s.asTrained("t", soft);
     assertArrayEquals(new float[] {1, 1, 1, 0}, evaluated.gateMask(), "evaluation sees l1.lora as trained: closed");
     assertArrayEquals(new float[] {0, 0, 0, 0}, evaluated.gateFixed());
     assertArrayEquals(new float[] {0, 0}, evaluated.actHard(), "uncommitted bottlenecks keep the soft mix");
@@ -108,7 +109,7 @@ class SettlerTest {
     assertArrayEquals(new boolean[] {true, true, true, false}, settled.present());
     assertArrayEquals(new int[] {0, 0}, settled.activation(), "both bottlenecks kept with relu (activation logits all 0)");
     GateControls trained = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
-    evaluated = s.evaluationControls("t", soft);
+    evaluated = s.asTrained("t", soft);
     assertArrayEquals(trained.gateMask(), evaluated.gateMask(), "settled: the search model is evaluated as trained");
     assertArrayEquals(trained.gateFixed(), evaluated.gateFixed());
     assertArrayEquals(trained.actHard(), evaluated.actHard());
@@ -135,6 +136,19 @@ class SettlerTest {
     assertArrayEquals(new boolean[] {true, false, true, true}, settled.present());
     assertArrayEquals(new int[] {-1, 0}, settled.activation(),
         "l0.attn is kept with relu by t and gelu by u: it keeps the mix; l1.attn is relu for both");
+  }
+
+  @Test
+  void theDeadlineIsRoundedDownSoThatTheLastQuarterNeverSeesAChange() {
+    SettleControl c = new SettleControl(true, 10, 5, 0.75f);
+    assertEquals(300, c.deadline(400));
+    assertEquals(232, c.deadline(310), "MRPC's 310 steps: 232.5 rounds down");
+    for (int steps = 1; steps <= 2000; steps++) {
+      int d = c.deadline(steps);
+      assertTrue(4L * d <= 3L * steps || d == 1, steps + " steps: deadline " + d + " is inside the last quarter");
+    }
+    assertEquals(70, new SettleControl(true, 10, 5, 0.7f).deadline(100), "0.7f is 0.69999999 as a float");
+    assertEquals(100, SettleControl.OFF.deadline(100));
   }
 
   @Test
