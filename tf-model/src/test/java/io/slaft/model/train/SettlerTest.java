@@ -33,9 +33,14 @@ class SettlerTest {
 
   /** 100 steps, warm-up 10 + ramp 10: checks at 20, 22, 24, ... (every 2), patience 3, deadline 75. */
   private static TrainSpec spec() {
+    return spec(100);
+  }
+
+  /** As {@link #spec()} with {@code steps} steps (the deadline at 75 % of them). */
+  private static TrainSpec spec(int steps) {
     SparsityControl sp = new SparsityControl(GateFamily.SIGMOID, 1f, 0f, 10, 10, 1f, 1f, 2f, 0.5f,
         new SettleControl(true, 2, 3, 0.75f));
-    return new TrainSpec("sla", SPACE, sp, OptimizerConfig.defaults(), 100, 4, 0, 8, 0, 0, 1, 1f, 4, 10,
+    return new TrainSpec("sla", SPACE, sp, OptimizerConfig.defaults(), steps, 4, 0, 8, 0, 0, 1, 1f, 4, 10,
         NoiseSite.NONE, 0f);
   }
 
@@ -84,17 +89,22 @@ class SettlerTest {
 
   @Test
   void thePlanRemovesModulesCommittedClosedAndFixesTheSettledActivations() {
-    Settler s = settler();
+    Settler s = new Settler(spec(1000), layout, discretizer, List.of("t"));
+    Settler shortRun = settler();
     GraphPlan full = GraphPlan.full(layout);
     params.value(GATES, "t")[1] = 4f; // l0.lora open: only l1.lora stays closed
     for (int step = 1; step <= 23; step++) {
       s.afterStep(step);
+      shortRun.afterStep(step);
     }
     assertSame(full, s.plan(23, full), "nothing is committed yet");
     s.afterStep(24);
+    shortRun.afterStep(24);
+    assertSame(full, shortRun.plan(24, full), "a quarter of the pool for the 51 steps to the deadline (75) does not pay"
+        + " for a rebuild: 0.25 × 51 < " + Settler.REBUILD_PAYS_AFTER);
     GraphPlan early = s.plan(24, full);
     assertArrayEquals(new boolean[] {true, true, true, false}, early.present(),
-        "l1.lora is committed closed: a quarter of the pool, enough to rebuild");
+        "l1.lora is committed closed: a quarter of the pool for 726 steps pays");
     assertArrayEquals(new int[] {-1, -1}, early.activation(), "before the deadline every bottleneck still mixes");
     assertSame(early, s.plan(40, early), "nothing new to take out");
     GateControls soft = discretizer.controls("t", false, 0f, null);
@@ -102,10 +112,10 @@ class SettlerTest {
     assertArrayEquals(new float[] {1, 1, 1, 0}, evaluated.gateMask(), "evaluation sees l1.lora as trained: closed");
     assertArrayEquals(new float[] {0, 0, 0, 0}, evaluated.gateFixed());
     assertArrayEquals(new float[] {0, 0}, evaluated.actHard(), "uncommitted bottlenecks keep the soft mix");
-    for (int step = 25; step <= 75; step++) {
+    for (int step = 25; step <= 750; step++) {
       s.afterStep(step);
     }
-    GraphPlan settled = s.plan(75, early);
+    GraphPlan settled = s.plan(750, early);
     assertArrayEquals(new boolean[] {true, true, true, false}, settled.present());
     assertArrayEquals(new int[] {0, 0}, settled.activation(), "both bottlenecks kept with relu (activation logits all 0)");
     GateControls trained = s.searchControls("t", new float[4], 1f, 0f, 1f, 0f, null);
@@ -121,18 +131,18 @@ class SettlerTest {
     ParamStore two = ParamStore.init(List.of(GATES, ACTS, HEAD), List.of("t", "u"), (slot, task, r) -> slot == GATES
         ? (task.equals("t") ? new float[] {4f, -4f, 4f, -4f} : new float[] {4f, -4f, 4f, 4f})
         : slot == ACTS && task.equals("u") ? new float[] {0f, 5f, 0f, 0f} : new float[slot.size()], 1);
-    Discretizer d = new Discretizer(spec(), layout, two, List.of(GATES, ACTS, HEAD), 1000);
-    Settler s = new Settler(spec(), layout, d, List.of("t", "u"));
+    Discretizer d = new Discretizer(spec(1000), layout, two, List.of(GATES, ACTS, HEAD), 1000);
+    Settler s = new Settler(spec(1000), layout, d, List.of("t", "u"));
     GraphPlan full = GraphPlan.full(layout);
-    for (int step = 1; step <= 74; step++) {
+    for (int step = 1; step <= 749; step++) {
       s.afterStep(step);
       if (step == 24) {
         assertArrayEquals(new boolean[] {true, false, true, true}, s.plan(step, full).present(),
             "l0.lora is closed for both tasks, l1.lora only for t");
       }
     }
-    s.afterStep(75);
-    GraphPlan settled = s.plan(75, full);
+    s.afterStep(750);
+    GraphPlan settled = s.plan(750, full);
     assertArrayEquals(new boolean[] {true, false, true, true}, settled.present());
     assertArrayEquals(new int[] {-1, 0}, settled.activation(),
         "l0.attn is kept with relu by t and gelu by u: it keeps the mix; l1.attn is relu for both");
