@@ -15,10 +15,12 @@ import picocli.CommandLine.Option;
     subcommands = {BenchCommand.BackboneBench.class, BenchCommand.TrainBench.class, BenchCommand.InferenceBench.class, BenchCommand.GlueBenchCommand.class, BenchCommand.RecipeBenchCommand.class})
 public final class BenchCommand {
 
-  /** How the forward (inference) sessions ran: XLA JIT or TensorFlow's kernels op by op. */
+  /** How sessions ran: XLA JIT or op by op for inference, Grappler and settle-phase graph rebuilds for training. */
   static String xlaNote() {
     return (io.slaft.model.runtime.TfRuntime.xla() ? ", XLA JIT for fp32 inference sessions (bf16 ones run op by op)" : ", XLA off")
-        + (io.slaft.model.runtime.TfRuntime.grappler() ? ", Grappler on for training (SLAFT_GRAPPLER=on)" : ", Grappler off for training");
+        + (io.slaft.model.runtime.TfRuntime.grappler() ? ", Grappler on for training (SLAFT_GRAPPLER=on)" : ", Grappler off for training")
+        + (io.slaft.model.train.Trainer.rebuildsSettledByDefault() ? ", settled modules leave the training graph"
+            : ", full training graph throughout (SLAFT_SETTLE_REBUILD=off)");
   }
 
   /** The flag that reproduces the XLA setting in a printed command: empty when XLA is on (the default). */

@@ -213,6 +213,11 @@ public final class GlueBench {
     if (!variants.isEmpty()) {
       md += "\n";
     }
+    List<PairedDifferences.Pair> pairs = PairedDifferences.of(methods, tasks, byMethod);
+    String paired = PairedDifferences.markdown(pairs);
+    if (!paired.isEmpty()) {
+      md += "\n" + paired;
+    }
     if (!pending.isEmpty()) {
       md += "\npending tasks (not all cells finished; run the same command again): " + String.join(", ", pending) + "\n";
     }
@@ -234,6 +239,7 @@ public final class GlueBench {
     doc.put("variants", variants);
     doc.put("rows", rows);
     trivialRow.ifPresent(trivial -> doc.put("trivial", trivial));
+    doc.put("paired", pairs.stream().map(PairedDifferences.Pair::json).toList());
     AtomicFiles.writeString(out.resolve("glue-bench.json"), ExperimentRunner.json().writeValueAsString(doc));
     AtomicFiles.writeString(out.resolve("glue-bench.md"), md + "\n");
     return md;

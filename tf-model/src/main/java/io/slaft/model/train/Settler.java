@@ -190,11 +190,13 @@ final class Settler {
   /**
    * When a graph rebuild pays: (modules leaving + half the activations newly fixed) ÷ pool size ×
    * the steps the new graph serves must reach this. Measured on MiniLM-L6, 2 cores, batch 32 × 16
-   * tokens: a rebuild (graph, session, one new executor per run signature) costs about 3 s, some
-   * 6–7 search steps, and removing half the pool with the other half's activations fixed takes a
-   * search step from 0.51 to 0.37 s (about a third of the removed modules' share of the step).
+   * tokens ({@code SettledGraphCostBenchmark}): a rebuild costs 0.6 s for graph and session plus
+   * about 0.9 s for each run signature's new executor (the step's, each evaluation's), some 8 search
+   * steps of 0.39 s; a plan that removes half the pool and fixes the rest's activations (0.75 units)
+   * makes a step 18 % cheaper, one that keeps only the 6 LoRA modules (0.75 units) 27 % — about 0.3
+   * of a step per unit, so a rebuild pays after some 8 / 0.3 ≈ 25 unit-steps.
    */
-  static final double REBUILD_PAYS_AFTER = 20;
+  static final double REBUILD_PAYS_AFTER = 25;
 
   /**
    * The training graph the run needs after {@code done} search steps, given the one it has: from

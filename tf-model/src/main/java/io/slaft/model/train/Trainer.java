@@ -152,6 +152,11 @@ public final class Trainer implements AutoCloseable {
   private static final boolean REBUILD_DEFAULT =
       io.slaft.model.runtime.TfRuntime.switchFromEnvironment("SLAFT_SETTLE_REBUILD", true);
 
+  /** Whether trainers rebuild their graph for settled structures unless told otherwise ({@code SLAFT_SETTLE_REBUILD}). */
+  public static boolean rebuildsSettledByDefault() {
+    return REBUILD_DEFAULT;
+  }
+
   /** How many times the settle phase rebuilt the training graph so far. */
   public int graphRebuilds() {
     return rebuilds;
@@ -171,6 +176,13 @@ public final class Trainer implements AutoCloseable {
     if (rebuildSettled) {
       rebuild(done, settler.plan(done, g.plan()));
     }
+  }
+
+  /** Replaces the graph by one of {@code plan} unless it is the current one (benchmarks); whether it did. */
+  boolean rebuildGraph(GraphPlan plan) {
+    int before = rebuilds;
+    rebuild(0, plan);
+    return rebuilds > before;
   }
 
   /** Replaces the graph by one of {@code next} unless it is the current one. */

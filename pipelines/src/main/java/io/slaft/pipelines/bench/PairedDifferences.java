@@ -1,0 +1,137 @@
+package io.slaft.pipelines.bench;
+
+import io.slaft.report.MarkdownTable;
+import io.slaft.report.Stats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Seed-paired differences of the GLUE bench: for every row that learns structure (its cells'
+ * {@code method} is {@code sla}) against every row that does not, per task, the difference of the
+ * primary metric on the same seed — on dev (what the table reports) and on the validation split
+ * (what choices are made on) — as mean ± sample std over the seeds both rows have. A difference is
+ * <em>beyond its spread</em> when there are at least two seeds and |mean| exceeds the std: the
+ * protocol's test of whether SLA's margin over a baseline is more than seed noise.
+ */
+final class PairedDifferences {
+  /** The method id of the rows whose structure is searched. */
+  static final String SEARCHED = "sla";
+
+  /** One pair on one task. */
+  record Pair(String row, String baseline, String task, List<Long> seeds, double devMean, double devStd,
+      double validationMean, double validationStd, double activePct, double baselineActivePct) {
+    /** Whether the dev difference exceeds its own spread (at least two seeds, |mean| > std). */
+    boolean beyondSpread() {
+      return seeds.size() >= 2 && Math.abs(devMean) > devStd;
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("row", row);
+      m.put("baseline", baseline);
+      m.put("task", task);
+      m.put("seeds", seeds);
+      m.put("dev_mean", devMean);
+      m.put("dev_std", devStd);
+      m.put("validation_mean", validationMean);
+      m.put("validation_std", validationStd);
+      m.put("active_pct", activePct);
+      m.put("baseline_active_pct", baselineActivePct);
+      m.put("beyond_spread", beyondSpread());
+      return m;
+    }
+  }
+
+  private PairedDifferences() {}
+
+  /**
+   * Every searched row against every other row on each of {@code tasks}, from the cells' records
+   * ({@code byRow → task → records}, each with {@code method}, {@code seed}, {@code primary_metric},
+   * {@code metrics}, {@code validation_metrics}, {@code compression}); pairs with no common seed are left out.
+   */
+  static List<Pair> of(List<String> rows, List<String> tasks, Map<String, Map<String, List<Map<String, Object>>>> byRow) {
+    List<Pair> out = new ArrayList<>();
+    for (String row : rows) {
+      if (!searched(byRow.get(row))) {
+        continue;
+      }
+      for (String baseline : rows) {
+        if (byRow.get(baseline) == null || searched(byRow.get(baseline))) {
+          continue;
+        }
+        for (String task : tasks) {
+          Map<Long, Map<String, Object>> a = bySeed(byRow.get(row).get(task));
+          Map<Long, Map<String, Object>> b = bySeed(byRow.get(baseline).get(task));
+          List<Long> seeds = a.keySet().stream().filter(b::containsKey).sorted().toList();
+          if (seeds.isEmpty()) {
+            continue;
+          }
+          double[] dev = new double[seeds.size()];
+          double[] val = new double[seeds.size()];
+          double[] activeA = new double[seeds.size()];
+          double[] activeB = new double[seeds.size()];
+          for (int i = 0; i < dev.length; i++) {
+            Map<String, Object> ra = a.get(seeds.get(i));
+            Map<String, Object> rb = b.get(seeds.get(i));
+            dev[i] = metric(ra, "metrics") - metric(rb, "metrics");
+            val[i] = metric(ra, "validation_metrics") - metric(rb, "validation_metrics");
+            activeA[i] = 100 * ((Number) ra.get("compression")).doubleValue();
+            activeB[i] = 100 * ((Number) rb.get("compression")).doubleValue();
+          }
+          out.add(new Pair(row, baseline, task, seeds, Stats.mean(dev), Stats.std(dev), Stats.mean(val), Stats.std(val),
+              Stats.mean(activeA), Stats.mean(activeB)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The pairs as a Markdown table (empty string when there are none). */
+  static String markdown(List<Pair> pairs) {
+    if (pairs.isEmpty()) {
+      return "";
+    }
+    MarkdownTable.Builder t = MarkdownTable.builder("searched − baseline", "task", "seeds", "dev Δ (mean ± std)",
+        "validation Δ (mean ± std)", "active % (searched / baseline)", "beyond spread");
+    for (Pair p : pairs) {
+      t.row(p.row() + " − " + p.baseline(), p.task(), p.seeds().size(), pm(p.devMean(), p.devStd()),
+          pm(p.validationMean(), p.validationStd()),
+          String.format(java.util.Locale.ROOT, "%.3f / %.3f", p.activePct(), p.baselineActivePct()),
+          p.seeds().size() < 2 ? "— (one seed)" : p.beyondSpread() ? "yes" : "no");
+    }
+    return "Seed-paired differences of the primary metric (same seed, same rows; beyond spread: |mean| > std over"
+        + " at least two seeds):\n\n" + t.build().toMarkdown();
+  }
+
+  private static String pm(double mean, double std) {
+    return Double.isNaN(mean) ? "—" : String.format(java.util.Locale.ROOT, "%+.4f ± %.4f", mean, std);
+  }
+
+  private static boolean searched(Map<String, List<Map<String, Object>>> byTask) {
+    return byTask != null && byTask.values().stream().flatMap(List::stream)
+        .anyMatch(r -> SEARCHED.equals(r.get("method")));
+  }
+
+  private static Map<Long, Map<String, Object>> bySeed(List<Map<String, Object>> records) {
+    Map<Long, Map<String, Object>> m = new LinkedHashMap<>();
+    if (records != null) {
+      for (Map<String, Object> r : records) {
+        m.put(((Number) r.get("seed")).longValue(), r);
+      }
+    }
+    return m;
+  }
+
+  /** The record's primary metric in its {@code section} ({@code metrics} on dev, {@code validation_metrics}); NaN if absent. */
+  @SuppressWarnings("unchecked")
+  private static double metric(Map<String, Object> record, String section) {
+    Object m = record.get(section);
+    if (!(m instanceof Map)) {
+      return Double.NaN;
+    }
+    Number v = ((Map<String, Number>) m).get((String) record.get("primary_metric"));
+    return v == null ? Double.NaN : v.doubleValue();
+  }
+}
