@@ -22,7 +22,7 @@ import java.util.Objects;
  * (input perturbations only: an export has no noise inputs), or the trainer that was trained, and on demand
  * a trainer for each representation-noise site. A trainer's graph has at most one noise site, so
  * evaluating embedding and hidden-state noise on one model needs a second graph; it is built with
- * the same spec and tasks and receives a copy of the trained parameters, so its clean outputs equal
+ * the same spec and tasks and adopts the trained state (parameters, settled structure), so its clean outputs equal
  * the primary's.
  *
  * <p>Not thread-safe. Closing closes the trainers this object built, never the primary or the
@@ -180,7 +180,7 @@ public final class EvalModels implements AutoCloseable {
       t = Trainer.createWithNoise(backbone, withoutTrainingNoise(primary.spec()), tasks, site);
       clones.put(site, t);
     }
-    t.params().restore(primary.params().snapshot());
+    t.adopt(primary);
     return t;
   }
 

@@ -59,7 +59,7 @@ class RobustnessEvaluatorTest {
   @Test
   void embeddingAndHiddenNoiseAtSigmaZeroEqualTheCleanOutputExactly() {
     try (Trainer plain = Trainer.create(backbone, trainer.spec(), tasks)) {
-      plain.params().restore(trainer.params().snapshot());
+      plain.adopt(trainer);
       for (TrainTask t : tasks) {
         TaskResult clean = plain.evaluate(t, t.dev(), EvalControls.search());
         for (NoiseSite site : List.of(NoiseSite.EMBEDDINGS, NoiseSite.HIDDEN)) {

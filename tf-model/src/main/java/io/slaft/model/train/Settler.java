@@ -317,6 +317,17 @@ final class Settler {
     return n;
   }
 
+  /** Takes over {@code other}'s state (a settler of the same layout and tasks). */
+  void copyFrom(Settler other) {
+    try {
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      other.write(new DataOutputStream(bytes));
+      read(new DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   void write(DataOutputStream out) throws IOException {
     for (State st : states.values()) {
       out.writeInt(st.settledAt);

@@ -575,6 +575,21 @@ public final class Trainer implements AutoCloseable {
     return discretizer.evalTemperature();
   }
 
+  /**
+   * Takes over the trained state of {@code trained}, a trainer of the same spec and tasks (e.g. one
+   * built with another noise site): its parameters and the settle phase's commitments, which decide
+   * how committed modules are evaluated, so every evaluation here equals the same one there.
+   */
+  public Trainer adopt(Trainer trained) {
+    if (!trained.taskNames.equals(taskNames) || !trained.layout.modules().equals(layout.modules())) {
+      throw new IllegalArgumentException("a trainer adopts the state of a trainer of the same module pool and tasks: "
+          + trained.layout.size() + " modules for " + trained.taskNames + " here " + layout.size() + " for " + taskNames);
+    }
+    params.restore(trained.params.snapshot());
+    settler.copyFrom(trained.settler);
+    return this;
+  }
+
   /** The live value of a trainable tensor: per-task slots by task, shared slots ignore {@code task}. */
   public float[] value(String slotName, String task) {
     Slot s = g.slots().stream().filter(x -> x.name().equals(slotName)).findFirst().orElse(null);
