@@ -153,6 +153,25 @@ class TrainerTest {
         "a quarter of the pool or more leaves before the deadline: " + graphs);
   }
 
+  @Test
+  void aTrainerThatAdoptsATrainedOneEvaluatesExactlyAsIt() {
+    TrainSpec spec = settlingSpec(3f, 0.2f);
+    List<TrainTask> tasks = List.of(TinyTasks.markerTask("a"));
+    TrainTask task = tasks.get(0);
+    try (Trainer trained = Trainer.create(backbone, spec, tasks);
+         Trainer adopting = Trainer.createWithNoise(backbone, spec, tasks, NoiseSite.EMBEDDINGS)) {
+      trained.run();
+      assertTrue(trained.graphRebuilds() > 0, "the trained one runs on a rebuilt graph");
+      adopting.adopt(trained);
+      for (Trainer.EvalControls ec : List.of(Trainer.EvalControls.search(), Trainer.EvalControls.discretized())) {
+        TaskResult a = trained.evaluate(task, task.dev(), ec);
+        TaskResult b = adopting.evaluate(task, task.dev(), ec);
+        assertArrayEquals(a.predictions(), b.predictions(), "full graph, same parameters and commitments: " + ec);
+        assertEquals(a.metrics(), b.metrics());
+      }
+    }
+  }
+
   /**
    * Trains {@code spec} on the marker task without rebuilds, with them, and with them killed two
    * steps after the first checkpoint that follows the first rebuild and resumed: the same
