@@ -131,6 +131,17 @@ public final class GlueBench {
     return ((Map<String, Number>) rec.get("metrics")).get((String) rec.get("primary_metric")).doubleValue();
   }
 
+  /**
+   * The record's primary metric in {@code section} ({@code metrics} on dev, {@code validation_metrics},
+   * {@code trivial_metrics}); NaN when the record has no such section or metric.
+   */
+  @SuppressWarnings("unchecked")
+  static double metric(Map<String, Object> rec, String section) {
+    Object m = rec.get(section);
+    Number v = m instanceof Map ? ((Map<String, Number>) m).get((String) rec.get("primary_metric")) : null;
+    return v == null ? Double.NaN : v.doubleValue();
+  }
+
   private static double num(Map<String, Object> rec, String key) {
     return ((Number) rec.get(key)).doubleValue();
   }
@@ -271,15 +282,13 @@ public final class GlueBench {
    * records: the same data gives every method the same one), when every complete task's records
    * carry it (cells computed before it was recorded do not).
    */
-  @SuppressWarnings("unchecked")
   private static java.util.Optional<Map<String, Double>> trivialRow(List<String> tasks,
       Map<String, Map<String, List<Map<String, Object>>>> byMethod) {
     Map<String, Double> trivial = new LinkedHashMap<>();
     for (String task : tasks) {
       byMethod.values().stream().flatMap(byTask -> byTask.getOrDefault(task, List.of()).stream())
           .filter(r -> r.get("trivial_metrics") instanceof Map).findFirst()
-          .ifPresent(r -> trivial.put(task, ((Map<String, Number>) r.get("trivial_metrics"))
-              .get((String) r.get("primary_metric")).doubleValue()));
+          .ifPresent(r -> trivial.put(task, metric(r, "trivial_metrics")));
       if (!trivial.containsKey(task)) {
         return java.util.Optional.empty();
       }

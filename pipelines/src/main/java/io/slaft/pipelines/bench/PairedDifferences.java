@@ -75,8 +75,8 @@ final class PairedDifferences {
           for (int i = 0; i < dev.length; i++) {
             Map<String, Object> ra = a.get(seeds.get(i));
             Map<String, Object> rb = b.get(seeds.get(i));
-            dev[i] = metric(ra, "metrics") - metric(rb, "metrics");
-            val[i] = metric(ra, "validation_metrics") - metric(rb, "validation_metrics");
+            dev[i] = GlueBench.metric(ra, "metrics") - GlueBench.metric(rb, "metrics");
+            val[i] = GlueBench.metric(ra, "validation_metrics") - GlueBench.metric(rb, "validation_metrics");
             activeA[i] = 100 * ((Number) ra.get("compression")).doubleValue();
             activeB[i] = 100 * ((Number) rb.get("compression")).doubleValue();
           }
@@ -122,16 +122,5 @@ final class PairedDifferences {
       }
     }
     return m;
-  }
-
-  /** The record's primary metric in its {@code section} ({@code metrics} on dev, {@code validation_metrics}); NaN if absent. */
-  @SuppressWarnings("unchecked")
-  private static double metric(Map<String, Object> record, String section) {
-    Object m = record.get(section);
-    if (!(m instanceof Map)) {
-      return Double.NaN;
-    }
-    Number v = ((Map<String, Number>) m).get((String) record.get("primary_metric"));
-    return v == null ? Double.NaN : v.doubleValue();
   }
 }

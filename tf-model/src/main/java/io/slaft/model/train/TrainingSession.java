@@ -154,12 +154,13 @@ final class TrainingSession implements AutoCloseable {
       }
     }
     for (Slot s : g.slots()) {
-      if (g.slotInput(s.name()) == null) {
-        continue;
+      var input = g.slotInput(s.name());
+      if (input == null) {
+        continue; // the plan removed its module
       }
       float[] v = params.value(s, task.name());
       long[] dims = Arrays.stream(s.shape()).asLongStream().toArray();
-      run.feed(g.slotInput(s.name()), feeds.add(TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(v, true, false))));
+      run.feed(input, feeds.add(TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(v, true, false))));
     }
     return tb;
   }
