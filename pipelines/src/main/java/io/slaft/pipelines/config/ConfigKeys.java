@@ -127,6 +127,10 @@ public final class ConfigKeys {
   public static final ConfigKey<Integer> ADAPTER_PREFIX_HIDDEN = add(ConfigKey.integer("adapters.prefix_hidden",
       String.valueOf(SearchSpace.DEFAULT_PREFIX_HIDDEN), "Width of the prefix reparameterisation MLP (training only; "
           + "the export keeps just the keys and values).").atLeast(1).hashedOnlyWhenSet());
+  public static final ConfigKey<List<String>> ADAPTER_FUSION_SOURCES = add(ConfigKey.list("adapters.fusion_sources", "",
+      "Export directories of pfeiffer runs (AdapterFusion's first stage, one per task) whose adapters method "
+          + "adapterfusion keeps frozen and fuses, e.g. runs/pfeiffer-rte/model/main,runs/pfeiffer-mrpc/model/main.")
+      .hashedOnlyWhenSet());
 
   public static final ConfigKey<String> SPARSITY_GATE = add(ConfigKey.string("sparsity.gate", "hard-concrete", "Gate family.",
       ids(GateFamily.values(), GateFamily::id)));

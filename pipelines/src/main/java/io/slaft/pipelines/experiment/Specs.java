@@ -1,6 +1,7 @@
 package io.slaft.pipelines.experiment;
 
 import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.FusionSources;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.Method;
 import io.slaft.model.adapters.SearchSpace;
@@ -11,6 +12,7 @@ import io.slaft.model.backbone.BackboneSource;
 import io.slaft.model.backbone.BuiltinBackbone;
 import io.slaft.model.backbone.Pooling;
 import io.slaft.model.backbone.Precision;
+import io.slaft.model.export.FusionSourceReader;
 import io.slaft.model.train.NoiseSite;
 import io.slaft.model.train.OptimizerConfig;
 import io.slaft.model.train.TrainSpec;
@@ -158,6 +160,28 @@ public final class Specs {
     return Math.round(c.get(fractionKey) * steps);
   }
 
+  /**
+   * The adapters {@code adapters.fusion_sources} names, read from their exports when {@code method}
+   * fuses (adapterfusion, or sla with site fusion); refused when it does not, or when an export cannot
+   * be fused (with the file and the reason).
+   */
+  private static FusionSources fusionSources(ExperimentConfig c, Method method, Set<Site> sites) {
+    List<String> dirs = c.get(ConfigKeys.ADAPTER_FUSION_SOURCES);
+    String key = ConfigKeys.ADAPTER_FUSION_SOURCES.key();
+    if (dirs.isEmpty()) {
+      return FusionSources.NONE;
+    }
+    if (!method.fuses(sites)) {
+      throw new ConfigException(c.source() + ": " + key + " " + dirs + " is set but method " + method.id()
+          + " fuses nothing. Fix: remove " + key + ", or set method: adapterfusion");
+    }
+    try {
+      return FusionSourceReader.read(dirs.stream().map(Path::of).toList());
+    } catch (io.slaft.model.backbone.ModelFileException | IllegalArgumentException e) {
+      throw new ConfigException(c.source() + ": " + key + " " + dirs + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The training spec of {@code c} for a search of {@code steps} steps (λ's schedule follows them when set as fractions). */
   public static TrainSpec train(ExperimentConfig c, int steps) {
     try {
@@ -169,9 +193,12 @@ public final class Specs {
       List<Integer> layers = layerList.isEmpty() || layerList.equals(List.of("all"))
           ? List.of() : layerList.stream().map(Integer::parseInt).toList();
       List<Activation> acts = c.get(ConfigKeys.ADAPTER_ACTIVATIONS).stream().map(Activation::byId).toList();
+      Method method = Method.byId(c.get(ConfigKeys.METHOD));
+      FusionSources fusion = fusionSources(c, method, sites);
       SearchSpace space = new SearchSpace(sites, layers, c.get(ConfigKeys.ADAPTER_BOTTLENECK), c.get(ConfigKeys.ADAPTER_LORA_RANK),
           c.get(ConfigKeys.ADAPTER_LORA_ALPHA), acts, c.get(ConfigKeys.ADAPTER_CHANNEL_GATES), false, false, false,
-          c.get(ConfigKeys.ADAPTER_INIT_SCALE), c.get(ConfigKeys.ADAPTER_PREFIX_LENGTH), c.get(ConfigKeys.ADAPTER_PREFIX_HIDDEN));
+          c.get(ConfigKeys.ADAPTER_INIT_SCALE), c.get(ConfigKeys.ADAPTER_PREFIX_LENGTH), c.get(ConfigKeys.ADAPTER_PREFIX_HIDDEN),
+          sites.contains(Site.FUSION) ? fusion : FusionSources.NONE);
       int[] schedule = lambdaSchedule(c, steps);
       SparsityControl sp = new SparsityControl(GateFamily.byId(c.get(ConfigKeys.SPARSITY_GATE)), c.get(ConfigKeys.SPARSITY_LAMBDA),
           c.get(ConfigKeys.SPARSITY_BUDGET), schedule[0], schedule[1],
@@ -183,12 +210,11 @@ public final class Specs {
             + " and " + ConfigKeys.TRAIN_STEPS.key() + " " + c.get(ConfigKeys.TRAIN_STEPS) + " are both set; an epochs budget"
             + " decides the steps from the training rows. Fix: remove one of them");
       }
-      Method method = Method.byId(c.get(ConfigKeys.METHOD));
       OptimizerConfig opt = new OptimizerConfig(c.get(ConfigKeys.OPTIMIZER_LR), c.get(ConfigKeys.OPTIMIZER_STRUCTURE_LR),
           c.get(ConfigKeys.OPTIMIZER_BACKBONE_LR),
           c.get(ConfigKeys.OPTIMIZER_WEIGHT_DECAY), c.get(ConfigKeys.OPTIMIZER_WARMUP_RATIO), c.get(ConfigKeys.OPTIMIZER_CLIP_NORM),
           0.9f, 0.999f, 1e-8f);
-      return new TrainSpec(method.id(), method.space(space), method.sparsity(sp), opt, steps,
+      return new TrainSpec(method.id(), method.space(space, fusion), method.sparsity(sp), opt, steps,
           c.get(ConfigKeys.TRAIN_BATCH_SIZE), c.get(ConfigKeys.TRAIN_EVAL_EVERY), c.get(ConfigKeys.TRAIN_EVAL_BATCH_SIZE),
           c.get(ConfigKeys.TRAIN_PATIENCE), c.get(ConfigKeys.TRAIN_CHECKPOINT_EVERY), c.get(ConfigKeys.SEED),
           c.get(ConfigKeys.TRAIN_TASK_TEMPERATURE), c.get(ConfigKeys.TRAIN_BUCKET_WINDOW), c.get(ConfigKeys.TRAIN_LOG_EVERY),

@@ -75,6 +75,50 @@ class ExperimentConfigTest {
         .getMessage().contains("bias"));
   }
 
+  /**
+   * adapterfusion reads its first stage from pfeiffer exports named by adapters.fusion_sources; the
+   * key is refused before any work when missing, unread by the method, pointing nowhere, or naming an
+   * export that has other adapters than those after the FFN.
+   */
+  @Test
+  void adapterFusionSourcesAreCheckedWhenTheConfigIsBound(@TempDir Path dir) throws Exception {
+    io.slaft.model.backbone.Backbone tiny = io.slaft.model.testing.TinyTasks.backbone();
+    Path pfeiffer = tinyExport(tiny, "pfeiffer", dir.resolve("pfeiffer"));
+    Path lora = tinyExport(tiny, "lora", dir.resolve("lora"));
+    ExperimentConfig base = ExperimentConfig.load(write(dir, "method: adapterfusion\nadapters:\n  bottleneck: 4\n"));
+
+    TrainSpec fused = Specs.train(base.with(Map.of("adapters.fusion_sources", pfeiffer.toString())));
+    assertEquals(java.util.Set.of(Site.FUSION), fused.space().sites());
+    assertEquals(List.of("m"), fused.space().fusion().sources().stream().map(s -> s.name()).toList());
+
+    String key = "adapters.fusion_sources";
+    assertTrue(assertThrows(ConfigException.class, () -> Specs.train(base)).getMessage().contains(key));
+    ConfigException unread = assertThrows(ConfigException.class,
+        () -> Specs.train(base.with(Map.of("method", "lora", key, pfeiffer.toString()))));
+    assertTrue(unread.getMessage().contains(key) && unread.getMessage().contains("method: adapterfusion"), unread.getMessage());
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> Specs.train(base.with(Map.of(key, dir.resolve("nowhere").toString()))));
+    assertTrue(missing.getMessage().contains(key) && missing.getMessage().contains("nowhere")
+        && missing.getMessage().contains("export.json"), missing.getMessage());
+    ConfigException notPfeiffer = assertThrows(ConfigException.class,
+        () -> Specs.train(base.with(Map.of(key, lora.toString()))));
+    assertTrue(notPfeiffer.getMessage().contains("l0.lora") && notPfeiffer.getMessage().contains("pfeiffer"),
+        notPfeiffer.getMessage());
+  }
+
+  /** A two-step run of {@code method} on the tiny backbone, exported to {@code out}. */
+  private static Path tinyExport(io.slaft.model.backbone.Backbone tiny, String method, Path out) {
+    io.slaft.model.adapters.Method m = io.slaft.model.adapters.Method.byId(method);
+    TrainSpec s = io.slaft.model.testing.TinyTasks.spec(GateFamily.HARD_CONCRETE, 0f, 2, 1);
+    TrainSpec spec = new TrainSpec(method, m.space(s.space()), m.sparsity(s.sparsity()), s.optimizer(), 2, s.batchSize(),
+        0, s.evalBatchSize(), 0, 0, 1, 1f, 4, 10, s.noiseSite(), 0f);
+    try (io.slaft.model.train.Trainer t = io.slaft.model.train.Trainer.create(tiny, spec,
+        List.of(io.slaft.model.testing.TinyTasks.markerTask("m")))) {
+      t.run();
+      return io.slaft.model.export.Exporter.export(t, Map.of(), Map.of(), out);
+    }
+  }
+
   @Test
   void resolvedYamlRoundTripsWithTheSameHash(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(dir, "tasks: [sst2, mrpc]\nsweep:\n  grid:\n    sparsity.lambda: [0.5, 1]\n  seeds: [1, 2]\n"));

@@ -37,6 +37,12 @@ public enum Method {
    * every layer's attention, MLP-reparameterised during training and folded out for inference.
    */
   PREFIX("prefix"),
+  /**
+   * AdapterFusion (Pfeiffer et al., 2021), its second stage: the adapters of {@code
+   * adapters.fusion_sources} (pfeiffer runs' exports, one per task; the first stage) stay frozen and
+   * a fusion layer per layer learns to mix them per token, with a new head.
+   */
+  ADAPTERFUSION("adapterfusion"),
   /** Full fine-tuning: every backbone tensor (embeddings, attention, FFN, LayerNorms) plus the head. */
   FULL_FT("full-ft");
 
@@ -62,6 +68,19 @@ public enum Method {
 
   /** The search space this method trains, derived from the configured one. */
   public SearchSpace space(SearchSpace configured) {
+    return space(configured, configured.fusion());
+  }
+
+  /** Whether this method reads fusion sources when its configured sites are {@code sites}. */
+  public boolean fuses(Set<Site> sites) {
+    return this == ADAPTERFUSION || this == SLA && sites.contains(Site.FUSION);
+  }
+
+  /**
+   * The search space this method trains, derived from the configured one, with {@code fusion} as the
+   * sources of its fusion modules (ignored when it has none).
+   */
+  public SearchSpace space(SearchSpace configured, FusionSources fusion) {
     Set<Site> sites = switch (this) {
       case SLA -> configured.sites();
       case HEAD_ONLY, BITFIT, FULL_FT -> Set.of();
@@ -71,11 +90,13 @@ public enum Method {
       case LORA -> EnumSet.of(Site.LORA);
       case UNIPELT -> EnumSet.of(Site.FFN, Site.LORA);
       case PREFIX -> EnumSet.of(Site.PREFIX);
+      case ADAPTERFUSION -> EnumSet.of(Site.FUSION);
     };
     List<Activation> acts = this == SLA ? configured.activations() : List.of(Activation.RELU);
     return new SearchSpace(sites, configured.layers(), configured.bottleneck(), configured.loraRank(),
         configured.loraAlpha(), acts, this == SLA && configured.channelGates(), this == BITFIT, this == UNIPELT,
-        this == FULL_FT, configured.initScale(), configured.prefixLength(), configured.prefixHidden());
+        this == FULL_FT, configured.initScale(), configured.prefixLength(), configured.prefixHidden(),
+        sites.contains(Site.FUSION) ? fusion : FusionSources.NONE);
   }
 
   /** The gate setting: SLA keeps the configured family; baselines fix gates open. */

@@ -50,6 +50,7 @@ public final class ModuleLayout {
           case LORA -> 4L * h * space.loraRank();
           case BIAS -> biasParamsPerLayer(backbone);
           case PREFIX -> 2L * space.prefixLength() * h; // what serving keeps; the training-time MLP is folded away
+          case FUSION -> fusionParams(h) + space.fusion().params(layer); // the frozen sources are served too
         };
         ms.add(new Module(ms.size(), layer, s, s.isBottleneck() ? b++ : -1, n));
       }
@@ -95,6 +96,11 @@ public final class ModuleLayout {
       n += m.params();
     }
     return n;
+  }
+
+  /** Trained parameters of a fusion module: query and key projections with biases, the value projection. */
+  public static long fusionParams(int hidden) {
+    return 3L * hidden * hidden + 2L * hidden;
   }
 
   /** Parameters added or removed per bottleneck channel ({@code 2 * hidden + 1}). */

@@ -23,6 +23,7 @@ import java.util.Set;
  * @param initScale standard deviation of down-projection and LoRA A initialization
  * @param prefixLength key/value vectors per prefix module ({@link Site#PREFIX})
  * @param prefixHidden width of the prefix modules' reparameterisation MLP (training only; folded on export)
+ * @param fusion the frozen adapters {@link Site#FUSION} modules attend over ({@link FusionSources#NONE} without that site)
  */
 public record SearchSpace(
     Set<Site> sites,
@@ -37,7 +38,8 @@ public record SearchSpace(
     boolean fullModel,
     float initScale,
     int prefixLength,
-    int prefixHidden) {
+    int prefixHidden,
+    FusionSources fusion) {
   /** Default {@link #prefixLength}: 10 virtual tokens per layer (Li &amp; Liang's table-to-text setting). */
   public static final int DEFAULT_PREFIX_LENGTH = 10;
   /** Default {@link #prefixHidden}: the reparameterisation MLP's width. */
@@ -60,6 +62,21 @@ public record SearchSpace(
     for (int l : layers) {
       Preconditions.checkArgument(l >= 0, "adapters.layers must be >= 0, got %s", l);
     }
+    Preconditions.checkNotNull(fusion, "fusion sources (FusionSources.NONE for none)");
+    Preconditions.checkArgument(!sites.contains(Site.FUSION) || !fusion.isEmpty(),
+        "the fusion site (method adapterfusion) attends over trained adapters: set adapters.fusion_sources to the"
+            + " export directories of pfeiffer runs, one per task (e.g. slaft train --method pfeiffer --export DIR)");
+    Preconditions.checkArgument(sites.contains(Site.FUSION) || fusion.isEmpty(),
+        "adapters.fusion_sources is set but nothing uses it: it is read by method adapterfusion (or site fusion in"
+            + " the SLA pool); remove it or choose that method");
+  }
+
+  /** A space without fusion sources. */
+  public SearchSpace(Set<Site> sites, List<Integer> layers, int bottleneck, int loraRank, float loraAlpha,
+      List<Activation> activations, boolean channelGates, boolean bitfit, boolean exampleGates, boolean fullModel,
+      float initScale, int prefixLength, int prefixHidden) {
+    this(sites, layers, bottleneck, loraRank, loraAlpha, activations, channelGates, bitfit, exampleGates, fullModel,
+        initScale, prefixLength, prefixHidden, FusionSources.NONE);
   }
 
   /** The full search space of the paper: every adapter site ({@link Site#DEFAULT_POOL}) in every layer, all four activations. */

@@ -32,7 +32,16 @@ public enum Site {
    * values ({@code 2 * prefix_length * hidden} parameters). Its gate scales the attention the
    * prefix receives (a closed gate removes it exactly). Not in the default pool.
    */
-  PREFIX("prefix", Kind.PREFIX);
+  PREFIX("prefix", Kind.PREFIX),
+  /**
+   * AdapterFusion (Pfeiffer et al., 2021) as a module: the frozen adapters of several trained tasks
+   * ({@link FusionSources}, each an adapter after the FFN) all read the FFN output, and a learned
+   * attention per token (query from the FFN output, keys and values from each adapter's output,
+   * softmax over the sources) mixes them; the mix is added to the FFN output. Trained: query and
+   * key projections with biases and the value projection ({@code 3 * hidden^2 + 2 * hidden}); the
+   * sources stay frozen but count as served parameters. Not in the default pool.
+   */
+  FUSION("fusion", Kind.FUSION);
 
   /** What a module of a site is made of. */
   public enum Kind {
@@ -43,10 +52,12 @@ public enum Site {
     /** Deltas added to the frozen biases. */
     BIAS,
     /** Key/value prefixes of the layer's attention ({@code adapters.prefix_length}), MLP-reparameterised in training. */
-    PREFIX
+    PREFIX,
+    /** Frozen source adapters and the attention over them ({@link FusionSources}). */
+    FUSION
   }
 
-  /** The pool of the method: the four adapter sites (attn, ffn, parallel, lora); {@link #BIAS} and {@link #PREFIX} are opt-in. */
+  /** The pool of the method: the four adapter sites (attn, ffn, parallel, lora); {@link #BIAS}, {@link #PREFIX} and {@link #FUSION} are opt-in. */
   public static final Set<Site> DEFAULT_POOL = Collections.unmodifiableSet(EnumSet.of(ATTN, FFN, PARALLEL, LORA));
 
   private final String id;

@@ -34,7 +34,8 @@ import org.tensorflow.types.TInt32;
 /**
  * The compact inference model of one exported task: the frozen backbone with LoRA updates and
  * BitFit deltas merged into its weights, only the kept bottleneck adapters (fixed activation,
- * pruned width, gates folded in), the kept prefix modules' keys and values, and the task head. No gates, no closed modules, no structure
+ * pruned width, gates folded in), the kept prefix modules' keys and values, a kept fusion module's
+ * frozen sources and attention, and the task head. No gates, no closed modules, no structure
  * logits. It computes in the precision the export was trained in ({@code export.json}'s backbone
  * {@code precision}); in bf16, LoRA runs beside the rounded frozen weights instead of being merged
  * into them. Thread-safe for concurrent {@link #outputs} calls; close to release the graph.
@@ -229,6 +230,29 @@ public final class CompactModel implements AutoCloseable {
         return null;
       }
       return AdapterOps.lowRank(tf, x, matrix(w.get(p + a)), matrix(w.get(p + b)));
+    }
+
+    /** The layer's kept fusion module over its frozen sources (value projection with the gate folded in), or {@code null}. */
+    @Override
+    protected Operand<TFloat32> fusion(int layer, Operand<TFloat32> ffnOut) {
+      for (ExportManifest.ModuleEntry m : task.modules()) {
+        if (m.layer() == layer && m.site().equals(Site.FUSION.id())) {
+          String p = TensorNames.module(task.name(), m.module());
+          String[] acts = m.activation().split(",");
+          List<Operand<TFloat32>> outs = new ArrayList<>();
+          for (int n = 0; n < m.width(); n++) {
+            Activation act = Activation.byId(acts[n]);
+            outs.add(AdapterOps.bottleneck(tf, ffnOut, matrix(w.get(p + TensorNames.fusionSource(n, TensorNames.DOWN_W))),
+                vector(w.get(p + TensorNames.fusionSource(n, TensorNames.DOWN_B))),
+                matrix(w.get(p + TensorNames.fusionSource(n, TensorNames.UP_W))),
+                vector(w.get(p + TensorNames.fusionSource(n, TensorNames.UP_B))), d -> AdapterOps.activate(tf, act, d)));
+          }
+          return AdapterOps.fusion(tf, ffnOut, outs, matrix(w.get(p + TensorNames.FUSION_QUERY_W)),
+              vector(w.get(p + TensorNames.FUSION_QUERY_B)), matrix(w.get(p + TensorNames.FUSION_KEY_W)),
+              vector(w.get(p + TensorNames.FUSION_KEY_B)), matrix(w.get(p + TensorNames.FUSION_VALUE)));
+        }
+      }
+      return null;
     }
 
     @Override

@@ -68,8 +68,10 @@ public record ExportManifest(String format, int version, BackboneRef backbone, L
    * @param layer layer
    * @param site site id
    * @param gate the gate value folded into the weights
-   * @param activation kept activation (bottleneck modules)
-   * @param width kept channels (bottleneck), LoRA rank, or a bias module's number of deltas
+   * @param activation kept activation (bottleneck modules); a fusion module's sources' activations,
+   *     comma-separated in source order
+   * @param width kept channels (bottleneck), LoRA rank, a bias module's number of deltas, or a fusion
+   *     module's number of sources
    */
   public record ModuleEntry(String module, int layer, String site, double gate, String activation, int width) {}
 }

@@ -149,6 +149,37 @@ public final class Exporter {
             tensors.put(name + role, new WeightFile.Tensor(new int[] {d.length}, d));
           }
           modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), null, g.width()));
+        } else if (m.site() == Site.FUSION) {
+          var sources = space.fusion().sources();
+          String[][] parts = {{SlotNames.DOWN_W, TensorNames.DOWN_W}, {SlotNames.DOWN_B, TensorNames.DOWN_B},
+              {SlotNames.UP_W, TensorNames.UP_W}, {SlotNames.UP_B, TensorNames.UP_B}};
+          for (int n = 0; n < sources.size(); n++) {
+            for (String[] part : parts) {
+              String slot = SlotNames.fusionSource(m, n, part[0]);
+              tensors.put(name + TensorNames.fusionSource(n, part[1]),
+                  new WeightFile.Tensor(trainer.slotShape(slot), trainer.value(slot, t).clone()));
+            }
+          }
+          tensors.put(name + TensorNames.FUSION_QUERY_W, new WeightFile.Tensor(new int[] {h, h},
+              trainer.value(SlotNames.of(m, SlotNames.FUSION_QUERY_W), t).clone()));
+          tensors.put(name + TensorNames.FUSION_QUERY_B, new WeightFile.Tensor(new int[] {h},
+              trainer.value(SlotNames.of(m, SlotNames.FUSION_QUERY_B), t).clone()));
+          tensors.put(name + TensorNames.FUSION_KEY_W, new WeightFile.Tensor(new int[] {h, h},
+              trainer.value(SlotNames.of(m, SlotNames.FUSION_KEY_W), t).clone()));
+          tensors.put(name + TensorNames.FUSION_KEY_B, new WeightFile.Tensor(new int[] {h},
+              trainer.value(SlotNames.of(m, SlotNames.FUSION_KEY_B), t).clone()));
+          // the served value projection: (I + fv) as the training graph adds it, times the gate
+          float[] value = trainer.value(SlotNames.of(m, SlotNames.FUSION_VALUE), t).clone();
+          for (int i = 0; i < h; i++) {
+            value[i * h + i] += 1f;
+          }
+          for (int i = 0; i < value.length; i++) {
+            value[i] *= z;
+          }
+          tensors.put(name + TensorNames.FUSION_VALUE, new WeightFile.Tensor(new int[] {h, h}, value));
+          // the sources' activations, in source order, where a bottleneck module names its one activation
+          String acts = sources.stream().map(source -> source.activation().id()).collect(java.util.stream.Collectors.joining(","));
+          modules.add(new ExportManifest.ModuleEntry(m.id(), m.layer(), m.site().id(), g.gate(), acts, sources.size()));
         } else if (m.site() == Site.PREFIX) {
           int p = space.prefixLength();
           float[][] kv = foldPrefix(trainer, m, t);

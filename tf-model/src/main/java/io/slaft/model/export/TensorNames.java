@@ -26,6 +26,22 @@ final class TensorNames {
   static final String PREFIX_V = "prefix_v";
   static final String PREFIX_LOG_GATE = "prefix_log_gate";
 
+  /**
+   * Suffixes of a kept fusion module's tensors: query and key projections with biases, the value
+   * projection (identity plus the trained difference, gate folded in), and source {@code n}'s adapter
+   * as {@link #fusionSource} ({@code s<n>/down_w}, ...).
+   */
+  static final String FUSION_QUERY_W = "query_w";
+  static final String FUSION_QUERY_B = "query_b";
+  static final String FUSION_KEY_W = "key_w";
+  static final String FUSION_KEY_B = "key_b";
+  static final String FUSION_VALUE = "value";
+
+  /** Suffix of part {@code part} ({@link #DOWN_W}, ...) of a fusion module's source {@code n}. */
+  static String fusionSource(int n, String part) {
+    return "s" + n + "/" + part;
+  }
+
   /** Prefix of a kept module's tensors, {@code <task>/<module id>/} (e.g. {@code sst2/l3.lora/}). */
   static String module(String task, String moduleId) {
     return task + "/" + moduleId + "/";

@@ -44,6 +44,26 @@ public final class AdapterOps {
     return java.util.List.of(dense(tf, hidden, wk, bk), dense(tf, hidden, wv, bv));
   }
 
+  /**
+   * AdapterFusion (Pfeiffer et al., 2021) over the source adapters' outputs {@code adapters} (each
+   * {@code [tokens, hidden]}, computed from {@code x}): per token, query {@code q = x Wq + bq}, keys
+   * {@code k_n = a_n Wk + bk}, weights {@code softmax_n(q . k_n)}, and the weighted sum of the
+   * adapters' outputs times {@code value} ({@code [hidden, hidden]}; the value projection is linear,
+   * so it is applied once, after mixing).
+   */
+  public static Operand<TFloat32> fusion(Ops tf, Operand<TFloat32> x, java.util.List<Operand<TFloat32>> adapters,
+      Operand<TFloat32> queryW, Operand<TFloat32> queryB, Operand<TFloat32> keyW, Operand<TFloat32> keyB,
+      Operand<TFloat32> value) {
+    Operand<TFloat32> q = dense(tf, x, queryW, queryB);
+    Operand<TFloat32> stacked = tf.stack(adapters, org.tensorflow.op.core.Stack.axis(1L)); // [tokens, n, hidden]
+    Operand<org.tensorflow.types.TInt32> flat = tf.constant(new int[] {-1, (int) keyW.shape().size(0)});
+    Operand<TFloat32> keys = tf.reshape(dense(tf, tf.reshape(stacked, flat), keyW, keyB), tf.shape(stacked));
+    Operand<TFloat32> scores = tf.reduceSum(tf.math.mul(keys, tf.expandDims(q, tf.constant(1))), tf.constant(2));
+    Operand<TFloat32> weights = tf.nn.softmax(scores); // [tokens, n]
+    Operand<TFloat32> mixed = tf.reduceSum(tf.math.mul(stacked, tf.expandDims(weights, tf.constant(2))), tf.constant(1));
+    return tf.linalg.matMul(mixed, value);
+  }
+
   /** {@code x @ w + b}. */
   public static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> x, Operand<TFloat32> w, Operand<TFloat32> b) {
     return tf.math.add(tf.linalg.matMul(x, w), b);

@@ -9,7 +9,8 @@ import org.tensorflow.types.TFloat32;
  * Where the bottleneck sites sit in a layer, written once for the training graph and the compact
  * inference model: {@link Site#ATTN} reads the attention output projection and adds to it (before
  * residual and LayerNorm); {@link Site#FFN} reads the FFN output and adds to it; {@link
- * Site#PARALLEL} reads the FFN input and adds to the FFN output (serial first, then parallel).
+ * Site#PARALLEL} reads the FFN input and adds to the FFN output; {@link Site#FUSION} reads the FFN
+ * output and adds to it (serial first, then parallel, then fusion).
  * Subclasses say what a module computes ({@link #bottleneck}); which modules exist is theirs too.
  */
 public abstract class AdapterSites implements EncoderHooks {
@@ -18,6 +19,14 @@ public abstract class AdapterSites implements EncoderHooks {
    * and scaling included, or {@code null} when there is no module there.
    */
   protected abstract Operand<TFloat32> bottleneck(int layer, Site site, Operand<TFloat32> input);
+
+  /**
+   * The output of the {@link Site#FUSION} module at {@code layer} for the FFN output {@code ffnOut}
+   * (added to it after the serial and parallel adapters), or {@code null} when there is none.
+   */
+  protected Operand<TFloat32> fusion(int layer, Operand<TFloat32> ffnOut) {
+    return null;
+  }
 
   @Override
   public final Operand<TFloat32> afterAttention(Ops tf, int layer, Operand<TFloat32> attnOut) {
@@ -35,6 +44,10 @@ public abstract class AdapterSites implements EncoderHooks {
     Operand<TFloat32> parallel = bottleneck(layer, Site.PARALLEL, ffnInput);
     if (parallel != null) {
       out = tf.math.add(out, parallel);
+    }
+    Operand<TFloat32> fused = fusion(layer, ffnOut);
+    if (fused != null) {
+      out = tf.math.add(out, fused);
     }
     return out;
   }

@@ -87,6 +87,7 @@ final class Discretizer {
         case LORA -> spec.space().loraRank();
         case BIAS -> (int) m.params();
         case PREFIX -> spec.space().prefixLength();
+        case FUSION -> spec.space().fusion().count();
       };
       if (m.bottleneckIndex() >= 0) {
         double[] w = new double[candidates.size()];

@@ -83,11 +83,13 @@ public final class ParamStore {
     return new ArrayList<>(params.values());
   }
 
-  /** Number of trainable values. */
+  /** Number of trainable values (not those of {@link Slot.Group#FROZEN} slots). */
   public long count() {
     long n = 0;
     for (Param p : params.values()) {
-      n += p.value.length;
+      if (p.slot.group().trained()) {
+        n += p.value.length;
+      }
     }
     return n;
   }

@@ -14,10 +14,16 @@ import java.util.Arrays;
 public record Slot(String name, int[] shape, Group group, boolean perTask) {
   /**
    * Optimizer groups: weight matrices decay, biases and LayerNorm scales do not; structure logits
-   * and backbone tensors (full fine-tuning) get their own learning rates.
+   * and backbone tensors (full fine-tuning) get their own learning rates. {@link #FROZEN} tensors
+   * (AdapterFusion's source adapters) are fed like the others but never take a gradient or an update.
    */
   public enum Group {
-    ADAPTER, ADAPTER_BIAS, STRUCTURE, HEAD, HEAD_BIAS, BACKBONE, BACKBONE_BIAS;
+    ADAPTER, ADAPTER_BIAS, STRUCTURE, HEAD, HEAD_BIAS, BACKBONE, BACKBONE_BIAS, FROZEN;
+
+    /** Whether the optimizer moves it. */
+    public boolean trained() {
+      return this != FROZEN;
+    }
 
     /** Whether AdamW's decoupled weight decay applies. */
     public boolean decays() {

@@ -42,6 +42,16 @@ public final class SlotNames {
   public static final String PREFIX_BK = "pbk";
   public static final String PREFIX_WV = "pwv";
   public static final String PREFIX_BV = "pbv";
+  /**
+   * Parts of a fusion module: query and key projections with their biases and the value projection
+   * as a difference from the identity ({@code value = I + fv}, so weight decay pulls it to the
+   * identity). Each frozen source adapter's parts are {@link #fusionSource}.
+   */
+  public static final String FUSION_QUERY_W = "fq";
+  public static final String FUSION_QUERY_B = "fqb";
+  public static final String FUSION_KEY_W = "fk";
+  public static final String FUSION_KEY_B = "fkb";
+  public static final String FUSION_VALUE = "fv";
   /** Parts of a per-example (UniPELT) module gate: weight and bias. */
   public static final String EXAMPLE_GATE_W = "gw";
   public static final String EXAMPLE_GATE_B = "gb";
@@ -49,6 +59,11 @@ public final class SlotNames {
   /** Part {@code part} of module {@code m}: {@code m<index>_<part>}. */
   public static String of(Module m, String part) {
     return "m" + m.index() + "_" + part;
+  }
+
+  /** Part {@code part} ({@link #DOWN_W}, ...) of fusion module {@code m}'s frozen source {@code n}: {@code m<index>_s<n><part>}. */
+  public static String fusionSource(Module m, int n, String part) {
+    return of(m, "s" + n + part);
   }
 
   /** A bias module's delta on the frozen bias of {@code role}. */

@@ -82,6 +82,12 @@ public final class Trainer implements AutoCloseable {
           + " does; held out: " + tasks.stream().filter(t -> !t.validation().isEmpty()).map(TrainTask::name).toList()
           + " of " + taskNames);
     }
+    String fusedOn = spec.space().fusion().backboneDigest();
+    if (!spec.space().fusion().isEmpty() && !fusedOn.equals(backbone.weights().digest())) {
+      throw new IllegalArgumentException("the fusion sources " + spec.space().fusion() + " were trained on backbone digest "
+          + fusedOn + " but this run trains " + backbone.name() + " (digest " + backbone.weights().digest()
+          + "); fuse adapters trained on the same backbone");
+    }
     this.layout = new ModuleLayout(spec.space(), backbone.config());
     this.maxOutputs = Math.max(2, tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2));
     this.noiseSite = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
@@ -208,7 +214,7 @@ public final class Trainer implements AutoCloseable {
 
   private float[] initial(Slot s, String task, SplittableRandom r) {
     String n = s.name();
-    float[] pretrained = g.backboneInit().get(n);
+    float[] pretrained = g.pretrained().get(n);
     if (pretrained != null) {
       return pretrained.clone();
     }
@@ -222,6 +228,8 @@ public final class Trainer implements AutoCloseable {
       gaussian(a, 1.0, r);
     } else if (n.endsWith("_" + SlotNames.PREFIX_W1) || n.endsWith("_" + SlotNames.PREFIX_WK)) {
       gaussian(a, 1.0 / Math.sqrt(s.shape()[0]), r);
+    } else if (n.endsWith("_" + SlotNames.FUSION_QUERY_W) || n.endsWith("_" + SlotNames.FUSION_KEY_W)) {
+      gaussian(a, 0.02, r); // as AdapterHub's fusion layers; value starts at the identity (fv = 0)
     } else if (n.equals(SlotNames.HEAD_W)) {
       gaussian(a, 0.02, r);
     } else if (n.equals(SlotNames.GATES)) {

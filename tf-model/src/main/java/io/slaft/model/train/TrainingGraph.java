@@ -1,6 +1,8 @@
 package io.slaft.model.train;
 
+import com.google.common.base.Preconditions;
 import io.slaft.model.adapters.Activation;
+import io.slaft.model.adapters.FusionSources;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.ModuleLayout.Module;
 import io.slaft.model.adapters.ModuleLayout;
@@ -56,7 +58,10 @@ public final class TrainingGraph {
   /** Whether any bottleneck mixes its candidate activations (else the activation logits reach no output). */
   private boolean mixesActivations;
   private final BertEncoderGraph encoder;
-  private final Map<String, float[]> backboneInit = new LinkedHashMap<>();
+  /** Initial values that are not random, by slot name: the pretrained backbone (full fine-tuning), fusion sources. */
+  private final Map<String, float[]> pretrained = new LinkedHashMap<>();
+  /** Slots fed but never trained (fusion sources). */
+  private final java.util.Set<String> frozenSlots = new java.util.HashSet<>();
   /** The module each module slot belongs to (by slot name); absent for shared and structure slots. */
   private final Map<String, Module> slotModules = new LinkedHashMap<>();
   private Module slotOwner;
@@ -168,6 +173,23 @@ public final class TrainingGraph {
           slot(SlotNames.of(mod, SlotNames.PREFIX_WV), Slot.Group.ADAPTER, false, r, h);
           slot(SlotNames.of(mod, SlotNames.PREFIX_BV), Slot.Group.ADAPTER_BIAS, false, h);
         }
+        case FUSION -> {
+          List<FusionSources.Source> sources = space.fusion().sources();
+          for (int n = 0; n < sources.size(); n++) {
+            FusionSources.Adapter a = sources.get(n).layer(mod.layer());
+            Preconditions.checkArgument(a.hidden() == h, "fusion source '%s' has hidden size %s, the backbone %s",
+                sources.get(n).name(), a.hidden(), h);
+            frozen(mod, n, SlotNames.DOWN_W, a.downW(), h, a.width());
+            frozen(mod, n, SlotNames.DOWN_B, a.downB(), a.width());
+            frozen(mod, n, SlotNames.UP_W, a.upW(), a.width(), h);
+            frozen(mod, n, SlotNames.UP_B, a.upB(), h);
+          }
+          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_W), Slot.Group.ADAPTER, false, h, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_B), Slot.Group.ADAPTER_BIAS, false, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_W), Slot.Group.ADAPTER, false, h, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_B), Slot.Group.ADAPTER_BIAS, false, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_VALUE), Slot.Group.ADAPTER, false, h, h);
+        }
       }
       if (space.exampleGates()) {
         slot(SlotNames.of(mod, SlotNames.EXAMPLE_GATE_W), Slot.Group.ADAPTER, false, h, 1);
@@ -243,6 +265,9 @@ public final class TrainingGraph {
     // the activation logits reach the outputs only through a bottleneck that mixes its candidates
     List<Operand<?>> xs = new ArrayList<>();
     for (Map.Entry<String, Placeholder<TFloat32>> e : slotInputs.entrySet()) {
+      if (frozenSlots.contains(e.getKey())) {
+        continue; // fed, never trained: no gradient
+      }
       if (!e.getKey().equals(SlotNames.ACTS) || mixesActivations) {
         gradientIndex.put(e.getKey(), xs.size());
         xs.add(e.getValue());
@@ -254,6 +279,14 @@ public final class TrainingGraph {
 
   private static int biasWidth(BackboneWeights weights, String role) {
     return role.equals("intermediate") ? weights.config().intermediate() : weights.config().hidden();
+  }
+
+  /** A frozen source adapter's part as a {@link Slot.Group#FROZEN} slot, its values the trained ones. */
+  private void frozen(Module mod, int n, String part, float[] values, int... shape) {
+    String name = SlotNames.fusionSource(mod, n, part);
+    slot(name, Slot.Group.FROZEN, false, shape);
+    frozenSlots.add(name);
+    pretrained.put(name, values);
   }
 
   private Placeholder<TFloat32> input(String name, Shape shape) {
@@ -274,6 +307,15 @@ public final class TrainingGraph {
       dims[i] = shape[i];
     }
     slotInputs.put(name, input(name, Shape.of(dims)));
+  }
+
+  /** The {@code n × n} identity matrix. */
+  static float[][] identity(int n) {
+    float[][] eye = new float[n][n];
+    for (int i = 0; i < n; i++) {
+      eye[i][i] = 1f;
+    }
+    return eye;
   }
 
   private static float[] toFloat(long[] a) {
@@ -344,7 +386,7 @@ public final class TrainingGraph {
       }
       String slotName = SlotNames.backbone(name);
       slot(slotName, matrix ? Slot.Group.BACKBONE : Slot.Group.BACKBONE_BIAS, false, dims);
-      backboneInit.put(slotName, values);
+      pretrained.put(slotName, values);
       return slotInputs.get(slotName);
     }
 
@@ -409,6 +451,29 @@ public final class TrainingGraph {
     }
 
     @Override
+    protected Operand<TFloat32> fusion(int layer, Operand<TFloat32> ffnOut) {
+      Module m = computed(layout.find(layer, Site.FUSION));
+      if (m == null) {
+        return null;
+      }
+      List<FusionSources.Source> sources = space.fusion().sources();
+      List<Operand<TFloat32>> outs = new ArrayList<>();
+      for (int n = 0; n < sources.size(); n++) {
+        Activation act = sources.get(n).activation();
+        outs.add(AdapterOps.bottleneck(tf, ffnOut, slotInputs.get(SlotNames.fusionSource(m, n, SlotNames.DOWN_W)),
+            slotInputs.get(SlotNames.fusionSource(m, n, SlotNames.DOWN_B)),
+            slotInputs.get(SlotNames.fusionSource(m, n, SlotNames.UP_W)),
+            slotInputs.get(SlotNames.fusionSource(m, n, SlotNames.UP_B)), d -> AdapterOps.activate(tf, act, d)));
+      }
+      int h = layout.backbone().hidden();
+      Operand<TFloat32> value = tf.math.add(tf.constant(identity(h)), slotInputs.get(SlotNames.of(m, SlotNames.FUSION_VALUE)));
+      Operand<TFloat32> fused = AdapterOps.fusion(tf, ffnOut, outs, slotInputs.get(SlotNames.of(m, SlotNames.FUSION_QUERY_W)),
+          slotInputs.get(SlotNames.of(m, SlotNames.FUSION_QUERY_B)), slotInputs.get(SlotNames.of(m, SlotNames.FUSION_KEY_W)),
+          slotInputs.get(SlotNames.of(m, SlotNames.FUSION_KEY_B)), value);
+      return tf.math.mul(fused, gate(m));
+    }
+
+    @Override
     public Operand<TFloat32> queryDelta(Ops ops, int layer, Operand<TFloat32> input) {
       return lora(layer, input, SlotNames.LORA_AQ, SlotNames.LORA_BQ);
     }
@@ -455,9 +520,12 @@ public final class TrainingGraph {
     return slots;
   }
 
-  /** Initial values of trainable backbone tensors (full fine-tuning): the pretrained weights, by slot name. */
-  Map<String, float[]> backboneInit() {
-    return backboneInit;
+  /**
+   * Initial values that are not drawn at random, by slot name: trainable backbone tensors (full
+   * fine-tuning) start as the pretrained weights, a fusion module's frozen sources are their trained adapters.
+   */
+  Map<String, float[]> pretrained() {
+    return pretrained;
   }
 
   /** The module a slot belongs to (its adapter weights), or {@code null} for head, BitFit, backbone and structure slots. */

@@ -143,7 +143,8 @@ public final class TinyTasks {
 
   public static TrainSpec spec(GateFamily family, float lambda, int steps, long seed, int warmup, int ramp, float structureLr) {
     // every site but prefix (prefix-tuning cannot learn these tiny tasks; BaselinePresetsTest and ExportParityTest cover it)
-    SearchSpace space = new SearchSpace(EnumSet.complementOf(EnumSet.of(Site.PREFIX)), List.of(), 4, 2, 4f,
+    // and fusion (it needs trained sources; AdapterFusionTest covers it)
+    SearchSpace space = new SearchSpace(EnumSet.complementOf(EnumSet.of(Site.PREFIX, Site.FUSION)), List.of(), 4, 2, 4f,
         List.of(Activation.values()), true, false, false, false, 0.05f);
     SparsityControl sp = new SparsityControl(family, lambda, family == GateFamily.BUDGET ? 0.1f : 0f, warmup, ramp,
         1f, 1f, 2f, 0.5f);
