@@ -3,6 +3,7 @@ package io.slaft.pipelines.bench;
 import io.slaft.files.AtomicFiles;
 import io.slaft.files.SealedJson;
 import io.slaft.model.backbone.Backbone;
+import io.slaft.model.adapters.Method;
 import io.slaft.model.bench.BenchStats;
 import io.slaft.model.export.CompactModel;
 import io.slaft.model.inference.FrozenEncoder;
@@ -32,7 +33,9 @@ import java.util.function.Consumer;
  * {@code out/cells/} with the hash of its resolved config and skipped when the hash matches.
  * Writes {@code out/glue-bench.json} and {@code out/glue-bench.md}. Methods marked {@code *} in the
  * table have no compact export (UniPELT's per-example gates, full fine-tuning); their inference
- * figure is the training graph's dev-evaluation throughput.
+ * figure is the training graph's dev-evaluation throughput. An {@code adapterfusion} row fuses the
+ * pfeiffer cells' exports of every bench task at the same seed (its first stage, trained on demand
+ * into {@code out/runs/}); its cells are keyed by those cells' keys, not by where the exports lie.
  */
 public final class GlueBench {
   private GlueBench() {}
@@ -63,7 +66,12 @@ public final class GlueBench {
             Map<String, String> o = new LinkedHashMap<>();
             o.put("method", method);
             o.putAll(variants.getOrDefault(method, Map.of()));
-            Map<String, Object> rec = cell(base, method, o, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            Map<String, Object> rec;
+            if (Method.ADAPTERFUSION.id().equals(o.get("method"))) {
+              rec = fusionCell(base, method, o, tasks, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            } else {
+              rec = cell(base, method, o, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            }
             done++;
             if (rec != null) {
               byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(task, k -> new ArrayList<>())
@@ -86,28 +94,122 @@ public final class GlueBench {
     }
   }
 
-  /** One cell: the cached record when its config hash matches, else trains it (if {@code mayTrain}); null if skipped. */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> cell(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task,
-      long seed, boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
+  /**
+   * An AdapterFusion cell: the pfeiffer cells of every bench task at {@code seed} are its first stage
+   * (trained first when their export is not on this machine, even if their record is committed: the
+   * run is deterministic, so the export is the one the record describes); it fuses their exports.
+   * The cell is keyed by the pfeiffer cells' keys rather than by where their exports lie, so it
+   * resumes on any machine.
+   */
+  private static Map<String, Object> fusionCell(ExperimentConfig base, String row, Map<String, String> rowOverrides,
+      List<String> tasks, String task, long seed, boolean measureInference, Path out, boolean mayTrain,
+      Consumer<String> log) throws IOException {
+    Map<String, String> o = new LinkedHashMap<>(rowOverrides);
+    List<String> sourceKeys = new ArrayList<>();
+    List<Path> sources = new ArrayList<>();
+    Map<String, String> pfeiffer = Map.of("method", Method.PFEIFFER.id());
+    for (String t : tasks) {
+      String name = Method.PFEIFFER.id() + "-" + t + "-" + seed;
+      sourceKeys.add(name + ":" + base.with(cellOverrides(pfeiffer, t, seed)).hash());
+      sources.add(exportOf(out, name));
+    }
+    Map<String, String> keyed = new LinkedHashMap<>(o);
+    keyed.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), String.join(",", sourceKeys));
+    String key = base.with(cellOverrides(keyed, task, seed)).hash();
+    Map<String, Object> cached = cached(out, row + "-" + task + "-" + seed, key, log);
+    if (cached != null || !mayTrain) {
+      return cached;
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (!exported(sources.get(i))) {
+        sourceCell(base, pfeiffer, tasks.get(i), seed, out, log);
+      }
+    }
+    o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(),
+        sources.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(",")));
+    return train(base.with(cellOverrides(o, task, seed)), key, row + "-" + task + "-" + seed, cellOverrides(o, task, seed),
+        measureInference, out, log);
+  }
+
+  /** Where the bench keeps cell {@code name}'s export. */
+  private static Path exportOf(Path out, String name) {
+    return io.slaft.pipelines.experiment.ExperimentSession.exportDir(out.resolve("runs").resolve(name), "main");
+  }
+
+  /** A row's overrides for one task and seed. */
+  private static Map<String, String> cellOverrides(Map<String, String> rowOverrides, String task, long seed) {
     Map<String, String> o = new LinkedHashMap<>(rowOverrides);
     o.put("tasks", task);
     o.put("seed", Long.toString(seed));
-    ExperimentConfig c = base.with(o);
-    String cell = row + "-" + task + "-" + seed;
+    return o;
+  }
+
+  /** The committed record of {@code cell} when it was computed under {@code key}, else null. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cached(Path out, String cell, String key, Consumer<String> log) throws IOException {
     Path file = out.resolve("cells").resolve(cell + ".json");
     if (Files.isRegularFile(file)) {
       Map<String, Object> cached = ExperimentRunner.json().convertValue(
           SealedJson.read(file, "delete it and run the same command again (the cell is recomputed)"), Map.class);
-      if (c.hash().equals(cached.get("config_hash"))) {
+      if (key.equals(cached.get("config_hash"))) {
         log.accept("cell " + cell + ": cached, skipped");
         return (Map<String, Object>) cached.get("record");
       }
+    }
+    return null;
+  }
+
+  /** One cell: the cached record when its config hash matches, else trains it (if {@code mayTrain}); null if skipped. */
+  private static Map<String, Object> cell(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task,
+      long seed, boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
+    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
+    ExperimentConfig c = base.with(o);
+    String cell = row + "-" + task + "-" + seed;
+    Map<String, Object> cached = cached(out, cell, c.hash(), log);
+    if (cached != null) {
+      return cached;
     }
     if (!mayTrain) {
       log.accept("cell " + cell + ": pending (time budget spent; run the same command again to continue)");
       return null;
     }
+    return train(c, c.hash(), cell, o, measureInference, out, log);
+  }
+
+  /**
+   * Makes the export of a first-stage (pfeiffer) cell on this machine: trains the cell when it is not
+   * committed yet; when it is, trains it again for its export only, keeping the committed record (the
+   * run is deterministic; a different primary metric is reported, e.g. from another CPU's rounding).
+   */
+  private static void sourceCell(ExperimentConfig base, Map<String, String> rowOverrides, String task, long seed,
+      Path out, Consumer<String> log) throws IOException {
+    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
+    ExperimentConfig c = base.with(o);
+    String cell = o.get("method") + "-" + task + "-" + seed;
+    Map<String, Object> committed = cached(out, cell, c.hash(), log);
+    if (committed == null) {
+      train(c, c.hash(), cell, o, false, out, log);
+      return;
+    }
+    log.accept("cell " + cell + ": trained again for its export (adapterfusion's first stage)");
+    ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
+        TrainListener.NONE);
+    double again = metric(r.records().get(0), "metrics");
+    if (again != primary(committed)) {
+      log.accept(String.format(Locale.ROOT, "cell %s: warning: trained again it gives %s = %.6f, its committed record"
+          + " %.6f; the fusion cells fuse the export made here", cell, committed.get("primary_metric"), again,
+          primary(committed)));
+    }
+  }
+
+  private static boolean exported(Path exportDir) {
+    return Files.isRegularFile(exportDir.resolve(io.slaft.model.export.ExportManifest.FILE));
+  }
+
+  /** Trains cell {@code cell} of config {@code c} and stores its record under {@code key}. */
+  private static Map<String, Object> train(ExperimentConfig c, String key, String cell, Map<String, String> o,
+      boolean measureInference, Path out, Consumer<String> log) throws IOException {
+    Path file = out.resolve("cells").resolve(cell + ".json");
     log.accept("cell " + cell + ": training");
     long t0 = System.nanoTime();
     ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
@@ -120,7 +222,7 @@ public final class GlueBench {
     log.accept(String.format(Locale.ROOT, "cell %s: %s = %.4f, %.0f s", cell, rec.get("primary_metric"),
         primary(rec), (System.nanoTime() - t0) / 1e9));
     Map<String, Object> stored = new LinkedHashMap<>();
-    stored.put("config_hash", c.hash());
+    stored.put("config_hash", key);
     stored.put("record", rec);
     SealedJson.write(file, ExperimentRunner.json().valueToTree(stored));
     return rec;

@@ -79,6 +79,66 @@ class GlueBenchTest {
     assertEquals(mrpc, doc2.path("rows").get(1).path("mrpc").asDouble(), 0, "cached cells give the same table");
   }
 
+  /**
+   * An adapterfusion row trains its first stage (a pfeiffer cell per bench task and seed) and fuses
+   * their exports; its cells are keyed by the pfeiffer cells' keys, so they stay cached on a machine
+   * without the exports, and a cell recomputed there trains the pfeiffer cells again for their exports
+   * while their committed records stay as they are.
+   */
+  @Test
+  void adapterFusionCellsFuseThePfeifferCellsOfEveryBenchTask(@TempDir Path dir) throws IOException {
+    ExperimentConfig base = ExperimentConfig.load(Files.writeString(dir.resolve("bench.yaml"), String.join("\n",
+        "name: bench-test",
+        "backbone: {name: minilm-l6, max_length: 32}",
+        "data:",
+        "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
+        "  train_limit: 32",
+        "  dev_limit: 16",
+        "adapters: {bottleneck: 8}",
+        "train: {steps: 2, batch_size: 8, eval_every: 0, checkpoint_every: 0}",
+        "tracking: {uri: none}",
+        "")));
+    Path out = dir.resolve("out");
+    List<String> tasks = List.of("sst2", "mrpc");
+    Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L));
+    List<String> log = new ArrayList<>();
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, log::add);
+    for (String t : tasks) {
+      assertTrue(Files.isRegularFile(out.resolve("cells/pfeiffer-" + t + "-1.json")), "first stage of " + t);
+      JsonNode fused = JSON.readTree(out.resolve("cells/adapterfusion-" + t + "-1.json").toFile()).path("record");
+      String sources = fused.path("overrides").path("adapters.fusion_sources").asText();
+      assertTrue(sources.contains("pfeiffer-sst2-1") && sources.contains("pfeiffer-mrpc-1"), sources);
+      assertTrue(fused.path("active_params").asLong() > fused.path("trainable_params").asLong(),
+          "the frozen sources are served, not trained: " + fused);
+    }
+    byte[] pfeifferRecord = Files.readAllBytes(out.resolve("cells/pfeiffer-mrpc-1.json"));
+
+    // another machine: the committed cells, no exports
+    deleteTree(out.resolve("runs"));
+    List<String> again = new ArrayList<>();
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, again::add);
+    assertEquals(2, again.stream().filter(l -> l.endsWith("cached, skipped")).count(), String.join("\n", again));
+    assertFalse(again.stream().anyMatch(l -> l.endsWith(": training")), String.join("\n", again));
+
+    Files.delete(out.resolve("cells/adapterfusion-mrpc-1.json"));
+    List<String> recompute = new ArrayList<>();
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, recompute::add);
+    assertEquals(2, recompute.stream().filter(l -> l.contains("trained again for its export")).count(),
+        String.join("\n", recompute));
+    assertTrue(recompute.contains("cell adapterfusion-mrpc-1: training"), String.join("\n", recompute));
+    assertFalse(recompute.stream().anyMatch(l -> l.contains("warning")), "deterministic: " + String.join("\n", recompute));
+    assertTrue(java.util.Arrays.equals(pfeifferRecord, Files.readAllBytes(out.resolve("cells/pfeiffer-mrpc-1.json"))),
+        "the committed first-stage record stays as it is");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   private static double cellMetric(Path out, String cell) throws IOException {
     JsonNode rec = JSON.readTree(out.resolve("cells").resolve(cell + ".json").toFile()).path("record");
     return rec.path("metrics").path(rec.path("primary_metric").asText()).asDouble();
