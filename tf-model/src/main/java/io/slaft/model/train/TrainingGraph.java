@@ -184,11 +184,12 @@ public final class TrainingGraph {
             frozen(mod, n, SlotNames.UP_W, a.upW(), a.width(), h);
             frozen(mod, n, SlotNames.UP_B, a.upB(), h);
           }
-          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_W), Slot.Group.ADAPTER, false, h, h);
-          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_B), Slot.Group.ADAPTER_BIAS, false, h);
-          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_W), Slot.Group.ADAPTER, false, h, h);
-          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_B), Slot.Group.ADAPTER_BIAS, false, h);
-          slot(SlotNames.of(mod, SlotNames.FUSION_VALUE), Slot.Group.ADAPTER, false, h, h);
+          // each task its own fusion layer over the shared sources, as AdapterFusion learns one per target task
+          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_W), Slot.Group.ADAPTER, true, h, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_QUERY_B), Slot.Group.ADAPTER_BIAS, true, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_W), Slot.Group.ADAPTER, true, h, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_KEY_B), Slot.Group.ADAPTER_BIAS, true, h);
+          slot(SlotNames.of(mod, SlotNames.FUSION_VALUE), Slot.Group.ADAPTER, true, h, h);
         }
       }
       if (space.exampleGates()) {

@@ -171,6 +171,32 @@ class AdapterFusionTest {
     }
   }
 
+  /** In a multi-task run every task learns its own fusion layer over the shared frozen sources, and exports it. */
+  @Test
+  void eachTaskOfAMultiTaskRunHasItsOwnFusionLayer() {
+    FusionSources sources = FusionSourceReader.read(List.of(markerExport, regExport));
+    Path out = dir.resolve("fusion-multi");
+    try (Trainer t = Trainer.create(BACKBONE, spec(Method.ADAPTERFUSION, sources, 40), List.of(MARKER, REG))) {
+      TrainResult r = t.run();
+      int h = BACKBONE.config().hidden();
+      assertEquals(2 * (2 * ModuleLayout.fusionParams(h) + h * 2 + 2), r.trainableParams(), "per task: fusion and head");
+      String query = SlotNames.of(t.layout().modules().get(1), SlotNames.FUSION_QUERY_W);
+      assertFalse(java.util.Arrays.equals(t.value(query, MARKER.name()), t.value(query, REG.name())));
+      Exporter.export(t, Map.of(), Map.of(), out);
+      for (TrainTask task : List.of(MARKER, REG)) {
+        float[][] trained = t.outputs(task, task.dev(), Trainer.EvalControls.discretized());
+        List<Encoded> enc = new ArrayList<>();
+        task.dev().forEach(x -> enc.add(x.tokens()));
+        try (CompactModel m = CompactModel.load(out, task.name(), BACKBONE)) {
+          float[][] served = m.outputs(enc);
+          for (int i = 0; i < trained.length; i++) {
+            assertArrayEquals(trained[i], served[i], 1e-5f, task.name() + " example " + i);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void onlyAdaptersAfterTheFfnOnOneBackboneAreFused() {
     Path lora;
