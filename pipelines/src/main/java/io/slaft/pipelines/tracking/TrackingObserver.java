@@ -95,37 +95,68 @@ public final class TrackingObserver implements PointObserver {
     LOSSES.put(parentKey + "/" + point.id(), losses);
     settings.systemMetricsInterval().ifPresent(interval -> SAMPLERS.put(parentKey + "/" + point.id(),
         SystemMetricsSampler.start(t, List.copyOf(runs.values()), interval, Path.of(settings.spoolDir()).toAbsolutePath().getParent())));
-    return new TrainListener() {
-      @Override
-      public void onStep(StepInfo i) {
-        progress.onStep(i);
-        losses.add(new double[] {i.step(), i.loss()});
-        RunRef r = runFor(runs, i.task());
-        long now = System.currentTimeMillis();
-        t.logMetrics(r, List.of(new MetricPoint("loss", i.loss(), i.step(), now),
-            new MetricPoint("lambda", i.lambda(), i.step(), now), new MetricPoint("lr", i.lr(), i.step(), now),
-            new MetricPoint("gate_mass", i.gateMass(), i.step(), now),
-            new MetricPoint("active_modules", i.activeModules(), i.step(), now),
-            new MetricPoint("sparsity", 1 - i.activeModules() / (double) Math.max(1, i.totalModules()), i.step(), now),
-            new MetricPoint("tokens_per_s", i.tokensPerSec(), i.step(), now)));
-      }
+    return new PointListener(t, runs, losses, progress);
+  }
 
-      @Override
-      public void onEval(EvalInfo e) {
-        progress.onEval(e);
-        long now = System.currentTimeMillis();
-        e.metrics().forEach((task, m) -> {
-          List<MetricPoint> pts = new ArrayList<>();
-          m.forEach((k, v) -> pts.add(new MetricPoint(e.split() + "_" + k, v, e.step(), now)));
-          Integer flips = e.flips().get(task);
-          if (flips != null) {
-            pts.add(new MetricPoint("structure_flips", flips, e.step(), now));
-            pts.add(new MetricPoint("kept_modules", e.structure().get(task).size(), e.step(), now));
-          }
-          t.logMetrics(runFor(runs, task), pts);
-        });
+  /**
+   * A point's training events as MLflow metrics of its tasks' child runs, each event passed on to
+   * {@code progress} first: per step loss, λ, lr, gate mass, active modules, sparsity, tokens/s; per
+   * evaluation the split's metrics, structure flips and kept modules; per graph rebuild of the settle
+   * phase the modules the graph still computes ({@code graph_modules}) and the bottlenecks computing
+   * one fixed activation ({@code graph_fixed_activations}), on every task's run (the graph is shared).
+   */
+  static final class PointListener implements TrainListener {
+    private final Tracker t;
+    private final Map<String, RunRef> runs;
+    private final List<double[]> losses;
+    private final TrainListener progress;
+
+    PointListener(Tracker t, Map<String, RunRef> runs, List<double[]> losses, TrainListener progress) {
+      this.t = t;
+      this.runs = runs;
+      this.losses = losses;
+      this.progress = progress;
+    }
+
+    @Override
+    public void onStep(StepInfo i) {
+      progress.onStep(i);
+      losses.add(new double[] {i.step(), i.loss()});
+      RunRef r = runFor(runs, i.task());
+      long now = System.currentTimeMillis();
+      t.logMetrics(r, List.of(new MetricPoint("loss", i.loss(), i.step(), now),
+          new MetricPoint("lambda", i.lambda(), i.step(), now), new MetricPoint("lr", i.lr(), i.step(), now),
+          new MetricPoint("gate_mass", i.gateMass(), i.step(), now),
+          new MetricPoint("active_modules", i.activeModules(), i.step(), now),
+          new MetricPoint("sparsity", 1 - i.activeModules() / (double) Math.max(1, i.totalModules()), i.step(), now),
+          new MetricPoint("tokens_per_s", i.tokensPerSec(), i.step(), now)));
+    }
+
+    @Override
+    public void onEval(EvalInfo e) {
+      progress.onEval(e);
+      long now = System.currentTimeMillis();
+      e.metrics().forEach((task, m) -> {
+        List<MetricPoint> pts = new ArrayList<>();
+        m.forEach((k, v) -> pts.add(new MetricPoint(e.split() + "_" + k, v, e.step(), now)));
+        Integer flips = e.flips().get(task);
+        if (flips != null) {
+          pts.add(new MetricPoint("structure_flips", flips, e.step(), now));
+          pts.add(new MetricPoint("kept_modules", e.structure().get(task).size(), e.step(), now));
+        }
+        t.logMetrics(runFor(runs, task), pts);
+      });
+    }
+
+    @Override
+    public void onGraph(GraphInfo g) {
+      progress.onGraph(g);
+      long now = System.currentTimeMillis();
+      for (RunRef r : runs.values()) {
+        t.logMetrics(r, List.of(new MetricPoint("graph_modules", g.modules(), g.step(), now),
+            new MetricPoint("graph_fixed_activations", g.fixedActivations(), g.step(), now)));
       }
-    };
+    }
   }
 
   /** Starts (or continues: run keys are stable) the child run of each task of {@code point}, its params logged. */
