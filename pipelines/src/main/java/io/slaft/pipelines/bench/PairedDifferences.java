@@ -21,10 +21,18 @@ final class PairedDifferences {
 
   /** One pair on one task. */
   record Pair(String row, String baseline, String task, List<Long> seeds, double devMean, double devStd,
-      double validationMean, double validationStd, double activePct, double baselineActivePct) {
+      double validationMean, double validationStd, double activePct, double baselineActivePct, boolean withinSize) {
     /** Whether the dev difference exceeds its own spread (at least two seeds, |mean| > std). */
     boolean beyondSpread() {
       return seeds.size() >= 2 && Math.abs(devMean) > devStd;
+    }
+
+    /**
+     * The protocol's target for this pair: the searched row ahead on dev by more than its spread,
+     * at no more active parameters than the baseline on every paired seed.
+     */
+    boolean meetsTarget() {
+      return withinSize && devMean > 0 && beyondSpread();
     }
 
     Map<String, Object> json() {
@@ -40,6 +48,8 @@ final class PairedDifferences {
       m.put("active_pct", activePct);
       m.put("baseline_active_pct", baselineActivePct);
       m.put("beyond_spread", beyondSpread());
+      m.put("within_baseline_size", withinSize);
+      m.put("meets_target", meetsTarget());
       return m;
     }
   }
@@ -49,7 +59,8 @@ final class PairedDifferences {
   /**
    * Every searched row against every other row on each of {@code tasks}, from the cells' records
    * ({@code byRow → task → records}, each with {@code method}, {@code seed}, {@code primary_metric},
-   * {@code metrics}, {@code validation_metrics}, {@code compression}); pairs with no common seed are left out.
+   * {@code metrics}, {@code validation_metrics}, {@code compression}, {@code active_params}); pairs with no
+   * common seed are left out.
    */
   static List<Pair> of(List<String> rows, List<String> tasks, Map<String, Map<String, List<Map<String, Object>>>> byRow) {
     List<Pair> out = new ArrayList<>();
@@ -72,6 +83,7 @@ final class PairedDifferences {
           double[] val = new double[seeds.size()];
           double[] activeA = new double[seeds.size()];
           double[] activeB = new double[seeds.size()];
+          boolean withinSize = true;
           for (int i = 0; i < dev.length; i++) {
             Map<String, Object> ra = a.get(seeds.get(i));
             Map<String, Object> rb = b.get(seeds.get(i));
@@ -79,9 +91,10 @@ final class PairedDifferences {
             val[i] = GlueBench.metric(ra, "validation_metrics") - GlueBench.metric(rb, "validation_metrics");
             activeA[i] = 100 * ((Number) ra.get("compression")).doubleValue();
             activeB[i] = 100 * ((Number) rb.get("compression")).doubleValue();
+            withinSize &= ((Number) ra.get("active_params")).longValue() <= ((Number) rb.get("active_params")).longValue();
           }
           out.add(new Pair(row, baseline, task, seeds, Stats.mean(dev), Stats.std(dev), Stats.mean(val), Stats.std(val),
-              Stats.mean(activeA), Stats.mean(activeB)));
+              Stats.mean(activeA), Stats.mean(activeB), withinSize));
         }
       }
     }
@@ -94,15 +107,18 @@ final class PairedDifferences {
       return "";
     }
     MarkdownTable.Builder t = MarkdownTable.builder("searched − baseline", "task", "seeds", "dev Δ (mean ± std)",
-        "validation Δ (mean ± std)", "active % (searched / baseline)", "beyond spread");
+        "validation Δ (mean ± std)", "active % (searched / baseline)", "beyond spread", "at ≤ baseline size",
+        "target met");
     for (Pair p : pairs) {
       t.row(p.row() + " − " + p.baseline(), p.task(), p.seeds().size(), pm(p.devMean(), p.devStd()),
           pm(p.validationMean(), p.validationStd()),
           String.format(java.util.Locale.ROOT, "%.3f / %.3f", p.activePct(), p.baselineActivePct()),
-          p.seeds().size() < 2 ? "— (one seed)" : p.beyondSpread() ? "yes" : "no");
+          p.seeds().size() < 2 ? "— (one seed)" : p.beyondSpread() ? "yes" : "no", p.withinSize() ? "yes" : "no",
+          p.meetsTarget() ? "yes" : "no");
     }
     return "Seed-paired differences of the primary metric (same seed, same rows; beyond spread: |mean| > std over"
-        + " at least two seeds):\n\n" + t.build().toMarkdown();
+        + " at least two seeds; at ≤ baseline size: no more active parameters on any paired seed; target met: ahead,"
+        + " beyond spread, at ≤ baseline size):\n\n" + t.build().toMarkdown();
   }
 
   private static String pm(double mean, double std) {

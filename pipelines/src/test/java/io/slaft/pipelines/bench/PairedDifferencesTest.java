@@ -18,6 +18,7 @@ class PairedDifferencesTest {
     r.put("metrics", Map.of("f1", dev, "accuracy", 0.5));
     r.put("validation_metrics", Map.of("f1", validation, "accuracy", 0.5));
     r.put("compression", compression);
+    r.put("active_params", Math.round(compression * 22_565_376));
     return r;
   }
 
@@ -61,6 +62,29 @@ class PairedDifferencesTest {
     String md = PairedDifferences.markdown(pairs);
     assertTrue(md.contains("| sla-l0.3 − lora") && md.contains("+0.0200 ± 0.0100") && md.contains("— (one seed)"), md);
     assertEquals(Boolean.TRUE, lora.json().get("beyond_spread"));
+    assertFalse(lora.withinSize(), "larger than LoRA on seeds 2 and 3");
+    assertFalse(lora.meetsTarget(), "ahead beyond the spread, but not at LoRA's size");
+    assertEquals(Boolean.FALSE, lora.json().get("meets_target"));
+  }
+
+  @Test
+  void theTargetIsAMarginBeyondTheSpreadAtNoMoreActiveParametersOnEverySeed() {
+    Map<String, Map<String, List<Map<String, Object>>>> byRow = new LinkedHashMap<>();
+    byRow.put("sla-b0.32", Map.of("mrpc", List.of(cell("sla", 1, 0.87, 0.84, 0.0032), cell("sla", 2, 0.87, 0.85, 0.0032),
+        cell("sla", 3, 0.88, 0.83, 0.0031))));
+    byRow.put("lora", Map.of("mrpc", List.of(cell("lora", 1, 0.85, 0.83, 0.0033), cell("lora", 2, 0.84, 0.84, 0.0033),
+        cell("lora", 3, 0.86, 0.82, 0.0033))));
+    byRow.put("prefix", Map.of("mrpc", List.of(cell("prefix", 1, 0.80, 0.80, 0.002), cell("prefix", 2, 0.81, 0.80, 0.002),
+        cell("prefix", 3, 0.80, 0.80, 0.002))));
+    List<PairedDifferences.Pair> pairs = PairedDifferences.of(List.of("sla-b0.32", "lora", "prefix"), List.of("mrpc"), byRow);
+    PairedDifferences.Pair lora = pairs.get(0);
+    // dev differences 0.02, 0.03, 0.02
+    assertTrue(lora.withinSize() && lora.beyondSpread() && lora.meetsTarget(), lora.toString());
+    PairedDifferences.Pair prefix = pairs.get(1);
+    assertTrue(prefix.beyondSpread() && prefix.devMean() > 0, prefix.toString());
+    assertFalse(prefix.meetsTarget(), "far ahead of prefix-tuning, but at more active parameters");
+    String md = PairedDifferences.markdown(pairs);
+    assertTrue(md.contains("| sla-b0.32 − lora    | mrpc |     3 | +0.0233 ± 0.0058") && md.contains("target met"), md);
   }
 
   @Test
