@@ -141,14 +141,7 @@ public final class CheckpointFile {
           }
         }
         settler.write(out);
-        out.writeInt(plan.present().length);
-        for (boolean p : plan.present()) {
-          out.writeBoolean(p);
-        }
-        out.writeInt(plan.activation().length);
-        for (int a : plan.activation()) {
-          out.writeInt(a);
-        }
+        plan.write(out);
         out.flush();
       });
     } catch (FileWriteException e) {
@@ -237,18 +230,7 @@ public final class CheckpointFile {
       if (version == VERSION_WITHOUT_PLAN) {
         return full;
       }
-      boolean[] present = new boolean[in.readInt()];
-      for (int i = 0; i < present.length; i++) {
-        present[i] = in.readBoolean();
-      }
-      int[] activation = new int[in.readInt()];
-      for (int i = 0; i < activation.length; i++) {
-        activation[i] = in.readInt();
-      }
-      if (present.length != full.present().length || activation.length != full.activation().length) {
-        throw new IOException("its graph plan has " + present.length + " modules, the layout " + full.present().length);
-      }
-      return new GraphPlan(present, activation);
+      return GraphPlan.read(in, full);
     } catch (CorruptFileException e) {
       throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
     } catch (IOException e) {

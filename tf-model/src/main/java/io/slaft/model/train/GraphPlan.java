@@ -70,6 +70,39 @@ record GraphPlan(boolean[] present, int[] activation) {
     return removed() == 0 && fixedActivations() == 0;
   }
 
+  /** Writes this plan as the checkpoint stores it: module count and flags, bottleneck count and activations. */
+  void write(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(present.length);
+    for (boolean p : present) {
+      out.writeBoolean(p);
+    }
+    out.writeInt(activation.length);
+    for (int a : activation) {
+      out.writeInt(a);
+    }
+  }
+
+  /**
+   * Reads a plan {@link #write} wrote for a layout whose full plan is {@code full}.
+   *
+   * @throws java.io.IOException when the stored plan is of another layout's size
+   */
+  static GraphPlan read(java.io.DataInputStream in, GraphPlan full) throws java.io.IOException {
+    boolean[] present = new boolean[in.readInt()];
+    for (int i = 0; i < present.length; i++) {
+      present[i] = in.readBoolean();
+    }
+    int[] activation = new int[in.readInt()];
+    for (int i = 0; i < activation.length; i++) {
+      activation[i] = in.readInt();
+    }
+    if (present.length != full.present.length || activation.length != full.activation.length) {
+      throw new java.io.IOException("its graph plan has " + present.length + " modules and " + activation.length
+          + " bottlenecks, the layout " + full.present.length + " and " + full.activation.length);
+    }
+    return new GraphPlan(present, activation);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof GraphPlan p && Arrays.equals(present, p.present) && Arrays.equals(activation, p.activation);
