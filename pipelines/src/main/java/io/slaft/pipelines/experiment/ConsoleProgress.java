@@ -32,9 +32,10 @@ public final class ConsoleProgress implements TrainListener {
 
   @Override
   public void onGraph(GraphInfo g) {
-    out.printf(Locale.ROOT, "[%s] step %d: settled modules leave the training graph: %d of %d computed%s%n", label,
+    out.printf(Locale.ROOT, "[%s] step %d: settled modules leave the training graph: %d of %d computed%s%s%n", label,
         g.step(), g.modules(), g.poolModules(),
-        g.fixedActivations() > 0 ? ", " + g.fixedActivations() + " with their one kept activation" : "");
+        g.fixedActivations() > 0 ? ", " + g.fixedActivations() + " with their one kept activation" : "",
+        g.cachedLayers() > 0 ? "; layers below " + g.cachedLayers() + " run once per example (cached)" : "");
   }
 
   @Override

@@ -103,7 +103,8 @@ public final class TrackingObserver implements PointObserver {
    * {@code progress} first: per step loss, λ, lr, gate mass, active modules, sparsity, tokens/s; per
    * evaluation the split's metrics, structure flips and kept modules; per graph rebuild of the settle
    * phase the modules the graph still computes ({@code graph_modules}) and the bottlenecks computing
-   * one fixed activation ({@code graph_fixed_activations}), on every task's run (the graph is shared).
+   * one fixed activation ({@code graph_fixed_activations}) and the bottom layers now run once per example
+   * and cached ({@code graph_cached_layers}), on every task's run (the graph is shared).
    */
   static final class PointListener implements TrainListener {
     private final Tracker t;
@@ -154,7 +155,8 @@ public final class TrackingObserver implements PointObserver {
       long now = System.currentTimeMillis();
       for (RunRef r : runs.values()) {
         t.logMetrics(r, List.of(new MetricPoint("graph_modules", g.modules(), g.step(), now),
-            new MetricPoint("graph_fixed_activations", g.fixedActivations(), g.step(), now)));
+            new MetricPoint("graph_fixed_activations", g.fixedActivations(), g.step(), now),
+            new MetricPoint("graph_cached_layers", g.cachedLayers(), g.step(), now)));
       }
     }
   }

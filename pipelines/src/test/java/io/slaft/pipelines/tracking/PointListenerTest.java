@@ -105,14 +105,15 @@ class PointListenerTest {
     runs.put("sst2", sst2);
     runs.put("mrpc", mrpc);
     TrainListener l = new TrackingObserver.PointListener(tracker, runs, new ArrayList<>(), progress);
-    TrainListener.GraphInfo rebuild = new TrainListener.GraphInfo(300, 13, 24, 7);
+    TrainListener.GraphInfo rebuild = new TrainListener.GraphInfo(300, 13, 24, 7, 2);
     l.onGraph(rebuild);
     assertEquals(List.of(rebuild), shown, "the console progress line of the rebuild");
     for (RunRef r : List.of(sst2, mrpc)) {
       List<MetricPoint> pts = tracker.metrics.get(r);
-      assertEquals(List.of("graph_modules", "graph_fixed_activations"), pts.stream().map(MetricPoint::key).toList());
-      assertEquals(List.of(13.0, 7.0), pts.stream().map(MetricPoint::value).toList());
-      assertEquals(List.of(300L, 300L), pts.stream().map(MetricPoint::step).toList());
+      assertEquals(List.of("graph_modules", "graph_fixed_activations", "graph_cached_layers"),
+          pts.stream().map(MetricPoint::key).toList());
+      assertEquals(List.of(13.0, 7.0, 2.0), pts.stream().map(MetricPoint::value).toList());
+      assertEquals(List.of(300L, 300L, 300L), pts.stream().map(MetricPoint::step).toList());
     }
   }
 }

@@ -42,28 +42,40 @@ public final class BertEncoderGraph {
   private final Operand<TFloat32> maskFloat;
   private final EncoderHooks hooks;
   private final Precision precision;
+  private final Placeholder<TFloat32> hiddenIn;
 
-  private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks, Precision precision) {
+  private BertEncoderGraph(Ops tf, BackboneWeights w, EncoderHooks hooks, Precision precision, int from, int to) {
     this.tf = tf;
     this.precision = precision;
     this.config = w.config();
+    if (from < 0 || from > to || to > config.layers()) {
+      throw new IllegalArgumentException("layers [" + from + ", " + to + ") of a " + config.layers() + "-layer encoder");
+    }
     int h = config.hidden();
     ids = tf.withName("ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
     typeIds = tf.withName("type_ids").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
     mask = tf.withName("mask").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1, -1)));
-    Operand<TInt32> shape = tf.shape(ids);
+    Operand<TInt32> shape = tf.shape(from == 0 ? ids : mask);
     Operand<TInt32> len = tf.gather(shape, tf.constant(1), tf.constant(0));
 
     this.hooks = hooks;
-    Operand<TFloat32> word = tf.gather(matrix("emb.word", w.wordEmbeddings(), config.vocabSize(), h), ids, tf.constant(0));
-    Operand<TFloat32> type = tf.gather(matrix("emb.type", w.typeEmbeddings(), config.typeVocabSize(), h), typeIds,
-        tf.constant(0));
-    Operand<TFloat32> positions = tf.gather(matrix("emb.position", w.positionEmbeddings(), config.maxPositions(), h),
-        tf.range(tf.constant(0), len, tf.constant(1)), tf.constant(0));
-    Operand<TFloat32> emb = tf.math.add(tf.math.add(word, type), positions);
-    Operand<TFloat32> x = tf.reshape(emb, tf.constant(new int[] {-1, h}));
-    x = layerNorm("emb.norm", x, w.embNormGamma(), w.embNormBeta());
-    x = hooks.afterEmbeddings(tf, x);
+    Operand<TFloat32> x;
+    if (from == 0) {
+      hiddenIn = null;
+      Operand<TFloat32> word = tf.gather(matrix("emb.word", w.wordEmbeddings(), config.vocabSize(), h), ids, tf.constant(0));
+      Operand<TFloat32> type = tf.gather(matrix("emb.type", w.typeEmbeddings(), config.typeVocabSize(), h), typeIds,
+          tf.constant(0));
+      Operand<TFloat32> positions = tf.gather(matrix("emb.position", w.positionEmbeddings(), config.maxPositions(), h),
+          tf.range(tf.constant(0), len, tf.constant(1)), tf.constant(0));
+      Operand<TFloat32> emb = tf.math.add(tf.math.add(word, type), positions);
+      x = tf.reshape(emb, tf.constant(new int[] {-1, h}));
+      x = layerNorm("emb.norm", x, w.embNormGamma(), w.embNormBeta());
+      x = hooks.afterEmbeddings(tf, x);
+    } else {
+      // the output of layer from - 1, computed elsewhere (e.g. once per example and cached)
+      hiddenIn = tf.withName("hidden_in").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, h)));
+      x = hiddenIn;
+    }
 
     maskFloat = tf.dtypes.cast(mask, TFloat32.class);
     hooks.onMask(tf, maskFloat);
@@ -73,7 +85,7 @@ public final class BertEncoderGraph {
         tf.constant(-3.4028234663852886e+38f));
     Operand<TInt32> headShape = tf.stack(List.of(tf.constant(-1), len, tf.constant(config.heads()),
         tf.constant(config.headDim())));
-    for (int i = 0; i < config.layers(); i++) {
+    for (int i = from; i < to; i++) {
       x = layer(i, w.layers().get(i), x, maskBias, headShape, hooks);
       x = hooks.afterLayer(tf, i, x);
     }
@@ -88,7 +100,18 @@ public final class BertEncoderGraph {
 
   /** Builds the encoder into {@code tf}'s graph, its frozen projections in {@code precision}. */
   public static BertEncoderGraph build(Ops tf, BackboneWeights weights, EncoderHooks hooks, Precision precision) {
-    return new BertEncoderGraph(tf, weights, hooks, java.util.Objects.requireNonNull(precision, "precision"));
+    return build(tf, weights, hooks, precision, 0, weights.config().layers());
+  }
+
+  /**
+   * Builds layers {@code [from, to)} of the encoder. With {@code from} 0 the input is the token
+   * placeholders and the embeddings; otherwise it is {@link #hiddenIn()}, the output of layer {@code
+   * from - 1} folded to {@code [batch * length, hidden]}, with {@link #mask()} still giving the
+   * attention mask and the length. {@link #hidden()} is then the output of layer {@code to - 1}.
+   */
+  public static BertEncoderGraph build(Ops tf, BackboneWeights weights, EncoderHooks hooks, Precision precision, int from,
+      int to) {
+    return new BertEncoderGraph(tf, weights, hooks, java.util.Objects.requireNonNull(precision, "precision"), from, to);
   }
 
   private Operand<TFloat32> layer(int i, LayerWeights l, Operand<TFloat32> x, Operand<TFloat32> maskBias,
@@ -251,6 +274,11 @@ public final class BertEncoderGraph {
 
   public Placeholder<TInt32> mask() {
     return mask;
+  }
+
+  /** The input of a graph built from a layer above 0 ({@code [batch * length, hidden]}), else {@code null}. */
+  public Placeholder<TFloat32> hiddenIn() {
+    return hiddenIn;
   }
 
   /** Last hidden states {@code [batch, length, hidden]}. */

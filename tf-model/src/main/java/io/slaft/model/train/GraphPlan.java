@@ -18,14 +18,28 @@ import java.util.Arrays;
  * another order, so a run with rebuilds agrees with one without to rounding, not bit for bit; the
  * checkpoint records the plan, so a resumed run is bit for bit the uninterrupted one.
  *
+ * <p>{@code frozenBelow} layers at the bottom hold no module the graph computes; when the trainer
+ * caches their output per example ({@link LayerCache}), the graph starts above them (0: the graph
+ * computes every layer). The trainer derives it from {@code present} and its cache setting whenever
+ * it installs a plan, so a checkpoint does not store it.
+ *
  * @param present per module (by {@link Module#index()}), whether the graph computes it
  * @param activation per bottleneck module (by {@link Module#bottleneckIndex()}), the index of its
  *     fixed activation among the search space's candidates, or -1 for the mix of all of them
+ * @param frozenBelow the layers below this one come from the cache, not from the graph
  */
-record GraphPlan(boolean[] present, int[] activation) {
+record GraphPlan(boolean[] present, int[] activation, int frozenBelow) {
   GraphPlan {
     present = present.clone();
     activation = activation.clone();
+    if (frozenBelow < 0) {
+      throw new IllegalArgumentException("frozenBelow " + frozenBelow);
+    }
+  }
+
+  /** A plan that computes every layer. */
+  GraphPlan(boolean[] present, int[] activation) {
+    this(present, activation, 0);
   }
 
   /** Every module, every bottleneck mixing all its candidate activations (the search's graph). */
@@ -35,6 +49,22 @@ record GraphPlan(boolean[] present, int[] activation) {
     int[] activation = new int[layout.bottleneckCount()];
     Arrays.fill(activation, -1);
     return new GraphPlan(present, activation);
+  }
+
+  /** This plan with the layers below {@code layer} taken from the cache. */
+  GraphPlan frozenBelow(int layer) {
+    return new GraphPlan(present, activation, layer);
+  }
+
+  /** The lowest layer of a module this plan computes, or {@code layers} when it computes none. */
+  int lowestModuleLayer(ModuleLayout layout, int layers) {
+    int low = layers;
+    for (Module m : layout.modules()) {
+      if (present[m.index()]) {
+        low = Math.min(low, m.layer());
+      }
+    }
+    return low;
   }
 
   /** Whether the graph computes {@code m}. */
@@ -67,10 +97,13 @@ record GraphPlan(boolean[] present, int[] activation) {
 
   /** Whether this plan is the full graph. */
   boolean isFull() {
-    return removed() == 0 && fixedActivations() == 0;
+    return removed() == 0 && fixedActivations() == 0 && frozenBelow == 0;
   }
 
-  /** Writes this plan as the checkpoint stores it: module count and flags, bottleneck count and activations. */
+  /**
+   * Writes this plan as the checkpoint stores it: module count and flags, bottleneck count and
+   * activations. Not {@link #frozenBelow}: the trainer derives it from the modules and its cache setting.
+   */
   void write(java.io.DataOutputStream out) throws java.io.IOException {
     out.writeInt(present.length);
     for (boolean p : present) {
@@ -105,16 +138,18 @@ record GraphPlan(boolean[] present, int[] activation) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GraphPlan p && Arrays.equals(present, p.present) && Arrays.equals(activation, p.activation);
+    return o instanceof GraphPlan p && Arrays.equals(present, p.present) && Arrays.equals(activation, p.activation)
+        && frozenBelow == p.frozenBelow;
   }
 
   @Override
   public int hashCode() {
-    return 31 * Arrays.hashCode(present) + Arrays.hashCode(activation);
+    return 31 * (31 * Arrays.hashCode(present) + Arrays.hashCode(activation)) + frozenBelow;
   }
 
   @Override
   public String toString() {
-    return "GraphPlan[removed " + removed() + " of " + present.length + ", fixed activations " + fixedActivations() + "]";
+    return "GraphPlan[removed " + removed() + " of " + present.length + ", fixed activations " + fixedActivations()
+        + ", cached below layer " + frozenBelow + "]";
   }
 }

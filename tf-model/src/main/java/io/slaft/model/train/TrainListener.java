@@ -31,8 +31,10 @@ public interface TrainListener {
    * @param modules modules the graph computes now
    * @param poolModules modules of the pool
    * @param fixedActivations bottleneck modules that compute one fixed activation instead of the mix
+   * @param cachedLayers the layers below the lowest computed module, now run once per example and
+   *     cached (0: the graph computes every layer)
    */
-  record GraphInfo(int step, int modules, int poolModules, int fixedActivations) {}
+  record GraphInfo(int step, int modules, int poolModules, int fixedActivations, int cachedLayers) {}
 
   default void onStep(StepInfo info) {}
 

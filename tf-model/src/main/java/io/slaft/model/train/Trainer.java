@@ -3,6 +3,7 @@ package io.slaft.model.train;
 import io.slaft.model.adapters.GateFamily;
 import io.slaft.model.adapters.GateMath;
 import io.slaft.model.adapters.ModuleLayout;
+import io.slaft.model.adapters.SearchSpace;
 import io.slaft.model.adapters.SparsityControl;
 import io.slaft.model.backbone.Backbone;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ public final class Trainer implements AutoCloseable {
   private final Discretizer discretizer;
   private final Settler settler;
   private boolean rebuildSettled = REBUILD_DEFAULT;
+  /** Whether layers below the lowest computed module come from {@link #layerCache} (see {@link #cacheFrozenLayers}). */
+  private boolean cacheLayers;
+  /** The output of the layers the graph leaves out, per example, or {@code null} when it computes every layer. */
+  private LayerCache layerCache;
   /** Graphs built after the first one (the settle phase's rebuilds), for progress and tests. */
   private int rebuilds;
   private final AdamW optimizer;
@@ -91,9 +96,10 @@ public final class Trainer implements AutoCloseable {
     this.layout = new ModuleLayout(spec.space(), backbone.config());
     this.maxOutputs = Math.max(2, tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2));
     this.noiseSite = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
+    this.cacheLayers = LayerCache.limitBytes() > 0;
     this.g = graph(GraphPlan.full(layout));
     this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
-    this.session = new TrainingSession(g, backbone, spec, params);
+    install(withCache(GraphPlan.full(layout)));
     this.discretizer = new Discretizer(spec, layout, params, g.slots(), backbone.config().parameterCount());
     for (String t : taskNames) {
       initialStructure.put(t, DiscreteStructure.kept(discretizer.structure(t)));
@@ -191,19 +197,96 @@ public final class Trainer implements AutoCloseable {
     return rebuilds > before;
   }
 
-  /** Replaces the graph by one of {@code next} unless it is the current one. */
+  /** Replaces the graph by one of {@code next} (its cached layers as {@link #withCache} decides) unless it is the current one. */
   private void rebuild(int done, GraphPlan next) {
+    next = withCache(next);
     if (next.equals(g.plan())) {
       return;
     }
-    session.close();
-    g.graph().close();
-    g = graph(next);
-    session = new TrainingSession(g, backbone, spec, params);
-    evaluator = new Evaluator(session, discretizer, settler, g, spec.evalBatchSize());
+    install(next);
     rebuilds++;
     listener.onGraph(new TrainListener.GraphInfo(done, layout.size() - next.removed(), layout.size(),
-        next.fixedActivations()));
+        next.fixedActivations(), next.frozenBelow()));
+  }
+
+  /**
+   * Makes {@code plan} the trainer's graph: builds it (closing the one before, if any), its session
+   * and evaluator, and the cache of the layers it leaves out (kept while they stay the same).
+   */
+  private void install(GraphPlan plan) {
+    if (session != null) {
+      session.close();
+    }
+    if (g != null && !g.plan().equals(plan)) {
+      g.graph().close();
+      g = null;
+    }
+    if (g == null) {
+      g = graph(plan);
+    }
+    if (layerCache != null && layerCache.layers() != plan.frozenBelow()) {
+      layerCache.close();
+      layerCache = null;
+    }
+    if (layerCache == null && plan.frozenBelow() > 0) {
+      layerCache = new LayerCache(backbone, plan.frozenBelow(), ownExamples());
+    }
+    session = new TrainingSession(g, backbone, spec, params, layerCache);
+    if (discretizer != null) {
+      evaluator = new Evaluator(session, discretizer, settler, g, spec.evalBatchSize());
+    }
+  }
+
+  /**
+   * {@code plan} with the layers below its lowest module taken from the {@link LayerCache} when they
+   * can be: the cache is on, nothing writes into those layers (no BitFit deltas, no trained backbone,
+   * no representation noise) and the run's examples fit in {@link LayerCache#limitBytes()}; else
+   * {@code plan} computing every layer.
+   */
+  private GraphPlan withCache(GraphPlan plan) {
+    SearchSpace space = spec.space();
+    int below = plan.lowestModuleLayer(layout, backbone.config().layers());
+    boolean possible = cacheLayers && below > 0 && noiseSite == NoiseSite.NONE && !space.bitfit() && !space.fullModel();
+    if (possible && plan.frozenBelow() != below) {
+      possible = LayerCache.bytes(ownExamples(), backbone.config().hidden()) <= LayerCache.limitBytes();
+    }
+    return plan.frozenBelow(possible ? below : 0);
+  }
+
+  /** Every training, validation and dev example of the run's tasks (what the layer cache keeps). */
+  private List<LabeledExample> ownExamples() {
+    List<LabeledExample> all = new java.util.ArrayList<>();
+    for (TrainTask t : tasks) {
+      all.addAll(t.train());
+      all.addAll(t.validation());
+      all.addAll(t.dev());
+    }
+    return all;
+  }
+
+  /**
+   * Whether the layers below the lowest module the graph computes run once per example and come
+   * from a cache ({@link LayerCache}; on by default unless {@code SLAFT_LAYER_CACHE_MB=0}). The model
+   * is the same up to float rounding either way; a resumed run decides it the same way, so it stays
+   * bit-exact when the setting is the same.
+   */
+  public Trainer cacheFrozenLayers(boolean on) {
+    this.cacheLayers = on;
+    GraphPlan plan = withCache(g.plan());
+    if (!plan.equals(g.plan())) {
+      install(plan);
+    }
+    return this;
+  }
+
+  /** The layers whose output the trainer takes from its cache now (0: the graph computes every layer). */
+  public int cachedLayers() {
+    return g.plan().frozenBelow();
+  }
+
+  /** How many examples ran through the cached layers so far (each kept example once). */
+  int cachedExamplesComputed() {
+    return layerCache == null ? 0 : layerCache.computed();
   }
 
   /** Stops abruptly after this step, as a crash would (tests of resume); {@link #run()} then returns null. */
@@ -661,5 +744,8 @@ public final class Trainer implements AutoCloseable {
   public void close() {
     session.close();
     g.graph().close();
+    if (layerCache != null) {
+      layerCache.close();
+    }
   }
 }

@@ -251,7 +251,12 @@ public final class TrainingGraph {
     }
     penalty = tf.withName("penalty").identity(pen);
 
-    encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space), precision);
+    int layers = weights.config().layers();
+    if (plan.frozenBelow() > plan.lowestModuleLayer(layout, layers)) {
+      throw new IllegalArgumentException(plan + " leaves out layers with modules (the lowest in layer "
+          + plan.lowestModuleLayer(layout, layers) + ")");
+    }
+    encoder = BertEncoderGraph.build(tf, weights, new AdapterHooks(space), precision, plan.frozenBelow(), layers);
     Operand<TFloat32> pooled = encoder.pooled(pooling);
     logits = tf.withName("logits").math.add(tf.math.add(tf.linalg.matMul(pooled, slotInputs.get(SlotNames.HEAD_W)),
         slotInputs.get(SlotNames.HEAD_B)), classBias);

@@ -30,6 +30,8 @@ final class TrainingSession implements AutoCloseable {
   private final Backbone backbone;
   private final TrainSpec spec;
   private final ParamStore params;
+  /** The output of the layers below the graph's first one, or {@code null} when it computes every layer. */
+  private final LayerCache cache;
 
   /** What a training step fetches: loss, penalty, the gate vector and the gradient of each slot (in slot order; null when not live). */
   record StepOutputs(double loss, double penalty, float[] gates, float[][] grads, long paddedTokens) {}
@@ -38,6 +40,20 @@ final class TrainingSession implements AutoCloseable {
   record Logits(float[] values, long paddedTokens) {}
 
   TrainingSession(TrainingGraph g, Backbone backbone, TrainSpec spec, ParamStore params) {
+    this(g, backbone, spec, params, null);
+  }
+
+  /**
+   * A session of {@code g}; {@code cache} gives the output of the layers the graph leaves out
+   * ({@link GraphPlan#frozenBelow()}), and must cover them when there are any.
+   */
+  TrainingSession(TrainingGraph g, Backbone backbone, TrainSpec spec, ParamStore params, LayerCache cache) {
+    int below = g.plan().frozenBelow();
+    if (below > 0 && (cache == null || cache.layers() != below)) {
+      throw new IllegalArgumentException("the graph starts at layer " + below + " but the cache gives "
+          + (cache == null ? "nothing" : "layers below " + cache.layers()));
+    }
+    this.cache = cache;
     this.g = g;
     this.backbone = backbone;
     this.spec = spec;
@@ -120,8 +136,12 @@ final class TrainingSession implements AutoCloseable {
     }
     TokenBatch tb = TokenBatch.pad(enc, backbone.padId());
     Shape bs = Shape.of(tb.batch(), tb.length());
-    run.feed(g.encoder().ids(), feeds.add(TInt32.tensorOf(bs, DataBuffers.of(tb.ids(), true, false))));
-    run.feed(g.encoder().typeIds(), feeds.add(TInt32.tensorOf(bs, DataBuffers.of(tb.typeIds(), true, false))));
+    if (g.encoder().hiddenIn() != null) {
+      run.feed(g.encoder().hiddenIn(), feeds.add(cachedLayers(batch, tb.length())));
+    } else {
+      run.feed(g.encoder().ids(), feeds.add(TInt32.tensorOf(bs, DataBuffers.of(tb.ids(), true, false))));
+      run.feed(g.encoder().typeIds(), feeds.add(TInt32.tensorOf(bs, DataBuffers.of(tb.typeIds(), true, false))));
+    }
     run.feed(g.encoder().mask(), feeds.add(TInt32.tensorOf(bs, DataBuffers.of(tb.mask(), true, false))));
     run.feed(g.labels, feeds.add(TInt32.tensorOf(Shape.of(labels.length), DataBuffers.of(labels, true, false))));
     run.feed(g.scores, feeds.add(vec(scores)));
@@ -163,6 +183,21 @@ final class TrainingSession implements AutoCloseable {
       run.feed(input, feeds.add(TFloat32.tensorOf(Shape.of(dims), DataBuffers.of(v, true, false))));
     }
     return tb;
+  }
+
+  /**
+   * The frozen layers' output for {@code batch} from the cache, {@code [batch * length, hidden]}: each
+   * example's rows, then zeros for its padding (padded positions are masked as keys, so no real
+   * token reads them, and no output is taken from them).
+   */
+  private TFloat32 cachedLayers(List<LabeledExample> batch, int length) {
+    int h = backbone.config().hidden();
+    float[] x = new float[batch.size() * length * h];
+    for (int i = 0; i < batch.size(); i++) {
+      float[] rows = cache.hidden(batch.get(i));
+      System.arraycopy(rows, 0, x, i * length * h, rows.length);
+    }
+    return TFloat32.tensorOf(Shape.of((long) batch.size() * length, h), DataBuffers.of(x, true, false));
   }
 
   /** A standard normal draw (Box–Muller) from {@code r}: initialization and representation noise. */

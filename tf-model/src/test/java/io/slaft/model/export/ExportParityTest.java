@@ -48,7 +48,7 @@ class ExportParityTest {
   @Test
   void budgetFamilyExportServesKeptModulesFullyOpen(@TempDir Path dir) throws Exception {
     assertExportParity(new SparsityControl(GateFamily.BUDGET, 0f, 0.05f, 0, 0, 1f, 1f, 1.0f, 0.5f), dir, Precision.FP32,
-        EnumSet.complementOf(EnumSet.of(Site.PREFIX)));
+        EnumSet.complementOf(EnumSet.of(Site.PREFIX, Site.FUSION)));
   }
 
   /**

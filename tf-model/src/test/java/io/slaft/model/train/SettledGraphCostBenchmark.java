@@ -27,7 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <p>One SLA trainer over the benchmark's full search space (batch 32, random tokens of the given
  * length); the graph is rebuilt for each plan in turn — every module, every other module removed
- * with the rest computing one activation, only the LoRA modules, none — and each plan's search
+ * with the rest computing one activation, only the LoRA modules, none, only the modules of layers
+ * 3-5 with layers 0-2 computed and with them taken from the {@link LayerCache} — and each plan's search
  * step is timed over 20 steps after 2 warm-up steps, the plans in alternating order over 3 rounds
  * (medians), beside the LoRA preset's step in the same process. Also printed: the time of a rebuild
  * (graph and session) and of the first step after it (TensorFlow creates the step's executor).
@@ -37,6 +38,8 @@ class SettledGraphCostBenchmark {
   private static final int BATCH = 32;
   private static final int STEPS = 20;
   private static final int ROUNDS = 3;
+  /** The plan row whose bottom layers come from the layer cache (every other row computes every layer). */
+  private static final String CACHED = "the modules of layers 3-5, layers 0-2 cached";
 
   @Test
   void stepTimeByPlan() {
@@ -59,6 +62,8 @@ class SettledGraphCostBenchmark {
       plans.put("every other module, one activation each", plan(layout, m -> m.index() % 2 == 0));
       plans.put("the 6 LoRA modules only", plan(layout, m -> m.site() == Site.LORA));
       plans.put("no module (head only)", plan(layout, m -> false));
+      plans.put("the modules of layers 3-5, layers 0-2 computed", plan(layout, m -> m.layer() >= 3));
+      plans.put(CACHED, plan(layout, m -> m.layer() >= 3));
       int step = 0;
       lora.trainSteps(0, 2);
       for (int round = 0; round < ROUNDS; round++) {
@@ -67,6 +72,7 @@ class SettledGraphCostBenchmark {
           java.util.Collections.reverse(order);
         }
         for (String name : order) {
+          sla.cacheFrozenLayers(name.equals(CACHED)); // only that row takes the layers below its modules from the cache
           long t0 = System.nanoTime();
           boolean rebuilt = sla.rebuildGraph(plans.get(name));
           long t1 = System.nanoTime();

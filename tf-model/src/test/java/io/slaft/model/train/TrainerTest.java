@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.slaft.model.adapters.GateFamily;
+import io.slaft.model.adapters.SearchSpace;
 import io.slaft.model.adapters.GateMath;
 import io.slaft.model.adapters.SettleControl;
 import io.slaft.model.backbone.Backbone;
@@ -228,6 +229,74 @@ class TrainerTest {
       }
     }
     return graphs;
+  }
+
+  /**
+   * With modules in the top layer only, the layer below runs once per example and comes from the
+   * cache: the same model as computing it every step (up to float rounding), each example through
+   * the frozen layer once however many epochs, and a resumed run bit for bit the uninterrupted one.
+   */
+  @Test
+  void layersBelowTheLowestModuleRunOncePerExampleFromTheCache(@TempDir Path dir) {
+    TrainSpec base = TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 60, 3);
+    SearchSpace s = base.space();
+    SearchSpace top = new SearchSpace(s.sites(), List.of(1), s.bottleneck(), s.loraRank(), s.loraAlpha(), s.activations(),
+        s.channelGates(), false, false, false, s.initScale());
+    TrainSpec spec = withCheckpoints(new TrainSpec("sla", top, base.sparsity(), base.optimizer(), 60, base.batchSize(), 10,
+        base.evalBatchSize(), 0, 0, 3, 1f, 4, 10, NoiseSite.NONE, 0f), 20);
+    List<TrainTask> tasks = List.of(TinyTasks.markerTask("a"));
+    int own = tasks.get(0).train().size() + tasks.get(0).validation().size() + tasks.get(0).dev().size();
+    TrainResult computed;
+    Map<String, float[]> computedParams;
+    try (Trainer t = Trainer.create(backbone, spec, tasks).cacheFrozenLayers(false)) {
+      assertEquals(0, t.cachedLayers());
+      computed = t.run();
+      computedParams = t.params().snapshot();
+    }
+    TrainResult cached;
+    Map<String, float[]> cachedParams;
+    try (Trainer t = Trainer.create(backbone, spec, tasks).cacheFrozenLayers(true)) {
+      assertEquals(1, t.cachedLayers(), "layer 0 has no module");
+      cached = t.run();
+      cachedParams = t.params().snapshot();
+      assertTrue(60 * spec.batchSize() > tasks.get(0).train().size(), "the run sees its examples more than once");
+      assertTrue(t.cachedExamplesComputed() <= own && t.cachedExamplesComputed() > 0,
+          t.cachedExamplesComputed() + " examples through the frozen layer, " + own + " examples in the run");
+    }
+    for (String k : computedParams.keySet()) {
+      assertArrayEquals(computedParams.get(k), cachedParams.get(k), 1e-4f, k);
+    }
+    assertEquals(computed.tasks().get(0).metrics().get("accuracy"), cached.tasks().get(0).metrics().get("accuracy"), 0.02);
+
+    Path ckpt = dir.resolve("ckpt");
+    try (Trainer t = Trainer.create(backbone, spec, tasks).cacheFrozenLayers(true).checkpointDir(ckpt).haltAfter(42)) {
+      assertNull(t.run());
+    }
+    try (Trainer t = Trainer.create(backbone, spec, tasks).cacheFrozenLayers(true).checkpointDir(ckpt)) {
+      TrainResult resumed = t.run();
+      assertEquals(cached.tasks().get(0).metrics(), resumed.tasks().get(0).metrics());
+      Map<String, float[]> resumedParams = t.params().snapshot();
+      for (String k : cachedParams.keySet()) {
+        assertArrayEquals(cachedParams.get(k), resumedParams.get(k), k);
+      }
+    }
+  }
+
+  /** Nothing is cached where the bottom layers change during the run: BitFit deltas, representation noise. */
+  @Test
+  void noCacheWhereTheBottomLayersAreTrainedOrPerturbed() {
+    TrainSpec base = TinyTasks.spec(GateFamily.HARD_CONCRETE, 0.1f, 4, 3);
+    SearchSpace s = base.space();
+    List<TrainTask> tasks = List.of(TinyTasks.markerTask("a"));
+    for (boolean bitfit : List.of(true, false)) {
+      SearchSpace top = new SearchSpace(s.sites(), List.of(1), s.bottleneck(), s.loraRank(), s.loraAlpha(),
+          s.activations(), false, bitfit, false, false, s.initScale());
+      TrainSpec spec = new TrainSpec("sla", top, base.sparsity(), base.optimizer(), 4, base.batchSize(), 0,
+          base.evalBatchSize(), 0, 0, 3, 1f, 4, 10, bitfit ? NoiseSite.NONE : NoiseSite.HIDDEN, bitfit ? 0f : 0.1f);
+      try (Trainer t = Trainer.create(backbone, spec, tasks).cacheFrozenLayers(true)) {
+        assertEquals(0, t.cachedLayers(), bitfit ? "BitFit trains every layer's biases" : "noise enters every layer");
+      }
+    }
   }
 
   private static TrainSpec withCheckpoints(TrainSpec s, int every) {
