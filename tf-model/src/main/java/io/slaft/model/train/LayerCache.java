@@ -34,11 +34,12 @@ import org.tensorflow.types.TInt32;
  */
 final class LayerCache implements AutoCloseable {
   /**
-   * The default memory limit: {@code SLAFT_LAYER_CACHE_MB} megabytes (0 switches the cache off),
-   * 1,024 when unset.
+   * The memory limit: {@code SLAFT_LAYER_CACHE_MB} megabytes (0 switches the cache off; 1,024 when
+   * unset), and never more than a quarter of the JVM's maximum heap (a small worker JVM, e.g. a
+   * Flink task manager, caches less or nothing rather than running out of memory).
    */
-  private static final long LIMIT_BYTES = 1024L * 1024 * Long.parseLong(
-      System.getenv().getOrDefault("SLAFT_LAYER_CACHE_MB", "1024").trim());
+  private static final long LIMIT_BYTES = Math.min(Runtime.getRuntime().maxMemory() / 4, 1024L * 1024 * Long.parseLong(
+      System.getenv().getOrDefault("SLAFT_LAYER_CACHE_MB", "1024").trim()));
 
   private final int layers;
   private final int hidden;
@@ -61,7 +62,7 @@ final class LayerCache implements AutoCloseable {
     this.cacheable.addAll(cacheable);
   }
 
-  /** The memory the trainer may give the cache (from {@code SLAFT_LAYER_CACHE_MB}; 0: no cache). */
+  /** The memory the trainer may give the cache (from {@code SLAFT_LAYER_CACHE_MB} and the heap; 0: no cache). */
   static long limitBytes() {
     return LIMIT_BYTES;
   }
