@@ -24,17 +24,7 @@ class GlueBenchTest {
 
   @Test
   void cellsAreCachedAndAnInterruptedBenchReportsOnlyFinishedTasks(@TempDir Path dir) throws IOException {
-    ExperimentConfig base = ExperimentConfig.load(Files.writeString(dir.resolve("bench.yaml"), String.join("\n",
-        "name: bench-test",
-        "backbone: {name: minilm-l6, max_length: 32}",
-        "data:",
-        "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
-        "  train_limit: 32",
-        "  dev_limit: 24",
-        "adapters: {sites: [lora], bottleneck: 8}",
-        "train: {steps: 3, batch_size: 8, eval_every: 0, checkpoint_every: 0}",
-        "tracking: {uri: none}",
-        "")));
+    ExperimentConfig base = benchConfig(dir, 24, "adapters: {sites: [lora], bottleneck: 8}", 3);
     Path out = dir.resolve("out");
     List<String> methods = List.of("head-only", "lora-r4");
     Map<String, Map<String, String>> variants = Map.of("lora-r4", Map.of("method", "lora", "adapters.lora_rank", "4"));
@@ -87,17 +77,7 @@ class GlueBenchTest {
    */
   @Test
   void adapterFusionCellsFuseThePfeifferCellsOfEveryBenchTask(@TempDir Path dir) throws IOException {
-    ExperimentConfig base = ExperimentConfig.load(Files.writeString(dir.resolve("bench.yaml"), String.join("\n",
-        "name: bench-test",
-        "backbone: {name: minilm-l6, max_length: 32}",
-        "data:",
-        "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
-        "  train_limit: 32",
-        "  dev_limit: 16",
-        "adapters: {bottleneck: 8}",
-        "train: {steps: 2, batch_size: 8, eval_every: 0, checkpoint_every: 0}",
-        "tracking: {uri: none}",
-        "")));
+    ExperimentConfig base = benchConfig(dir, 16, "adapters: {bottleneck: 8}", 2);
     Path out = dir.resolve("out");
     List<String> tasks = List.of("sst2", "mrpc");
     Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L));
@@ -137,6 +117,21 @@ class GlueBenchTest {
         Files.delete(p);
       }
     }
+  }
+
+  /** A bench profile on real MiniLM and GLUE slices of 32 training rows, a few steps per cell. */
+  private static ExperimentConfig benchConfig(Path dir, int devRows, String adapters, int steps) throws IOException {
+    return ExperimentConfig.load(Files.writeString(dir.resolve("bench.yaml"), String.join("\n",
+        "name: bench-test",
+        "backbone: {name: minilm-l6, max_length: 32}",
+        "data:",
+        "  dir: \"" + DataRoot.resolve(null).path().toAbsolutePath() + "\"",
+        "  train_limit: 32",
+        "  dev_limit: " + devRows,
+        adapters,
+        "train: {steps: " + steps + ", batch_size: 8, eval_every: 0, checkpoint_every: 0}",
+        "tracking: {uri: none}",
+        "")));
   }
 
   private static double cellMetric(Path out, String cell) throws IOException {

@@ -159,14 +159,19 @@ class AdapterFusionTest {
       assertEquals(2 * ModuleLayout.fusionParams(h) + sourceParams + h + 1, e.activeParams(),
           "served: fusion layers, frozen sources, the regression head");
       assertEquals("relu,relu", e.modules().get(0).activation());
-      float[][] trained = t.outputs(REG, REG.dev(), Trainer.EvalControls.discretized());
-      List<Encoded> enc = new ArrayList<>();
-      REG.dev().forEach(x -> enc.add(x.tokens()));
-      try (CompactModel m = CompactModel.load(out, REG.name(), BACKBONE)) {
-        float[][] served = m.outputs(enc);
-        for (int i = 0; i < trained.length; i++) {
-          assertArrayEquals(trained[i], served[i], 1e-5f, "example " + i);
-        }
+      assertServedAsTrained(t, REG, out);
+    }
+  }
+
+  /** The export at {@code export} gives {@code task}'s dev examples the outputs the trainer's discrete model gives them. */
+  private static void assertServedAsTrained(Trainer t, TrainTask task, Path export) {
+    float[][] trained = t.outputs(task, task.dev(), Trainer.EvalControls.discretized());
+    List<Encoded> enc = new ArrayList<>();
+    task.dev().forEach(x -> enc.add(x.tokens()));
+    try (CompactModel m = CompactModel.load(export, task.name(), BACKBONE)) {
+      float[][] served = m.outputs(enc);
+      for (int i = 0; i < trained.length; i++) {
+        assertArrayEquals(trained[i], served[i], 1e-5f, task.name() + " example " + i);
       }
     }
   }
@@ -184,15 +189,7 @@ class AdapterFusionTest {
       assertFalse(java.util.Arrays.equals(t.value(query, MARKER.name()), t.value(query, REG.name())));
       Exporter.export(t, Map.of(), Map.of(), out);
       for (TrainTask task : List.of(MARKER, REG)) {
-        float[][] trained = t.outputs(task, task.dev(), Trainer.EvalControls.discretized());
-        List<Encoded> enc = new ArrayList<>();
-        task.dev().forEach(x -> enc.add(x.tokens()));
-        try (CompactModel m = CompactModel.load(out, task.name(), BACKBONE)) {
-          float[][] served = m.outputs(enc);
-          for (int i = 0; i < trained.length; i++) {
-            assertArrayEquals(trained[i], served[i], 1e-5f, task.name() + " example " + i);
-          }
-        }
+        assertServedAsTrained(t, task, out);
       }
     }
   }
