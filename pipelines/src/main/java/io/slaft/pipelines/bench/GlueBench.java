@@ -109,16 +109,20 @@ public final class GlueBench {
     List<Path> sources = new ArrayList<>();
     Map<String, String> pfeiffer = Map.of("method", Method.PFEIFFER.id());
     for (String t : tasks) {
-      String name = Method.PFEIFFER.id() + "-" + t + "-" + seed;
+      String name = cellName(Method.PFEIFFER.id(), t, seed);
       sourceKeys.add(name + ":" + base.with(cellOverrides(pfeiffer, t, seed)).hash());
       sources.add(exportOf(out, name));
     }
     Map<String, String> keyed = new LinkedHashMap<>(o);
     keyed.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), String.join(",", sourceKeys));
     String key = base.with(cellOverrides(keyed, task, seed)).hash();
-    Map<String, Object> cached = cached(out, row + "-" + task + "-" + seed, key, log);
-    if (cached != null || !mayTrain) {
+    Map<String, Object> cached = cached(out, cellName(row, task, seed), key, log);
+    if (cached != null) {
       return cached;
+    }
+    if (!mayTrain) {
+      pending(cellName(row, task, seed), log);
+      return null;
     }
     for (int i = 0; i < tasks.size(); i++) {
       if (!exported(sources.get(i))) {
@@ -127,8 +131,17 @@ public final class GlueBench {
     }
     o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(),
         sources.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(",")));
-    return train(base.with(cellOverrides(o, task, seed)), key, row + "-" + task + "-" + seed, cellOverrides(o, task, seed),
+    return train(base.with(cellOverrides(o, task, seed)), key, cellName(row, task, seed), cellOverrides(o, task, seed),
         measureInference, out, log);
+  }
+
+  /** The name of a cell (its file under {@code out/cells/}, its run under {@code out/runs/}): {@code <row>-<task>-<seed>}. */
+  private static String cellName(String row, String task, long seed) {
+    return row + "-" + task + "-" + seed;
+  }
+
+  private static void pending(String cell, Consumer<String> log) {
+    log.accept("cell " + cell + ": pending (time budget spent; run the same command again to continue)");
   }
 
   /** Where the bench keeps cell {@code name}'s export. */
@@ -164,13 +177,13 @@ public final class GlueBench {
       long seed, boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
     Map<String, String> o = cellOverrides(rowOverrides, task, seed);
     ExperimentConfig c = base.with(o);
-    String cell = row + "-" + task + "-" + seed;
+    String cell = cellName(row, task, seed);
     Map<String, Object> cached = cached(out, cell, c.hash(), log);
     if (cached != null) {
       return cached;
     }
     if (!mayTrain) {
-      log.accept("cell " + cell + ": pending (time budget spent; run the same command again to continue)");
+      pending(cell, log);
       return null;
     }
     return train(c, c.hash(), cell, o, measureInference, out, log);
@@ -185,7 +198,7 @@ public final class GlueBench {
       Path out, Consumer<String> log) throws IOException {
     Map<String, String> o = cellOverrides(rowOverrides, task, seed);
     ExperimentConfig c = base.with(o);
-    String cell = o.get("method") + "-" + task + "-" + seed;
+    String cell = cellName(o.get("method"), task, seed);
     Map<String, Object> committed = cached(out, cell, c.hash(), log);
     if (committed == null) {
       train(c, c.hash(), cell, o, false, out, log);
