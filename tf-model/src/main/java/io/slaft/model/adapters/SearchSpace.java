@@ -102,6 +102,19 @@ public record SearchSpace(
     return !exampleGates && !fullModel;
   }
 
+  /**
+   * The record's text (checkpoint fingerprints are built from it); {@code fusion} is appended only
+   * when there are sources, so checkpoints written before fusion existed still resume.
+   */
+  @Override
+  public String toString() {
+    return "SearchSpace[sites=" + sites + ", layers=" + layers + ", bottleneck=" + bottleneck + ", loraRank=" + loraRank
+        + ", loraAlpha=" + loraAlpha + ", activations=" + activations + ", channelGates=" + channelGates + ", bitfit="
+        + bitfit + ", exampleGates=" + exampleGates + ", fullModel=" + fullModel + ", initScale=" + initScale
+        + ", prefixLength=" + prefixLength + ", prefixHidden=" + prefixHidden
+        + (fusion.isEmpty() ? "" : ", fusion=" + fusion) + "]";
+  }
+
   /** The scale of a LoRA update, {@code alpha / r}: training multiplies it in, the export folds it into B. */
   public float loraScale() {
     return loraAlpha / loraRank;

@@ -49,4 +49,14 @@ class ModuleLayoutTest {
     assertFalse(Site.DEFAULT_POOL.contains(Site.PREFIX));
     assertEquals(EnumSet.of(Site.PREFIX), Method.PREFIX.space(SearchSpace.full(8, 2)).sites());
   }
+
+  /** Checkpoint fingerprints are built from a space's text: without fusion sources it reads as before fusion existed. */
+  @Test
+  void aSpaceWithoutFusionSourcesReadsAsBeforeFusionExisted() {
+    SearchSpace space = new SearchSpace(EnumSet.of(Site.ATTN, Site.LORA), List.of(2), 4, 2, 4f, List.of(Activation.RELU),
+        false, false, false, false, 0.02f);
+    assertEquals("SearchSpace[sites=[ATTN, LORA], layers=[2], bottleneck=4, loraRank=2, loraAlpha=4.0, activations=[RELU],"
+        + " channelGates=false, bitfit=false, exampleGates=false, fullModel=false, initScale=0.02, prefixLength=10,"
+        + " prefixHidden=128]", space.toString());
+  }
 }
