@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  * into {@code out/runs/}); its cells are keyed by those cells' keys, not by where the exports lie.
  */
 public final class GlueBench {
+  /** The point id every cell trains as (one point per cell run). */
+  private static final String POINT = "main";
+
   private GlueBench() {}
 
   /**
@@ -116,12 +119,13 @@ public final class GlueBench {
     Map<String, String> keyed = new LinkedHashMap<>(o);
     keyed.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), String.join(",", sourceKeys));
     String key = base.with(cellOverrides(keyed, task, seed)).hash();
-    Map<String, Object> cached = cached(out, cellName(row, task, seed), key, log);
+    String cell = cellName(row, task, seed);
+    Map<String, Object> cached = cached(out, cell, key, log);
     if (cached != null) {
       return cached;
     }
     if (!mayTrain) {
-      pending(cellName(row, task, seed), log);
+      pending(cell, log);
       return null;
     }
     for (int i = 0; i < tasks.size(); i++) {
@@ -131,8 +135,8 @@ public final class GlueBench {
     }
     o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(),
         sources.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(",")));
-    return train(base.with(cellOverrides(o, task, seed)), key, cellName(row, task, seed), cellOverrides(o, task, seed),
-        measureInference, out, log);
+    Map<String, String> trained = cellOverrides(o, task, seed);
+    return train(base.with(trained), key, cell, trained, measureInference, out, log);
   }
 
   /** The name of a cell (its file under {@code out/cells/}, its run under {@code out/runs/}): {@code <row>-<task>-<seed>}. */
@@ -146,7 +150,12 @@ public final class GlueBench {
 
   /** Where the bench keeps cell {@code name}'s export. */
   private static Path exportOf(Path out, String name) {
-    return io.slaft.pipelines.experiment.ExperimentSession.exportDir(out.resolve("runs").resolve(name), "main");
+    return io.slaft.pipelines.experiment.ExperimentSession.exportDir(runDir(out, name), POINT);
+  }
+
+  /** Where the bench trains cell {@code name} (checkpoints, export), as the point {@link #POINT}. */
+  private static Path runDir(Path out, String name) {
+    return out.resolve("runs").resolve(name);
   }
 
   /** A row's overrides for one task and seed. */
@@ -205,7 +214,7 @@ public final class GlueBench {
       return;
     }
     log.accept("cell " + cell + ": trained again for its export (adapterfusion's first stage)");
-    ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
+    ExperimentRunner.PointResult r = ExperimentRunner.train(c, runDir(out, cell), POINT, o,
         TrainListener.NONE);
     double again = metric(r.records().get(0), "metrics");
     if (again != primary(committed)) {
@@ -225,7 +234,7 @@ public final class GlueBench {
     Path file = out.resolve("cells").resolve(cell + ".json");
     log.accept("cell " + cell + ": training");
     long t0 = System.nanoTime();
-    ExperimentRunner.PointResult r = ExperimentRunner.train(c, out.resolve("runs").resolve(cell), "main", o,
+    ExperimentRunner.PointResult r = ExperimentRunner.train(c, runDir(out, cell), POINT, o,
         TrainListener.NONE);
     Map<String, Object> rec = new LinkedHashMap<>(r.records().get(0));
     if (measureInference) {

@@ -55,6 +55,10 @@ public final class Trainer implements AutoCloseable {
   private boolean cacheLayers;
   /** The output of the layers the graph leaves out, per example, or {@code null} when it computes every layer. */
   private LayerCache layerCache;
+  /** Every training, validation and dev example of the run's tasks: what the layer cache may keep. */
+  private final List<LabeledExample> ownExamples;
+  /** Whether caching {@link #ownExamples} stays within {@link LayerCache#limitBytes()}. */
+  private final boolean ownExamplesFitCache;
   /** Graphs built after the first one (the settle phase's rebuilds), for progress and tests. */
   private int rebuilds;
   private final AdamW optimizer;
@@ -97,9 +101,11 @@ public final class Trainer implements AutoCloseable {
     this.maxOutputs = Math.max(2, tasks.stream().mapToInt(TrainTask::outputs).max().orElse(2));
     this.noiseSite = spec.noiseSite() != NoiseSite.NONE ? spec.noiseSite() : evalNoise;
     this.cacheLayers = LayerCache.limitBytes() > 0;
-    this.g = graph(GraphPlan.full(layout));
+    this.ownExamples = ownExamples(tasks);
+    this.ownExamplesFitCache = LayerCache.bytes(ownExamples, backbone.config().hidden()) <= LayerCache.limitBytes();
+    this.g = graph(withCache(GraphPlan.full(layout)));
     this.params = ParamStore.init(g.slots(), taskNames, this::initial, spec.seed());
-    install(withCache(GraphPlan.full(layout)));
+    install(g.plan());
     this.discretizer = new Discretizer(spec, layout, params, g.slots(), backbone.config().parameterCount());
     for (String t : taskNames) {
       initialStructure.put(t, DiscreteStructure.kept(discretizer.structure(t)));
@@ -229,7 +235,7 @@ public final class Trainer implements AutoCloseable {
       layerCache = null;
     }
     if (layerCache == null && plan.frozenBelow() > 0) {
-      layerCache = new LayerCache(backbone, plan.frozenBelow(), ownExamples());
+      layerCache = new LayerCache(backbone, plan.frozenBelow(), ownExamples);
     }
     session = new TrainingSession(g, backbone, spec, params, layerCache);
     if (discretizer != null) {
@@ -246,15 +252,13 @@ public final class Trainer implements AutoCloseable {
   private GraphPlan withCache(GraphPlan plan) {
     SearchSpace space = spec.space();
     int below = plan.lowestModuleLayer(layout, backbone.config().layers());
-    boolean possible = cacheLayers && below > 0 && noiseSite == NoiseSite.NONE && !space.bitfit() && !space.fullModel();
-    if (possible && plan.frozenBelow() != below) {
-      possible = LayerCache.bytes(ownExamples(), backbone.config().hidden()) <= LayerCache.limitBytes();
-    }
+    boolean possible = cacheLayers && ownExamplesFitCache && below > 0 && noiseSite == NoiseSite.NONE && !space.bitfit()
+        && !space.fullModel();
     return plan.frozenBelow(possible ? below : 0);
   }
 
-  /** Every training, validation and dev example of the run's tasks (what the layer cache keeps). */
-  private List<LabeledExample> ownExamples() {
+  /** Every training, validation and dev example of {@code tasks}. */
+  private static List<LabeledExample> ownExamples(List<TrainTask> tasks) {
     List<LabeledExample> all = new java.util.ArrayList<>();
     for (TrainTask t : tasks) {
       all.addAll(t.train());

@@ -60,8 +60,6 @@ public final class TrainingGraph {
   private final BertEncoderGraph encoder;
   /** Initial values that are not random, by slot name: the pretrained backbone (full fine-tuning), fusion sources. */
   private final Map<String, float[]> pretrained = new LinkedHashMap<>();
-  /** Slots fed but never trained (fusion sources). */
-  private final java.util.Set<String> frozenSlots = new java.util.HashSet<>();
   /** The module each module slot belongs to (by slot name); absent for shared and structure slots. */
   private final Map<String, Module> slotModules = new LinkedHashMap<>();
   private Module slotOwner;
@@ -269,14 +267,13 @@ public final class TrainingGraph {
     totalCe = tf.math.add(ceLoss, tf.math.mul(lambda, penalty));
     totalMse = tf.math.add(mseLoss, tf.math.mul(lambda, penalty));
     // the activation logits reach the outputs only through a bottleneck that mixes its candidates
+    // (frozen slots are fed, never trained: no gradient)
     List<Operand<?>> xs = new ArrayList<>();
-    for (Map.Entry<String, Placeholder<TFloat32>> e : slotInputs.entrySet()) {
-      if (frozenSlots.contains(e.getKey())) {
-        continue; // fed, never trained: no gradient
-      }
-      if (!e.getKey().equals(SlotNames.ACTS) || mixesActivations) {
-        gradientIndex.put(e.getKey(), xs.size());
-        xs.add(e.getValue());
+    for (Slot s : slots) {
+      Placeholder<TFloat32> input = slotInputs.get(s.name());
+      if (input != null && s.group().trained() && (!s.name().equals(SlotNames.ACTS) || mixesActivations)) {
+        gradientIndex.put(s.name(), xs.size());
+        xs.add(input);
       }
     }
     ceGrads = tf.gradients(totalCe, xs);
@@ -291,7 +288,6 @@ public final class TrainingGraph {
   private void frozen(Module mod, int n, String part, float[] values, int... shape) {
     String name = SlotNames.fusionSource(mod, n, part);
     slot(name, Slot.Group.FROZEN, false, shape);
-    frozenSlots.add(name);
     pretrained.put(name, values);
   }
 
