@@ -357,9 +357,30 @@ public final class BenchCommand {
         "the table then covers the finished tasks (0 = no limit). Default: ${DEFAULT-VALUE}."})
     double budgetMinutes;
 
+    @Option(names = "--robustness", split = ",", paramLabel = "TASK", description = {
+        "Also evaluate these tasks' cells under the input perturbations of robustness.families",
+        "(their exports on dev; e.g. sst2,mnli), drop per family as mean ± std over seeds."})
+    java.util.List<String> robustnessTasks = new java.util.ArrayList<>();
+
+    @Option(names = "--robustness-at", defaultValue = "0.15", paramLabel = "SEVERITY", description = {
+        "The severity of --robustness (ratio of words, characters or tokens perturbed). Default: ${DEFAULT-VALUE}."})
+    double robustnessAt;
+
     @Override
     public Integer call() {
       var c = io.slaft.pipelines.config.ExperimentConfig.load(config).withOverrides(overrides);
+      io.slaft.pipelines.bench.BenchRobustness robustness = io.slaft.pipelines.bench.BenchRobustness.NONE;
+      if (!robustnessTasks.isEmpty()) {
+        try {
+          if (!tasks.containsAll(robustnessTasks)) {
+            throw new IllegalArgumentException("--robustness " + String.join(",", robustnessTasks)
+                + " names a task --tasks does not run; --tasks is " + String.join(",", tasks));
+          }
+          robustness = io.slaft.pipelines.bench.BenchRobustness.of(c, robustnessTasks, robustnessAt);
+        } catch (IllegalArgumentException e) {
+          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+      }
       global.defaultThreads(c.get(ConfigKeys.TRAIN_THREADS));
       global.apply();
       global.claimOutput(out);
@@ -384,12 +405,14 @@ public final class BenchCommand {
         }
       }
       String md = io.slaft.pipelines.bench.GlueBench.run(c, rows, variants, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
-          s -> System.err.println("bench glue: " + s));
+          robustness, s -> System.err.println("bench glue: " + s));
       printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
           + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
           + " --tasks " + String.join(",", tasks)
           + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))
           + (everyTaskEverySeed ? " --every-task-every-seed" : "")
+          + (robustnessTasks.isEmpty() ? "" : " --robustness " + String.join(",", robustnessTasks) + " --robustness-at "
+              + robustnessAt)
           + overrides.stream().map(o -> " --set " + o).collect(java.util.stream.Collectors.joining()), "");
       System.out.println(io.slaft.pipelines.bench.GlueBench.caps(c));
       System.out.println();

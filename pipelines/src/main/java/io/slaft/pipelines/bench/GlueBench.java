@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  * figure is the training graph's dev-evaluation throughput. An {@code adapterfusion} row fuses the
  * pfeiffer cells' exports of every bench task at the same seed (its first stage, trained on demand
  * into {@code out/runs/}); its cells are keyed by those cells' keys, not by where the exports lie.
+ * With a {@link BenchRobustness}, the cells of its tasks are also evaluated under input perturbations
+ * (stored under {@code out/robustness/}, a missing export made again on this machine).
  */
 public final class GlueBench {
   /** The point id every cell trains as (one point per cell run). */
@@ -52,10 +54,14 @@ public final class GlueBench {
    *     {@code sla-budget → {method: sla, sparsity.gate: budget, sparsity.budget: 0.003}}
    * @param budgetMinutes start no new cell after this many minutes (0 = no limit); the table then
    *     holds the tasks whose cells are all finished and names the others as pending
+   * @param robustness which tasks' cells are also evaluated under input perturbations ({@link BenchRobustness#NONE}:
+   *     none); the table then gets a robustness section per task
    */
   public static String run(ExperimentConfig base, List<String> methods, Map<String, Map<String, String>> variants,
-      List<String> tasks, Map<String, List<Long>> seeds, Path out, double budgetMinutes, Consumer<String> log) {
+      List<String> tasks, Map<String, List<Long>> seeds, Path out, double budgetMinutes, BenchRobustness robustness,
+      Consumer<String> log) {
     Map<String, Map<String, List<Map<String, Object>>>> byMethod = new LinkedHashMap<>();
+    List<BenchRobustness.RowResults> robust = new ArrayList<>();
     long start = System.nanoTime();
     int total = methods.size() * tasks.stream().mapToInt(t -> seeds.get(t).size()).sum();
     int done = 0;
@@ -63,26 +69,39 @@ public final class GlueBench {
       Files.createDirectories(out.resolve("cells"));
       for (String task : tasks) {
         List<Long> taskSeeds = seeds.get(task);
+        Map<String, BenchRobustness.RowResults> taskRobust = new LinkedHashMap<>();
         for (long seed : taskSeeds) {
           for (String method : methods) {
-            boolean overBudget = budgetMinutes > 0 && (System.nanoTime() - start) / 60e9 >= budgetMinutes;
+            boolean mayTrain = budgetMinutes <= 0 || (System.nanoTime() - start) / 60e9 < budgetMinutes;
             Map<String, String> o = new LinkedHashMap<>();
             o.put("method", method);
             o.putAll(variants.getOrDefault(method, Map.of()));
-            Map<String, Object> rec;
-            if (Method.ADAPTERFUSION.id().equals(o.get("method"))) {
-              rec = fusionCell(base, method, o, tasks, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
-            } else {
-              rec = cell(base, method, o, task, seed, seed == taskSeeds.get(0), out, !overBudget, log);
+            CellPlan plan = Method.ADAPTERFUSION.id().equals(o.get("method"))
+                ? fusionPlan(base, method, o, tasks, task, seed, out, log)
+                : plan(base, method, o, task, seed);
+            Map<String, Object> rec = cached(out, plan.name(), plan.key(), log);
+            if (rec == null && mayTrain) {
+              plan.prepare().run();
+              rec = train(plan.config(base), plan.key(), plan.name(), plan.overrides(), seed == taskSeeds.get(0), out, log);
+            } else if (rec == null) {
+              pending(plan.name(), log);
             }
             done++;
             if (rec != null) {
               byMethod.computeIfAbsent(method, k -> new LinkedHashMap<>()).computeIfAbsent(task, k -> new ArrayList<>())
                   .add(rec);
               log.accept(String.format(Locale.ROOT, "%d/%d cells", done, total));
+              if (robustness.covers(task)) {
+                Map<String, Object> r = robustness(base, plan, rec, robustness, out, mayTrain, log);
+                if (r != null) {
+                  taskRobust.computeIfAbsent(method, k -> new BenchRobustness.RowResults(k, task, new ArrayList<>()))
+                      .seeds().add(r);
+                }
+              }
             }
           }
         }
+        robust.addAll(taskRobust.values());
       }
       List<String> complete = new ArrayList<>();
       List<String> pending = new ArrayList<>();
@@ -91,52 +110,89 @@ public final class GlueBench {
             == seeds.get(task).size());
         (all ? complete : pending).add(task);
       }
-      return table(base, methods, variants, complete, pending, seeds, byMethod, out);
+      return table(base, methods, variants, complete, pending, seeds, byMethod, robustness, robust, out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * An AdapterFusion cell: the pfeiffer cells of every bench task at {@code seed} are its first stage
-   * (trained first when their export is not on this machine, even if their record is committed: the
-   * run is deterministic, so the export is the one the record describes); it fuses their exports.
-   * The cell is keyed by the pfeiffer cells' keys rather than by where their exports lie, so it
-   * resumes on any machine.
+   * What determines a cell and how it trains: its name (its file under {@code out/cells/}, its run under
+   * {@code out/runs/}), its key, the overrides it trains with, and what must exist on this machine before it
+   * trains (an AdapterFusion cell's first stage).
    */
-  private static Map<String, Object> fusionCell(ExperimentConfig base, String row, Map<String, String> rowOverrides,
-      List<String> tasks, String task, long seed, boolean measureInference, Path out, boolean mayTrain,
-      Consumer<String> log) throws IOException {
-    Map<String, String> o = new LinkedHashMap<>(rowOverrides);
+  private record CellPlan(String name, String key, Map<String, String> overrides, IoAction prepare) {
+    ExperimentConfig config(ExperimentConfig base) {
+      return base.with(overrides);
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** The plan of a cell of a row that is not AdapterFusion. */
+  private static CellPlan plan(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task, long seed) {
+    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
+    return new CellPlan(cellName(row, task, seed), base.with(o).hash(), o, () -> {});
+  }
+
+  /**
+   * The robustness result of a cell (its record {@code rec}): the stored one, else evaluated on its export (made
+   * again on this machine when missing, the committed record unchanged) when {@code mayTrain}; null when pending.
+   */
+  private static Map<String, Object> robustness(ExperimentConfig base, CellPlan plan, Map<String, Object> rec,
+      BenchRobustness robustness, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
+    Map<String, Object> r = robustness.cached(out, plan.name(), plan.key());
+    if (r != null || !mayTrain) {
+      if (r == null) {
+        log.accept("cell " + plan.name() + ": robustness pending (time budget spent)");
+      }
+      return r;
+    }
+    Path export = exportOf(out, plan.name());
+    if (!exported(export)) {
+      plan.prepare().run();
+      trainAgain(base, plan, rec, out, "its robustness", log);
+    }
+    return robustness.evaluate(plan.config(base), export, out, plan.name(), plan.key(), log);
+  }
+
+  /**
+   * The plan of an AdapterFusion cell: the pfeiffer cells of every bench task at {@code seed} are its first stage
+   * (trained first when their export is not on this machine, even if their record is committed: the run is
+   * deterministic, so the export is the one the record describes); it fuses their exports. The cell is keyed by
+   * the pfeiffer cells' keys rather than by where their exports lie, so it resumes on any machine.
+   */
+  private static CellPlan fusionPlan(ExperimentConfig base, String row, Map<String, String> rowOverrides,
+      List<String> tasks, String task, long seed, Path out, Consumer<String> log) {
     List<String> sourceKeys = new ArrayList<>();
-    List<Path> sources = new ArrayList<>();
+    List<CellPlan> sources = new ArrayList<>();
     Map<String, String> pfeiffer = Map.of("method", Method.PFEIFFER.id());
     for (String t : tasks) {
-      String name = cellName(Method.PFEIFFER.id(), t, seed);
-      sourceKeys.add(name + ":" + base.with(cellOverrides(pfeiffer, t, seed)).hash());
-      sources.add(exportOf(out, name));
+      CellPlan source = plan(base, Method.PFEIFFER.id(), pfeiffer, t, seed);
+      sources.add(source);
+      sourceKeys.add(source.name() + ":" + source.key());
     }
-    Map<String, String> keyed = new LinkedHashMap<>(o);
+    Map<String, String> keyed = new LinkedHashMap<>(rowOverrides);
     keyed.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), String.join(",", sourceKeys));
-    String key = base.with(cellOverrides(keyed, task, seed)).hash();
-    String cell = cellName(row, task, seed);
-    Map<String, Object> cached = cached(out, cell, key, log);
-    if (cached != null) {
-      return cached;
-    }
-    if (!mayTrain) {
-      pending(cell, log);
-      return null;
-    }
-    for (int i = 0; i < tasks.size(); i++) {
-      if (!exported(sources.get(i))) {
-        sourceCell(base, pfeiffer, tasks.get(i), seed, out, log);
-      }
-    }
-    o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(),
-        sources.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(",")));
-    Map<String, String> trained = cellOverrides(o, task, seed);
-    return train(base.with(trained), key, cell, trained, measureInference, out, log);
+    Map<String, String> o = new LinkedHashMap<>(rowOverrides);
+    o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), sources.stream().map(p -> exportOf(out, p.name()).toString())
+        .collect(java.util.stream.Collectors.joining(",")));
+    return new CellPlan(cellName(row, task, seed), base.with(cellOverrides(keyed, task, seed)).hash(),
+        cellOverrides(o, task, seed), () -> {
+          for (CellPlan source : sources) {
+            if (!exported(exportOf(out, source.name()))) {
+              Map<String, Object> committed = cached(out, source.name(), source.key(), log);
+              if (committed == null) {
+                train(source.config(base), source.key(), source.name(), source.overrides(), false, out, log);
+              } else {
+                trainAgain(base, source, committed, out, "adapterfusion's first stage", log);
+              }
+            }
+          }
+        });
   }
 
   /** The name of a cell (its file under {@code out/cells/}, its run under {@code out/runs/}): {@code <row>-<task>-<seed>}. */
@@ -181,45 +237,21 @@ public final class GlueBench {
     return null;
   }
 
-  /** One cell: the cached record when its config hash matches, else trains it (if {@code mayTrain}); null if skipped. */
-  private static Map<String, Object> cell(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task,
-      long seed, boolean measureInference, Path out, boolean mayTrain, Consumer<String> log) throws IOException {
-    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
-    ExperimentConfig c = base.with(o);
-    String cell = cellName(row, task, seed);
-    Map<String, Object> cached = cached(out, cell, c.hash(), log);
-    if (cached != null) {
-      return cached;
-    }
-    if (!mayTrain) {
-      pending(cell, log);
-      return null;
-    }
-    return train(c, c.hash(), cell, o, measureInference, out, log);
-  }
-
   /**
-   * Makes the export of a first-stage (pfeiffer) cell on this machine: trains the cell when it is not
-   * committed yet; when it is, trains it again for its export only, keeping the committed record (the
-   * run is deterministic; a different primary metric is reported, e.g. from another CPU's rounding).
+   * Makes the export of a committed cell on this machine: trains it again and keeps the committed record (the run
+   * is deterministic; a different primary metric is reported, e.g. from another CPU's rounding).
+   *
+   * @param why what needs the export, for the log
    */
-  private static void sourceCell(ExperimentConfig base, Map<String, String> rowOverrides, String task, long seed,
-      Path out, Consumer<String> log) throws IOException {
-    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
-    ExperimentConfig c = base.with(o);
-    String cell = cellName(o.get("method"), task, seed);
-    Map<String, Object> committed = cached(out, cell, c.hash(), log);
-    if (committed == null) {
-      train(c, c.hash(), cell, o, false, out, log);
-      return;
-    }
-    log.accept("cell " + cell + ": trained again for its export (adapterfusion's first stage)");
-    ExperimentRunner.PointResult r = ExperimentRunner.train(c, runDir(out, cell), POINT, o,
-        TrainListener.NONE);
+  private static void trainAgain(ExperimentConfig base, CellPlan plan, Map<String, Object> committed, Path out,
+      String why, Consumer<String> log) throws IOException {
+    log.accept("cell " + plan.name() + ": trained again for its export (" + why + ")");
+    ExperimentRunner.PointResult r = ExperimentRunner.train(plan.config(base), runDir(out, plan.name()), POINT,
+        plan.overrides(), TrainListener.NONE);
     double again = metric(r.records().get(0), "metrics");
     if (again != primary(committed)) {
       log.accept(String.format(Locale.ROOT, "cell %s: warning: trained again it gives %s = %.6f, its committed record"
-          + " %.6f; the fusion cells fuse the export made here", cell, committed.get("primary_metric"), again,
+          + " %.6f; what follows uses the export made here", plan.name(), committed.get("primary_metric"), again,
           primary(committed)));
     }
   }
@@ -273,8 +305,8 @@ public final class GlueBench {
   /** The table over the complete tasks; writes {@code glue-bench.md} and {@code glue-bench.json}. */
   private static String table(ExperimentConfig base, List<String> methods, Map<String, Map<String, String>> variants,
       List<String> tasks, List<String> pending,
-      Map<String, List<Long>> seeds, Map<String, Map<String, List<Map<String, Object>>>> byMethod, Path out)
-      throws IOException {
+      Map<String, List<Long>> seeds, Map<String, Map<String, List<Map<String, Object>>>> byMethod,
+      BenchRobustness robustness, List<BenchRobustness.RowResults> robust, Path out) throws IOException {
     List<String> header = new ArrayList<>(List.of("method"));
     header.addAll(tasks);
     header.addAll(List.of("mean", "trainable %", "active %", "compression", "train tok/s", "inference tok/s",
@@ -353,6 +385,7 @@ public final class GlueBench {
     if (!paired.isEmpty()) {
       md += "\n" + paired;
     }
+    md += robustness.markdown(robust);
     if (!pending.isEmpty()) {
       md += "\npending tasks (not all cells finished; run the same command again): " + String.join(", ", pending) + "\n";
     }
@@ -375,6 +408,9 @@ public final class GlueBench {
     doc.put("rows", rows);
     trivialRow.ifPresent(trivial -> doc.put("trivial", trivial));
     doc.put("paired", pairs.stream().map(PairedDifferences.Pair::json).toList());
+    if (!robust.isEmpty()) {
+      doc.put("robustness", robustness.json(robust));
+    }
     AtomicFiles.writeString(out.resolve("glue-bench.json"), ExperimentRunner.json().writeValueAsString(doc));
     AtomicFiles.writeString(out.resolve("glue-bench.md"), md + "\n");
     return md;

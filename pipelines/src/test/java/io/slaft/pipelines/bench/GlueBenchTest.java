@@ -31,7 +31,7 @@ class GlueBenchTest {
     Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L, 2L), "cola", List.of(1L));
 
     List<String> log1 = new ArrayList<>();
-    String md = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc"), seeds, out, 0, log1::add);
+    String md = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc"), seeds, out, 0, BenchRobustness.NONE, log1::add);
     try (Stream<Path> cells = Files.list(out.resolve("cells"))) {
       assertEquals(6, cells.filter(p -> p.toString().endsWith(".json")).count(), "2 methods x (1 + 2 seeds)");
     }
@@ -59,7 +59,7 @@ class GlueBenchTest {
     assertTrue(md.contains("lora-r4: method=lora, adapters.lora_rank=4") || md.contains("lora-r4: adapters.lora_rank=4, method=lora"), md);
 
     List<String> log2 = new ArrayList<>();
-    String again = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc", "cola"), seeds, out, 1e-9, log2::add);
+    String again = GlueBench.run(base, methods, variants, List.of("sst2", "mrpc", "cola"), seeds, out, 1e-9, BenchRobustness.NONE, log2::add);
     assertEquals(6, log2.stream().filter(l -> l.endsWith("cached, skipped")).count(), String.join("\n", log2));
     assertEquals(2, log2.stream().filter(l -> l.contains(": pending")).count(), "cola cells over the budget");
     assertTrue(again.contains("pending tasks") && again.contains("cola"), again);
@@ -82,7 +82,7 @@ class GlueBenchTest {
     List<String> tasks = List.of("sst2", "mrpc");
     Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L), "mrpc", List.of(1L));
     List<String> log = new ArrayList<>();
-    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, log::add);
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, BenchRobustness.NONE, log::add);
     for (String t : tasks) {
       assertTrue(Files.isRegularFile(out.resolve("cells/pfeiffer-" + t + "-1.json")), "first stage of " + t);
       JsonNode fused = JSON.readTree(out.resolve("cells/adapterfusion-" + t + "-1.json").toFile()).path("record");
@@ -96,19 +96,75 @@ class GlueBenchTest {
     // another machine: the committed cells, no exports
     deleteTree(out.resolve("runs"));
     List<String> again = new ArrayList<>();
-    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, again::add);
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, BenchRobustness.NONE, again::add);
     assertEquals(2, again.stream().filter(l -> l.endsWith("cached, skipped")).count(), String.join("\n", again));
     assertFalse(again.stream().anyMatch(l -> l.endsWith(": training")), String.join("\n", again));
 
     Files.delete(out.resolve("cells/adapterfusion-mrpc-1.json"));
     List<String> recompute = new ArrayList<>();
-    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, recompute::add);
+    GlueBench.run(base, List.of("adapterfusion"), Map.of(), tasks, seeds, out, 0, BenchRobustness.NONE, recompute::add);
     assertEquals(2, recompute.stream().filter(l -> l.contains("trained again for its export")).count(),
         String.join("\n", recompute));
     assertTrue(recompute.contains("cell adapterfusion-mrpc-1: training"), String.join("\n", recompute));
     assertFalse(recompute.stream().anyMatch(l -> l.contains("warning")), "deterministic: " + String.join("\n", recompute));
     assertTrue(java.util.Arrays.equals(pfeifferRecord, Files.readAllBytes(out.resolve("cells/pfeiffer-mrpc-1.json"))),
         "the committed first-stage record stays as it is");
+  }
+
+  /**
+   * With robustness on a task, each of its cells' exports is evaluated under the input families at one severity;
+   * the results are stored and reused like cells, and a machine without the export trains the cell again for it,
+   * leaving the committed record as it is and giving the same drops.
+   */
+  @Test
+  void robustnessOfTheChosenTasksCellsIsStoredAndReusedLikeACell(@TempDir Path dir) throws IOException {
+    ExperimentConfig base = benchConfig(dir, 24, "adapters: {sites: [lora], bottleneck: 8}", 3)
+        .with(Map.of("robustness.families", "word-dropout,char-swap,embedding-noise"));
+    Path out = dir.resolve("out");
+    List<String> tasks = List.of("sst2", "mrpc");
+    Map<String, List<Long>> seeds = Map.of("sst2", List.of(1L, 2L), "mrpc", List.of(1L));
+    BenchRobustness robustness = BenchRobustness.of(base, List.of("sst2"), 0.5);
+    List<String> log = new ArrayList<>();
+    String md = GlueBench.run(base, List.of("lora"), Map.of(), tasks, seeds, out, 0, robustness, log::add);
+    assertTrue(md.contains("Robustness on sst2 dev at severity 50%") && md.contains("word-dropout")
+        && md.contains("char-swap") && md.contains("mean drop"), md);
+    assertFalse(md.contains("Robustness on mrpc") || md.contains("| embedding-noise"), "only sst2, input families: " + md);
+    assertFalse(Files.exists(out.resolve("robustness/lora-mrpc-1.json")));
+    double[] drops = new double[2];
+    for (int s = 1; s <= 2; s++) {
+      JsonNode stored = JSON.readTree(out.resolve("robustness/lora-sst2-" + s + ".json").toFile());
+      JsonNode row = null;
+      for (JsonNode r : stored.path("table").path("rows")) {
+        row = r.path("family").asText().equals("word-dropout") ? r : row;
+      }
+      assertEquals(0.5, row.path("severity").asDouble(), 0);
+      assertEquals(stored.path("clean").asDouble() - row.path("value").asDouble(), stored.path("drops").path("word-dropout")
+          .asDouble(), 1e-12, "drop = clean − perturbed: " + stored);
+      drops[s - 1] = stored.path("drops").path("word-dropout").asDouble();
+    }
+    JsonNode doc = JSON.readTree(out.resolve("glue-bench.json").toFile()).path("robustness");
+    assertEquals(List.of("word-dropout", "char-swap"), names(doc.path("families")));
+    assertEquals((drops[0] + drops[1]) / 2, doc.path("rows").get(0).path("drops").path("word-dropout").path("mean")
+        .asDouble(), 1e-12, doc.toString());
+
+    List<String> again = new ArrayList<>();
+    GlueBench.run(base, List.of("lora"), Map.of(), tasks, seeds, out, 0, robustness, again::add);
+    assertFalse(again.stream().anyMatch(l -> l.contains(": robustness at") || l.endsWith(": training")),
+        String.join("\n", again));
+
+    // another machine: the committed cells and one robustness result missing, no exports
+    deleteTree(out.resolve("runs"));
+    JsonNode before = JSON.readTree(out.resolve("robustness/lora-sst2-2.json").toFile());
+    Files.delete(out.resolve("robustness/lora-sst2-2.json"));
+    byte[] record = Files.readAllBytes(out.resolve("cells/lora-sst2-2.json"));
+    List<String> recompute = new ArrayList<>();
+    GlueBench.run(base, List.of("lora"), Map.of(), tasks, seeds, out, 0, robustness, recompute::add);
+    assertTrue(recompute.contains("cell lora-sst2-2: trained again for its export (its robustness)"),
+        String.join("\n", recompute));
+    assertEquals(1, recompute.stream().filter(l -> l.contains(": robustness at")).count(), String.join("\n", recompute));
+    assertFalse(recompute.stream().anyMatch(l -> l.contains("warning")), "deterministic: " + String.join("\n", recompute));
+    assertTrue(java.util.Arrays.equals(record, Files.readAllBytes(out.resolve("cells/lora-sst2-2.json"))));
+    assertEquals(before.path("drops"), JSON.readTree(out.resolve("robustness/lora-sst2-2.json").toFile()).path("drops"));
   }
 
   private static void deleteTree(Path root) throws IOException {
