@@ -125,6 +125,8 @@ public final class BenchRobustness {
     stored.put("config_hash", cellKey);
     stored.put("settings", settingsJson());
     stored.put("task", task);
+    stored.put("method", config.get(ConfigKeys.METHOD));
+    stored.put("seed", config.get(ConfigKeys.SEED));
     stored.put("metric", table.curves().get(0).metric());
     stored.put("clean", clean);
     stored.put("drops", drops);
@@ -151,6 +153,21 @@ public final class BenchRobustness {
 
     double[] clean() {
       return seeds.stream().mapToDouble(s -> ((Number) s.get("clean")).doubleValue()).toArray();
+    }
+
+    /** Whether the row learns its structure (its cells' method is {@value PairedDifferences#SEARCHED}). */
+    boolean searched() {
+      return seeds.stream().anyMatch(s -> PairedDifferences.SEARCHED.equals(s.get("method")));
+    }
+
+    /** Each seed's mean drop over the families, by seed. */
+    Map<Long, Double> meanDropBySeed() {
+      Map<Long, Double> m = new LinkedHashMap<>();
+      double[] drops = meanDrops();
+      for (int i = 0; i < drops.length; i++) {
+        m.put(((Number) seeds.get(i).get("seed")).longValue(), drops[i]);
+      }
+      return m;
     }
   }
 
@@ -182,8 +199,40 @@ public final class BenchRobustness {
         t.row(row);
       }
       md.append(t.build().toMarkdown());
+      md.append(paired(rows));
     }
     return md.toString();
+  }
+
+  /**
+   * Seed-paired differences of the mean drop over the families, each searched row minus each other row of one task
+   * (negative: the searched row loses less); empty when there is no such pair.
+   */
+  private static String paired(List<RowResults> rows) {
+    MarkdownTable.Builder t = MarkdownTable.builder("searched − baseline", "seeds", "mean drop Δ (mean ± std)",
+        "beyond spread");
+    boolean any = false;
+    for (RowResults a : rows) {
+      for (RowResults b : rows) {
+        if (!a.searched() || b.searched()) {
+          continue;
+        }
+        Map<Long, Double> da = a.meanDropBySeed();
+        Map<Long, Double> db = b.meanDropBySeed();
+        double[] d = da.keySet().stream().filter(db::containsKey).sorted().mapToDouble(s -> da.get(s) - db.get(s))
+            .toArray();
+        if (d.length == 0) {
+          continue;
+        }
+        any = true;
+        double mean = Stats.mean(d);
+        double std = Stats.std(d);
+        t.row(a.row() + " − " + b.row(), d.length, String.format(Locale.ROOT, "%+.4f ± %.4f", mean, std),
+            d.length < 2 ? "— (one seed)" : Math.abs(mean) > std ? "yes" : "no");
+      }
+    }
+    return any ? "\nSeed-paired differences of the mean drop (negative: the searched row loses less):\n\n"
+        + t.build().toMarkdown() : "";
   }
 
   /** The JSON section over {@code results}: the settings, and per task and row the means and stds. */

@@ -37,8 +37,8 @@ class BenchRobustnessTest {
     assertTrue(r.covers("sst2"));
     assertFalse(r.covers("mrpc"));
     List<Map<String, Object>> seeds = new ArrayList<>();
-    seeds.add(Map.of("metric", "accuracy", "clean", 0.9, "drops", Map.of("word-dropout", 0.02, "char-swap", 0.10)));
-    seeds.add(Map.of("metric", "accuracy", "clean", 0.8, "drops", Map.of("word-dropout", 0.04, "char-swap", 0.06)));
+    seeds.add(result("lora", 1, 0.9, 0.02, 0.10));
+    seeds.add(result("lora", 2, 0.8, 0.04, 0.06));
     List<BenchRobustness.RowResults> rows = List.of(new BenchRobustness.RowResults("lora", "sst2", seeds));
     String md = r.markdown(rows);
     assertTrue(md.contains("Robustness on sst2 dev at severity 15%"), md);
@@ -50,5 +50,16 @@ class BenchRobustnessTest {
     Map<String, Object> row = ((List<Map<String, Object>>) r.json(rows).get("rows")).get(0);
     assertEquals(0.055, (double) ((Map<?, ?>) row.get("mean_drop")).get("mean"), 1e-12);
     assertEquals("", r.markdown(List.of()));
+    assertFalse(md.contains("Seed-paired"), "no searched row, no pairs: " + md);
+
+    // a searched row is paired with each baseline on the seeds both have: seed 2 only here
+    List<Map<String, Object>> sla = List.of(result("sla", 2, 0.85, 0.01, 0.03), result("sla", 3, 0.84, 0.0, 0.0));
+    String paired = r.markdown(List.of(rows.get(0), new BenchRobustness.RowResults("sla-x", "sst2", sla)));
+    assertTrue(paired.replaceAll(" +", " ").contains("| sla-x − lora | 1 | -0.0300 ± 0.0000 | — (one seed) |"), paired);
+  }
+
+  private static Map<String, Object> result(String method, long seed, double clean, double wordDropout, double charSwap) {
+    return Map.of("method", method, "seed", seed, "metric", "accuracy", "clean", clean, "drops",
+        Map.of("word-dropout", wordDropout, "char-swap", charSwap));
   }
 }
