@@ -385,6 +385,7 @@ public final class GlueBench {
     if (!paired.isEmpty()) {
       md += "\n" + paired;
     }
+    md += structures(methods, tasks, byMethod);
     md += robustness.markdown(robust);
     if (!pending.isEmpty()) {
       md += "\npending tasks (not all cells finished; run the same command again): " + String.join(", ", pending) + "\n";
@@ -414,6 +415,25 @@ public final class GlueBench {
     AtomicFiles.writeString(out.resolve("glue-bench.json"), ExperimentRunner.json().writeValueAsString(doc));
     AtomicFiles.writeString(out.resolve("glue-bench.md"), md + "\n");
     return md;
+  }
+
+  /**
+   * Where each searched row keeps modules on each task: the consensus of its seeds' structures
+   * ({@link io.slaft.pipelines.experiment.StructureMap#consensus}), one block per row and task; empty without a
+   * searched row.
+   */
+  private static String structures(List<String> methods, List<String> tasks,
+      Map<String, Map<String, List<Map<String, Object>>>> byMethod) {
+    StringBuilder b = new StringBuilder();
+    for (String method : methods) {
+      for (String task : tasks) {
+        List<Map<String, Object>> recs = byMethod.get(method).get(task);
+        if (recs.stream().anyMatch(r -> PairedDifferences.SEARCHED.equals(r.get("method")))) {
+          b.append("\n").append(io.slaft.pipelines.experiment.StructureMap.consensus(method + " on " + task, recs));
+        }
+      }
+    }
+    return b.length() == 0 ? "" : "\nSearched structures (dev-reported models):\n\n```" + b + "```\n";
   }
 
   /**

@@ -58,6 +58,13 @@ public final class StructureMap {
       String cell = !active ? "·" : m.get("activation") != null ? (String) m.get("activation") : "on";
       rows.computeIfAbsent(layer, l -> new LinkedHashMap<>()).put(site, cell);
     }
+    return String.format(Locale.ROOT, "%s (point %s%s): %d of %d modules kept%n", record.get("task"),
+        record.get("point_id"), record.get("seed") == null ? "" : ", seed " + record.get("seed"), kept, modules.size())
+        + grid(sites, rows);
+  }
+
+  /** The layers × sites grid of {@code rows} (layer → site → cell text), one line per layer. */
+  private static String grid(Set<String> sites, TreeMap<Integer, Map<String, String>> rows) {
     Map<String, Integer> width = new LinkedHashMap<>();
     for (String s : sites) {
       int w = s.length();
@@ -67,9 +74,7 @@ public final class StructureMap {
       width.put(s, w);
     }
     int layerWidth = 1 + Integer.toString(rows.lastKey()).length();
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s (point %s%s): %d of %d modules kept%n",
-        record.get("task"), record.get("point_id"), record.get("seed") == null ? "" : ", seed " + record.get("seed"), kept,
-        modules.size()));
+    StringBuilder b = new StringBuilder();
     b.append(pad("", layerWidth + 2));
     for (String s : sites) {
       b.append("  ").append(pad(s, width.get(s)));
@@ -83,6 +88,56 @@ public final class StructureMap {
       b.append(System.lineSeparator());
     }
     return b.toString();
+  }
+
+  /**
+   * The consensus of several records' structures over the same pool (e.g. one task's seeds): each module shown by
+   * the number of records that keep it and, for a bottleneck, the activation they keep it with most often
+   * ({@code 3 silu}, {@code 2 on}; {@code ·} when none keeps it). Empty when the records have no modules.
+   *
+   * @param title the first line's subject, e.g. {@code "sla-bL-b8 on mrpc"}
+   */
+  @SuppressWarnings("unchecked")
+  public static String consensus(String title, List<Map<String, Object>> records) {
+    Set<String> sites = new LinkedHashSet<>();
+    TreeMap<Integer, Map<String, List<String>>> kept = new TreeMap<>();
+    int modules = 0;
+    double keptTotal = 0;
+    for (Map<String, Object> r : records) {
+      List<Map<String, Object>> structure = (List<Map<String, Object>>) r.get("structure");
+      if (structure == null || structure.isEmpty()) {
+        continue;
+      }
+      modules = structure.size();
+      for (Map<String, Object> m : structure) {
+        String id = (String) m.get("module");
+        int dot = id.indexOf('.');
+        String site = id.substring(dot + 1);
+        sites.add(site);
+        List<String> cell = kept.computeIfAbsent(Integer.parseInt(id.substring(1, dot)), l -> new LinkedHashMap<>())
+            .computeIfAbsent(site, x -> new ArrayList<>());
+        if (Boolean.TRUE.equals(m.get("active"))) {
+          cell.add(m.get("activation") != null ? (String) m.get("activation") : "on");
+          keptTotal++;
+        }
+      }
+    }
+    if (kept.isEmpty()) {
+      return "";
+    }
+    TreeMap<Integer, Map<String, String>> rows = new TreeMap<>();
+    kept.forEach((layer, bySite) -> bySite.forEach((site, acts) -> rows.computeIfAbsent(layer, l -> new LinkedHashMap<>())
+        .put(site, acts.isEmpty() ? "·" : acts.size() + " " + mostCommon(acts))));
+    int n = (int) records.stream().filter(r -> r.get("structure") instanceof List<?> l && !l.isEmpty()).count();
+    String head = String.format(Locale.ROOT, "%s: each module kept by how many of %d runs (with the activation most"
+        + " often kept); %.1f of %d kept on average%n", title, n, keptTotal / n, modules);
+    return head + grid(sites, rows);
+  }
+
+  private static String mostCommon(List<String> values) {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    values.forEach(v -> counts.merge(v, 1, Integer::sum));
+    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
   }
 
   private static String pad(String s, int w) {

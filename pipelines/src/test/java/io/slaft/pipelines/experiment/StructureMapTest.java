@@ -34,6 +34,23 @@ class StructureMapTest {
   }
 
   @Test
+  void theConsensusCountsTheRunsThatKeepEachModuleWithTheirMostCommonActivation() {
+    Map<String, Object> a = Map.of("structure", List.of(module("l0.attn", true, "gelu"), module("l0.lora", true, null),
+        module("l1.attn", true, "relu"), module("l1.lora", false, null)));
+    Map<String, Object> b = Map.of("structure", List.of(module("l0.attn", true, "silu"), module("l0.lora", true, null),
+        module("l1.attn", false, "relu"), module("l1.lora", false, null)));
+    Map<String, Object> c = Map.of("structure", List.of(module("l0.attn", true, "silu"), module("l0.lora", false, null),
+        module("l1.attn", false, "gelu"), module("l1.lora", false, null)));
+    String n = System.lineSeparator();
+    assertEquals("sla on mrpc: each module kept by how many of 3 runs (with the activation most often kept); 2.0 of 4"
+        + " kept on average" + n
+        + "      attn    lora" + n
+        + "  l0  3 silu  2 on" + n
+        + "  l1  1 relu  ·   " + n, StructureMap.consensus("sla on mrpc", List.of(a, b, c)));
+    assertEquals("", StructureMap.consensus("head-only", List.of(Map.of("structure", List.of()))));
+  }
+
+  @Test
   void aRecordWithoutModulesDrawsNothing() {
     assertEquals("", StructureMap.of(List.of(Map.of("task", "SST-2", "point_id", "main", "structure", List.of()))));
   }
