@@ -32,6 +32,15 @@ public final class AdapterOps {
   }
 
   /**
+   * The low-rank update times the scalar {@code scale}, applied to the rank-r middle: {@code ((x @ a) · scale) @ b}
+   * (the same function as scaling the {@code [tokens, out]} update, at a fraction of the cost).
+   */
+  public static Operand<TFloat32> lowRank(Ops tf, Operand<TFloat32> x, Operand<TFloat32> a, Operand<TFloat32> b,
+      Operand<TFloat32> scale) {
+    return tf.linalg.matMul(tf.math.mul(tf.linalg.matMul(x, a), scale), b);
+  }
+
+  /**
    * A prefix module's reparameterisation: {@code tanh(emb @ w1 + b1)}, then {@code @ wk + bk} for the
    * keys and {@code @ wv + bv} for the values ({@code [prefix_length, hidden]} each). Training runs it
    * every step; the export runs it once and keeps only the result.

@@ -399,13 +399,16 @@ public final class TrainingGraph {
         return null;
       }
       Operand<TFloat32> w = tf.gather(actWeights, tf.constant(m.bottleneckIndex()), tf.constant(0));
-      Operand<TFloat32> c = tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0));
+      // the module gate scales the middle (with the channel gates) and the up-projection's bias rather than the
+      // [tokens, hidden] output: the same function, without a full-width multiply forward and two backward
+      Operand<TFloat32> g = gate(m);
+      Operand<TFloat32> c = tf.math.mul(tf.gather(chanGates, tf.constant(m.bottleneckIndex()), tf.constant(0)), g);
       List<Activation> acts = space.activations();
       int fixed = plan.activationOf(m);
       mixesActivations |= fixed < 0 && acts.size() > 1;
       Operand<TFloat32> up = AdapterOps.bottleneck(tf, x, slotInputs.get(SlotNames.of(m, SlotNames.DOWN_W)),
           slotInputs.get(SlotNames.of(m, SlotNames.DOWN_B)), slotInputs.get(SlotNames.of(m, SlotNames.UP_W)),
-          slotInputs.get(SlotNames.of(m, SlotNames.UP_B)), d -> {
+          tf.math.mul(slotInputs.get(SlotNames.of(m, SlotNames.UP_B)), g), d -> {
             if (fixed >= 0) {
               // what the one-hot mix computes, exactly: 1 × f + 0 × each other candidate
               return tf.math.mul(AdapterOps.activate(tf, acts.get(fixed), d), c);
@@ -418,7 +421,6 @@ public final class TrainingGraph {
             }
             return tf.math.mul(mixed, c);
           });
-      up = tf.math.mul(up, gate(m));
       return space.exampleGates() ? scaleByExample(up, exampleGate(m, x)) : up;
     }
 
@@ -427,9 +429,9 @@ public final class TrainingGraph {
       if (m == null) {
         return null;
       }
-      Operand<TFloat32> delta = AdapterOps.lowRank(tf, x, slotInputs.get(SlotNames.of(m, a)), slotInputs.get(SlotNames.of(m, b)));
-      float scale = space.loraScale();
-      delta = tf.math.mul(delta, tf.math.mul(gate(m), tf.constant(scale)));
+      // gate × scale on the rank-r middle, not on the [tokens, hidden] update (the same function, cheaper)
+      Operand<TFloat32> delta = AdapterOps.lowRank(tf, x, slotInputs.get(SlotNames.of(m, a)), slotInputs.get(SlotNames.of(m, b)),
+          tf.math.mul(gate(m), tf.constant(space.loraScale())));
       if (space.exampleGates()) {
         Operand<TFloat32> eg = loraExampleGates.computeIfAbsent(layer, l -> exampleGate(m, x));
         delta = scaleByExample(delta, eg);
