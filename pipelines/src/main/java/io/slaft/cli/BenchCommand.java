@@ -331,7 +331,10 @@ public final class BenchCommand {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
     java.util.List<String> overrides = new java.util.ArrayList<>();
 
-    @Option(names = "--methods", split = ",", defaultValue = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora,prefix,unipelt,full-ft")
+    static final String DEFAULT_METHODS = "sla,head-only,bitfit,houlsby,pfeiffer,parallel,lora,prefix,adapterfusion,unipelt,full-ft";
+
+    @Option(names = "--methods", split = ",", description = {"Table rows: method ids, or names of the profile's",
+        "bench.variants rows. Default: " + DEFAULT_METHODS + ", then every bench.variants row of --config."})
     java.util.List<String> methods;
 
     @Option(names = "--tasks", split = ",", defaultValue = "sst2,cola,mrpc,stsb,qnli,rte")
@@ -390,7 +393,13 @@ public final class BenchCommand {
         perTask.put(t, small || everyTaskEverySeed ? seeds : java.util.List.of(seeds.get(0)));
       }
       java.util.Map<String, java.util.Map<String, String>> variants = new java.util.LinkedHashMap<>();
-      java.util.List<String> rows = new java.util.ArrayList<>(methods);
+      java.util.List<String> rows = new java.util.ArrayList<>(methods != null ? methods : java.util.List.of(DEFAULT_METHODS.split(",")));
+      for (io.slaft.pipelines.bench.BenchVariant v : io.slaft.pipelines.bench.BenchVariant.fromConfig(c)) {
+        variants.put(v.name(), v.overrides());
+        if (methods == null) {
+          rows.add(v.name());
+        }
+      }
       for (String spec : variantSpecs) {
         io.slaft.pipelines.bench.BenchVariant v;
         try {
@@ -404,9 +413,20 @@ public final class BenchCommand {
           rows.add(v.name());
         }
       }
+      for (String row : rows) { // every row names a method, before any cell trains
+        java.util.Map<String, String> o = new java.util.LinkedHashMap<>(java.util.Map.of("method", row));
+        o.putAll(variants.getOrDefault(row, java.util.Map.of()));
+        try {
+          c.with(o);
+        } catch (io.slaft.pipelines.config.ConfigException e) {
+          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "row " + row + ": " + e.getMessage()
+              + (variants.containsKey(row) ? "" : " (--methods takes method ids and the names of bench.variants and"
+                  + " --variant rows)"));
+        }
+      }
       String md = io.slaft.pipelines.bench.GlueBench.run(c, rows, variants, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
           robustness, s -> System.err.println("bench glue: " + s));
-      printHeader("./slaft bench glue --config " + config + " --methods " + String.join(",", methods)
+      printHeader("./slaft bench glue --config " + config + (methods == null ? "" : " --methods " + String.join(",", methods))
           + variantSpecs.stream().map(v -> " --variant " + v).collect(java.util.stream.Collectors.joining())
           + " --tasks " + String.join(",", tasks)
           + " --seeds " + seeds.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","))

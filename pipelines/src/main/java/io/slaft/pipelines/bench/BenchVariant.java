@@ -1,8 +1,12 @@
 package io.slaft.pipelines.bench;
 
+import io.slaft.pipelines.config.ConfigKeys;
+import io.slaft.pipelines.config.ExperimentConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A named row of {@code slaft bench glue} with its own config overrides, written
@@ -16,6 +20,19 @@ import java.util.Map;
 public record BenchVariant(String name, Map<String, String> overrides) {
   public BenchVariant {
     overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
+  }
+
+  /**
+   * The named rows a bench profile declares ({@code bench.variants.<name>.<key>: value}, already checked by the
+   * config), in name order.
+   */
+  public static List<BenchVariant> fromConfig(ExperimentConfig c) {
+    Map<String, Map<String, String>> rows = new TreeMap<>();
+    c.withPrefix(ConfigKeys.BENCH_VARIANT_PREFIX).forEach((rest, value) -> {
+      Map.Entry<String, String> k = ConfigKeys.benchVariantKey(rest);
+      rows.computeIfAbsent(k.getKey(), n -> new LinkedHashMap<>()).put(k.getValue(), value);
+    });
+    return rows.entrySet().stream().map(e -> new BenchVariant(e.getKey(), e.getValue())).toList();
   }
 
   /**

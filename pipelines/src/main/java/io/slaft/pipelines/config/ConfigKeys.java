@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -278,6 +280,31 @@ public final class ConfigKeys {
   /** Prefixes of the keys whose remainder is itself a config key (sweep axes). */
   public static final String GRID_PREFIX = "sweep.grid.";
   public static final String RANDOM_PREFIX = "sweep.random.";
+
+  /**
+   * Prefix of a GLUE bench profile's named rows: {@code bench.variants.<name>.<key>: value} gives row {@code name} the
+   * override {@code key=value} (as {@code --variant name:key=value}). They say which rows the bench runs, not what a
+   * cell trains, so they are in no hash ({@link ExperimentConfig#recordsOnly}).
+   */
+  public static final String BENCH_VARIANT_PREFIX = "bench.variants.";
+
+  /** Keys the GLUE bench sets per cell, so a bench row cannot set them. */
+  static final Set<String> SET_PER_CELL = Set.of("tasks", "seed");
+
+  /**
+   * Splits the part of a key after {@link #BENCH_VARIANT_PREFIX} into the row name and the config key it sets, at the
+   * first dot after which a known config key follows (a name may hold dots: {@code sla-l0.3.sparsity.lambda});
+   * null when no such split exists.
+   */
+  public static Map.Entry<String, String> benchVariantKey(String rest) {
+    for (int dot = rest.indexOf('.'); dot > 0; dot = rest.indexOf('.', dot + 1)) {
+      String key = rest.substring(dot + 1);
+      if (find(key) != null) {
+        return Map.entry(rest.substring(0, dot), key);
+      }
+    }
+    return null;
+  }
 
   private ConfigKeys() {}
 

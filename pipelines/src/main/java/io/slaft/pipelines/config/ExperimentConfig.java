@@ -337,6 +337,10 @@ public final class ExperimentConfig {
         validateAxis(key, key.substring(axis.length()), axis.equals(ConfigKeys.GRID_PREFIX), e.getValue());
         continue;
       }
+      if (key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX)) {
+        validateBenchVariant(key, e.getValue());
+        continue;
+      }
       ConfigKey<?> k = ConfigKeys.find(key);
       if (k == null) {
         throw unknown(key, key);
@@ -378,6 +382,26 @@ public final class ExperimentConfig {
         throw new ConfigException(source + ": " + key + ": " + (grid ? "value " : "bound ") + quoted(v) + " " + err
             + " (the rule of " + target + ")");
       }
+    }
+  }
+
+  /** A bench row's override: a known key the bench does not set itself, and a value valid for it. */
+  private void validateBenchVariant(String key, String value) {
+    Map.Entry<String, String> split = ConfigKeys.benchVariantKey(key.substring(ConfigKeys.BENCH_VARIANT_PREFIX.length()));
+    if (split == null) {
+      throw new ConfigException(source + ": " + quoted(key) + ": expected " + ConfigKeys.BENCH_VARIANT_PREFIX
+          + "<row name>.<config key>, e.g. " + ConfigKeys.BENCH_VARIANT_PREFIX + "sla-budget.sparsity.gate: budget"
+          + " (./slaft config keys lists every key)");
+    }
+    String target = split.getValue();
+    if (target.startsWith("bench.") || target.startsWith("sweep.") || ConfigKeys.SET_PER_CELL.contains(target)) {
+      throw new ConfigException(source + ": " + quoted(key) + ": a bench row cannot set " + target
+          + " (the bench sets tasks and seed per cell; rows are not sweeps). Fix: remove it");
+    }
+    String err = ConfigKeys.find(target).check(value);
+    if (err != null) {
+      throw new ConfigException(source + ": " + quoted(key) + ": " + err + " (got '" + quoted(value) + "'; the rule of "
+          + target + ")");
     }
   }
 
@@ -459,12 +483,14 @@ public final class ExperimentConfig {
   }
 
   /**
-   * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*}) or how the
-   * sweep's champion is chosen from them ({@code champion.*}) rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
+   * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*}), how the
+   * sweep's champion is chosen from them ({@code champion.*}) or which rows a GLUE bench profile runs
+   * ({@code bench.variants.*}) rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
    * changing them reuses checkpoints, the step cache and bench cells.
    */
   public static boolean recordsOnly(String key) {
-    return key.startsWith("tracking.") || key.startsWith("registry.") || key.startsWith("champion.");
+    return key.startsWith("tracking.") || key.startsWith("registry.") || key.startsWith("champion.")
+        || key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX);
   }
 
   /** {@link #resolved()} without the {@link #recordsOnly} keys: what decides the trained result (the step cache's key). */

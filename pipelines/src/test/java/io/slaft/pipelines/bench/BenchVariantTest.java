@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.slaft.pipelines.config.ExperimentConfig;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,21 @@ class BenchVariantTest {
     assertEquals("sla-bias", v.name());
     assertEquals(Map.of("method", "sla", "adapters.sites", "ffn,lora,bias", "sparsity.budget", "0.000918"), v.overrides());
     assertEquals(List.of("method", "adapters.sites", "sparsity.budget"), List.copyOf(v.overrides().keySet()));
+  }
+
+  @Test
+  void aProfileDeclaresNamedRowsWhoseNamesMayHoldDots() {
+    ExperimentConfig c = ExperimentConfig.of("profile", Map.of(
+        "bench.variants.sla-l0.3.method", "sla", "bench.variants.sla-l0.3.sparsity.lambda", "0.3",
+        "bench.variants.sla-b.method", "sla", "bench.variants.sla-b.sparsity.gate", "budget",
+        "bench.variants.sla-b.adapters.sites", "ffn,lora"));
+    List<BenchVariant> rows = BenchVariant.fromConfig(c);
+    assertEquals(List.of("sla-b", "sla-l0.3"), rows.stream().map(BenchVariant::name).toList());
+    assertEquals(Map.of("method", "sla", "sparsity.gate", "budget", "adapters.sites", "ffn,lora"), rows.get(0).overrides());
+    assertEquals(Map.of("method", "sla", "sparsity.lambda", "0.3"), rows.get(1).overrides());
+    // a row is what a --variant with the same overrides is: the same cells
+    assertEquals(c.with(Map.of("method", "sla", "sparsity.lambda", "0.3")).hash(),
+        ExperimentConfig.of("x", Map.of()).with(BenchVariant.parse("sla-l0.3:method=sla,sparsity.lambda=0.3").overrides()).hash());
   }
 
   @Test

@@ -289,6 +289,25 @@ class ExperimentConfigTest {
   }
 
   @Test
+  void aBenchProfilesRowsAreCheckedAtLoadAndLeaveTheHashAlone(@TempDir Path dir) throws Exception {
+    ExperimentConfig plain = ExperimentConfig.load(write(dir, "sparsity:\n  lambda: 1.0\n"));
+    ExperimentConfig ok = ExperimentConfig.load(write(dir, "sparsity:\n  lambda: 1.0\nbench:\n  variants:\n"
+        + "    sla-l0.3: {method: sla, sparsity.lambda: 0.3}\n"
+        + "    sla-b8:\n      method: sla\n      adapters: {bottleneck: 8}\n"));
+    assertEquals(plain.hash(), ok.hash(), "which rows a bench runs is not what a cell trains: the cells stay cached");
+    assertEquals(java.util.Map.entry("sla-l0.3", "sparsity.lambda"), ConfigKeys.benchVariantKey("sla-l0.3.sparsity.lambda"));
+    for (String[] bad : new String[][] {
+        {"bench.variants.sla-x.sparsity.lamda=0.3", "expected bench.variants.<row name>.<config key>"},
+        {"bench.variants.sla-x.sparsity.lambda=-1", "sparsity.lambda"},
+        {"bench.variants.sla-x.seed=3", "cannot set seed"},
+        {"bench.variants.sla-x.sweep.seeds=1,2", "cannot set sweep.seeds"}}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> plain.withOverrides(List.of(bad[0])), bad[0]);
+      assertTrue(e.getMessage().contains(bad[1]) && e.getMessage().contains(bad[0].substring(0, bad[0].indexOf('='))),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void valuesAreReadTypedFromTheirOneDeclaration(@TempDir Path dir) throws Exception {
     ExperimentConfig c = ExperimentConfig.load(write(dir, "train:\n  steps: 12\nsparsity:\n  lambda: 1e-1\n"));
     int steps = c.get(ConfigKeys.TRAIN_STEPS);
