@@ -413,16 +413,10 @@ public final class BenchCommand {
           rows.add(v.name());
         }
       }
-      for (String row : rows) { // every row names a method, before any cell trains
-        java.util.Map<String, String> o = new java.util.LinkedHashMap<>(java.util.Map.of("method", row));
-        o.putAll(variants.getOrDefault(row, java.util.Map.of()));
-        try {
-          c.with(o);
-        } catch (io.slaft.pipelines.config.ConfigException e) {
-          throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "row " + row + ": " + e.getMessage()
-              + (variants.containsKey(row) ? "" : " (--methods takes method ids and the names of bench.variants and"
-                  + " --variant rows)"));
-        }
+      try {
+        io.slaft.pipelines.bench.BenchVariant.checkRows(c, rows, variants);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
       }
       String md = io.slaft.pipelines.bench.GlueBench.run(c, rows, variants, tasks, perTask, out.toAbsolutePath(), budgetMinutes,
           robustness, s -> System.err.println("bench glue: " + s));

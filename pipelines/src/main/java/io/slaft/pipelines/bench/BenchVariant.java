@@ -36,6 +36,25 @@ public record BenchVariant(String name, Map<String, String> overrides) {
   }
 
   /**
+   * Checks, before any cell trains, that every table row resolves to a valid config: a method id, or a variant
+   * whose overrides name one.
+   *
+   * @throws IllegalArgumentException naming the row, the config's complaint and what {@code --methods} takes
+   */
+  public static void checkRows(ExperimentConfig base, List<String> rows, Map<String, Map<String, String>> variants) {
+    for (String row : rows) {
+      Map<String, String> o = new LinkedHashMap<>(Map.of("method", row));
+      o.putAll(variants.getOrDefault(row, Map.of()));
+      try {
+        base.with(o);
+      } catch (io.slaft.pipelines.config.ConfigException e) {
+        throw new IllegalArgumentException("row " + row + ": " + e.getMessage() + (variants.containsKey(row) ? ""
+            : " (--methods takes method ids and the names of bench.variants and --variant rows)"), e);
+      }
+    }
+  }
+
+  /**
    * Parses {@code NAME:KEY=VALUE[,KEY=VALUE]...}; keys and values are not validated here (the
    * config does that).
    *

@@ -34,6 +34,22 @@ class BenchVariantTest {
   }
 
   @Test
+  void everyRowMustNameAMethodBeforeAnyCellTrains() {
+    ExperimentConfig base = ExperimentConfig.of("profile", Map.of());
+    Map<String, Map<String, String>> variants = Map.of("sla-x", Map.of("method", "sla", "sparsity.lambda", "0.3"),
+        "no-method", Map.of("sparsity.lambda", "0.3"));
+    BenchVariant.checkRows(base, List.of("lora", "adapterfusion", "sla-x"), variants);
+    IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
+        () -> BenchVariant.checkRows(base, List.of("lora", "sla-typo"), variants));
+    assertTrue(typo.getMessage().startsWith("row sla-typo: ") && typo.getMessage().contains("'sla-typo' is not allowed")
+        && typo.getMessage().contains("--methods takes method ids"), typo.getMessage());
+    IllegalArgumentException noMethod = assertThrows(IllegalArgumentException.class,
+        () -> BenchVariant.checkRows(base, List.of("no-method"), variants));
+    assertTrue(noMethod.getMessage().startsWith("row no-method: ") && !noMethod.getMessage().contains("--methods takes"),
+        noMethod.getMessage());
+  }
+
+  @Test
   void aSpecWithoutNameOrStartingWithAListElementNamesTheSpecAndTheForm() {
     for (String bad : List.of("method=sla", ":method=sla", "x:", "x:ffn,method=sla", "x:method=sla,,lora")) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchVariant.parse(bad), bad);
