@@ -373,11 +373,12 @@ public final class GlueBench {
       t.row(row);
     });
     String md = t.build().toMarkdown();
-    for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
-      md += "\n" + v.getKey() + ": " + v.getValue().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    List<String> shownVariants = methods.stream().filter(variants::containsKey).toList(); // the rows, not every declared one
+    for (String v : shownVariants) {
+      md += "\n" + v + ": " + variants.get(v).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
           .collect(java.util.stream.Collectors.joining(", "));
     }
-    if (!variants.isEmpty()) {
+    if (!shownVariants.isEmpty()) {
       md += "\n";
     }
     List<PairedDifferences.Pair> pairs = PairedDifferences.of(methods, tasks, byMethod);
