@@ -228,7 +228,7 @@ public final class BenchRobustness {
         double mean = Stats.mean(d);
         double std = Stats.std(d);
         t.row(a.row() + " − " + b.row(), d.length, String.format(Locale.ROOT, "%+.4f ± %.4f", mean, std),
-            d.length < 2 ? "— (one seed)" : Math.abs(mean) > std ? "yes" : "no");
+            PairedDifferences.beyondSpreadCell(d.length, mean, std));
       }
     }
     return any ? "\nSeed-paired differences of the mean drop (negative: the searched row loses less):\n\n"

@@ -24,7 +24,7 @@ final class PairedDifferences {
       double validationMean, double validationStd, double activePct, double baselineActivePct, boolean withinSize) {
     /** Whether the dev difference exceeds its own spread (at least two seeds, |mean| > std). */
     boolean beyondSpread() {
-      return seeds.size() >= 2 && Math.abs(devMean) > devStd;
+      return PairedDifferences.beyondSpread(seeds.size(), devMean, devStd);
     }
 
     /**
@@ -55,6 +55,16 @@ final class PairedDifferences {
   }
 
   private PairedDifferences() {}
+
+  /** The protocol's rule: a seed-paired difference is beyond its spread with at least two seeds and |mean| > std. */
+  static boolean beyondSpread(int seeds, double mean, double std) {
+    return seeds >= 2 && Math.abs(mean) > std;
+  }
+
+  /** The table cell of {@link #beyondSpread}: yes, no, or that one seed cannot say. */
+  static String beyondSpreadCell(int seeds, double mean, double std) {
+    return seeds < 2 ? "— (one seed)" : beyondSpread(seeds, mean, std) ? "yes" : "no";
+  }
 
   /**
    * Every searched row against every other row on each of {@code tasks}, from the cells' records
@@ -113,7 +123,7 @@ final class PairedDifferences {
       t.row(p.row() + " − " + p.baseline(), p.task(), p.seeds().size(), pm(p.devMean(), p.devStd()),
           pm(p.validationMean(), p.validationStd()),
           String.format(java.util.Locale.ROOT, "%.3f / %.3f", p.activePct(), p.baselineActivePct()),
-          p.seeds().size() < 2 ? "— (one seed)" : p.beyondSpread() ? "yes" : "no", p.withinSize() ? "yes" : "no",
+          beyondSpreadCell(p.seeds().size(), p.devMean(), p.devStd()), p.withinSize() ? "yes" : "no",
           p.meetsTarget() ? "yes" : "no");
     }
     return "Seed-paired differences of the primary metric (same seed, same rows; beyond spread: |mean| > std over"
