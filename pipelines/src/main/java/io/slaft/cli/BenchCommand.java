@@ -414,7 +414,7 @@ public final class BenchCommand {
         }
       }
       try {
-        io.slaft.pipelines.bench.BenchVariant.checkRows(c, rows, variants);
+        io.slaft.pipelines.bench.BenchVariant.checkRows(c, rows, variants, tasks);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
       }

@@ -36,12 +36,30 @@ public record BenchVariant(String name, Map<String, String> overrides) {
   }
 
   /**
-   * Checks, before any cell trains, that every table row resolves to a valid config: a method id, or a variant
-   * whose overrides name one.
-   *
-   * @throws IllegalArgumentException naming the row, the config's complaint and what {@code --methods} takes
+   * What a bench profile sets in every cell of {@code task} ({@code bench.tasks.<task>.<key>: value}), by key; empty
+   * when nothing.
    */
-  public static void checkRows(ExperimentConfig base, List<String> rows, Map<String, Map<String, String>> variants) {
+  public static Map<String, String> taskOverrides(ExperimentConfig c, String task) {
+    Map<String, String> o = new TreeMap<>();
+    c.withPrefix(ConfigKeys.BENCH_TASK_PREFIX).forEach((rest, value) -> {
+      Map.Entry<String, String> k = ConfigKeys.benchTaskKey(rest);
+      if (k.getKey().equals(task)) {
+        o.put(k.getValue(), value);
+      }
+    });
+    return o;
+  }
+
+  /**
+   * Checks, before any cell trains, that every table row resolves to a valid config on every task: a method id, or a
+   * variant whose overrides name one, and no key set both by the row and by the task ({@link #taskOverrides}: a
+   * task's setting is the same for every row).
+   *
+   * @throws IllegalArgumentException naming the row, the config's complaint and what {@code --methods} takes, or the
+   *     key the row and the task both set
+   */
+  public static void checkRows(ExperimentConfig base, List<String> rows, Map<String, Map<String, String>> variants,
+      List<String> tasks) {
     for (String row : rows) {
       Map<String, String> o = new LinkedHashMap<>(Map.of("method", row));
       o.putAll(variants.getOrDefault(row, Map.of()));
@@ -50,6 +68,15 @@ public record BenchVariant(String name, Map<String, String> overrides) {
       } catch (io.slaft.pipelines.config.ConfigException e) {
         throw new IllegalArgumentException("row " + row + ": " + e.getMessage() + (variants.containsKey(row) ? ""
             : " (--methods takes method ids and the names of bench.variants and --variant rows)"), e);
+      }
+      for (String task : tasks) {
+        for (String key : taskOverrides(base, task).keySet()) {
+          if (o.containsKey(key)) {
+            throw new IllegalArgumentException("row " + row + " sets " + key + " and so does "
+                + ConfigKeys.BENCH_TASK_PREFIX + task + "." + key + "; a task's setting holds for every row. Fix: remove"
+                + " one of them");
+          }
+        }
       }
     }
   }

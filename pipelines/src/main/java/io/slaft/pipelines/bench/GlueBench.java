@@ -134,7 +134,7 @@ public final class GlueBench {
 
   /** The plan of a cell of a row that is not AdapterFusion. */
   private static CellPlan plan(ExperimentConfig base, String row, Map<String, String> rowOverrides, String task, long seed) {
-    Map<String, String> o = cellOverrides(rowOverrides, task, seed);
+    Map<String, String> o = cellOverrides(base, rowOverrides, task, seed);
     return new CellPlan(cellName(row, task, seed), base.with(o).hash(), o, () -> {});
   }
 
@@ -180,8 +180,8 @@ public final class GlueBench {
     Map<String, String> o = new LinkedHashMap<>(rowOverrides);
     o.put(ConfigKeys.ADAPTER_FUSION_SOURCES.key(), sources.stream().map(p -> exportOf(out, p.name()).toString())
         .collect(java.util.stream.Collectors.joining(",")));
-    return new CellPlan(cellName(row, task, seed), base.with(cellOverrides(keyed, task, seed)).hash(),
-        cellOverrides(o, task, seed), () -> {
+    return new CellPlan(cellName(row, task, seed), base.with(cellOverrides(base, keyed, task, seed)).hash(),
+        cellOverrides(base, o, task, seed), () -> {
           for (CellPlan source : sources) {
             if (!exported(exportOf(out, source.name()))) {
               Map<String, Object> committed = cached(out, source.name(), source.key(), log);
@@ -215,8 +215,10 @@ public final class GlueBench {
   }
 
   /** A row's overrides for one task and seed. */
-  private static Map<String, String> cellOverrides(Map<String, String> rowOverrides, String task, long seed) {
+  private static Map<String, String> cellOverrides(ExperimentConfig base, Map<String, String> rowOverrides, String task,
+      long seed) {
     Map<String, String> o = new LinkedHashMap<>(rowOverrides);
+    o.putAll(BenchVariant.taskOverrides(base, task)); // the profile's setting for the task, the same for every row
     o.put("tasks", task);
     o.put("seed", Long.toString(seed));
     return o;
@@ -452,7 +454,18 @@ public final class GlueBench {
             c.get(ConfigKeys.DATA_VALIDATION_MAX)) : ", no validation split (choices on dev)")
         + (epochs > 0 ? ", " + epochs + " epochs" : ", " + c.get(ConfigKeys.TRAIN_STEPS) + " steps")
         + " of batch " + c.get(ConfigKeys.TRAIN_BATCH_SIZE) + ", max length " + c.get(ConfigKeys.BACKBONE_MAX_LENGTH)
-        + ", dev: " + (c.get(ConfigKeys.DATA_DEV_LIMIT) == 0 ? "full" : "first " + c.get(ConfigKeys.DATA_DEV_LIMIT));
+        + ", dev: " + (c.get(ConfigKeys.DATA_DEV_LIMIT) == 0 ? "full" : "first " + c.get(ConfigKeys.DATA_DEV_LIMIT))
+        + perTask(c);
+  }
+
+  /** The profile's per-task settings ({@code bench.tasks.*}) for the caps line: {@code "; rte: train.epochs=10"}. */
+  private static String perTask(ExperimentConfig c) {
+    StringBuilder b = new StringBuilder();
+    c.withPrefix(ConfigKeys.BENCH_TASK_PREFIX).forEach((rest, value) -> {
+      Map.Entry<String, String> k = ConfigKeys.benchTaskKey(rest);
+      b.append("; ").append(k.getKey()).append(": ").append(k.getValue()).append('=').append(value);
+    });
+    return b.toString();
   }
 
   /** The table row of the trivial predictor: each task's training majority class (regression: a constant) on dev. */

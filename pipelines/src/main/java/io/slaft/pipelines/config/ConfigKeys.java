@@ -288,6 +288,13 @@ public final class ConfigKeys {
    */
   public static final String BENCH_VARIANT_PREFIX = "bench.variants.";
 
+  /**
+   * Prefix of a GLUE bench profile's per-task settings: {@code bench.tasks.<task>.<key>: value} sets {@code key} in every
+   * cell of {@code task}, whatever the row (e.g. a longer budget for a small task: {@code bench.tasks.rte.train.epochs}).
+   * They enter those cells' hashes through the cells' overrides, and no other cell's.
+   */
+  public static final String BENCH_TASK_PREFIX = "bench.tasks.";
+
   /** Keys the GLUE bench sets per cell, so a bench row cannot set them. */
   static final Set<String> SET_PER_CELL = Set.of("tasks", "seed");
 
@@ -304,6 +311,16 @@ public final class ConfigKeys {
       }
     }
     return null;
+  }
+
+  /**
+   * Splits the part of a key after {@link #BENCH_TASK_PREFIX} into the task (up to the first dot) and the config key it
+   * sets; null when the rest is no known key.
+   */
+  public static Map.Entry<String, String> benchTaskKey(String rest) {
+    int dot = rest.indexOf('.');
+    return dot > 0 && find(rest.substring(dot + 1)) != null ? Map.entry(rest.substring(0, dot), rest.substring(dot + 1))
+        : null;
   }
 
   private ConfigKeys() {}

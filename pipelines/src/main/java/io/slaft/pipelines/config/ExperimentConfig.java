@@ -337,8 +337,8 @@ public final class ExperimentConfig {
         validateAxis(key, key.substring(axis.length()), axis.equals(ConfigKeys.GRID_PREFIX), e.getValue());
         continue;
       }
-      if (key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX)) {
-        validateBenchVariant(key, e.getValue());
+      if (key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX) || key.startsWith(ConfigKeys.BENCH_TASK_PREFIX)) {
+        validateBenchOverride(key, e.getValue());
         continue;
       }
       ConfigKey<?> k = ConfigKeys.find(key);
@@ -385,18 +385,24 @@ public final class ExperimentConfig {
     }
   }
 
-  /** A bench row's override: a known key the bench does not set itself, and a value valid for it. */
-  private void validateBenchVariant(String key, String value) {
-    Map.Entry<String, String> split = ConfigKeys.benchVariantKey(key.substring(ConfigKeys.BENCH_VARIANT_PREFIX.length()));
+  /**
+   * A bench row's or a bench task's override ({@code bench.variants.<name>.<key>}, {@code bench.tasks.<task>.<key>}):
+   * a known key the bench does not set itself, and a value valid for it.
+   */
+  private void validateBenchOverride(String key, String value) {
+    boolean row = key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX);
+    String prefix = row ? ConfigKeys.BENCH_VARIANT_PREFIX : ConfigKeys.BENCH_TASK_PREFIX;
+    String rest = key.substring(prefix.length());
+    Map.Entry<String, String> split = row ? ConfigKeys.benchVariantKey(rest) : ConfigKeys.benchTaskKey(rest);
     if (split == null) {
-      throw new ConfigException(source + ": " + quoted(key) + ": expected " + ConfigKeys.BENCH_VARIANT_PREFIX
-          + "<row name>.<config key>, e.g. " + ConfigKeys.BENCH_VARIANT_PREFIX + "sla-budget.sparsity.gate: budget"
-          + " (./slaft config keys lists every key)");
+      throw new ConfigException(source + ": " + quoted(key) + ": expected " + prefix + (row
+          ? "<row name>.<config key>, e.g. " + prefix + "sla-budget.sparsity.gate: budget"
+          : "<task>.<config key>, e.g. " + prefix + "rte.train.epochs: 10") + " (./slaft config keys lists every key)");
     }
     String target = split.getValue();
     if (target.startsWith("bench.") || target.startsWith("sweep.") || ConfigKeys.SET_PER_CELL.contains(target)) {
-      throw new ConfigException(source + ": " + quoted(key) + ": a bench row cannot set " + target
-          + " (the bench sets tasks and seed per cell; rows are not sweeps). Fix: remove it");
+      throw new ConfigException(source + ": " + quoted(key) + ": a bench " + (row ? "row" : "task") + " cannot set "
+          + target + " (the bench sets tasks and seed per cell; its rows are not sweeps). Fix: remove it");
     }
     String err = ConfigKeys.find(target).check(value);
     if (err != null) {
@@ -484,13 +490,14 @@ public final class ExperimentConfig {
 
   /**
    * Whether {@code key} says where results are recorded ({@code tracking.*}, {@code registry.*}), how the
-   * sweep's champion is chosen from them ({@code champion.*}) or which rows a GLUE bench profile runs
-   * ({@code bench.variants.*}) rather than what is trained: such keys are in neither {@link #hash} nor {@link #trained}, so
+   * sweep's champion is chosen from them ({@code champion.*}) or how a GLUE bench profile composes its cells
+   * ({@code bench.variants.*}, {@code bench.tasks.*}: they reach a cell through its overrides) rather than what is
+   * trained: such keys are in neither {@link #hash} nor {@link #trained}, so
    * changing them reuses checkpoints, the step cache and bench cells.
    */
   public static boolean recordsOnly(String key) {
     return key.startsWith("tracking.") || key.startsWith("registry.") || key.startsWith("champion.")
-        || key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX);
+        || key.startsWith(ConfigKeys.BENCH_VARIANT_PREFIX) || key.startsWith(ConfigKeys.BENCH_TASK_PREFIX);
   }
 
   /** {@link #resolved()} without the {@link #recordsOnly} keys: what decides the trained result (the step cache's key). */

@@ -38,15 +38,33 @@ class BenchVariantTest {
     ExperimentConfig base = ExperimentConfig.of("profile", Map.of());
     Map<String, Map<String, String>> variants = Map.of("sla-x", Map.of("method", "sla", "sparsity.lambda", "0.3"),
         "no-method", Map.of("sparsity.lambda", "0.3"));
-    BenchVariant.checkRows(base, List.of("lora", "adapterfusion", "sla-x"), variants);
+    BenchVariant.checkRows(base, List.of("lora", "adapterfusion", "sla-x"), variants, List.of("mrpc"));
     IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-        () -> BenchVariant.checkRows(base, List.of("lora", "sla-typo"), variants));
+        () -> BenchVariant.checkRows(base, List.of("lora", "sla-typo"), variants, List.of("mrpc")));
     assertTrue(typo.getMessage().startsWith("row sla-typo: ") && typo.getMessage().contains("'sla-typo' is not allowed")
         && typo.getMessage().contains("--methods takes method ids"), typo.getMessage());
     IllegalArgumentException noMethod = assertThrows(IllegalArgumentException.class,
-        () -> BenchVariant.checkRows(base, List.of("no-method"), variants));
+        () -> BenchVariant.checkRows(base, List.of("no-method"), variants, List.of("mrpc")));
     assertTrue(noMethod.getMessage().startsWith("row no-method: ") && !noMethod.getMessage().contains("--methods takes"),
         noMethod.getMessage());
+  }
+
+  @Test
+  void aTaskSettingReachesOnlyThatTasksCellsAndNoRowMaySetItToo() {
+    ExperimentConfig plain = ExperimentConfig.of("profile", Map.of());
+    ExperimentConfig c = plain.with(Map.of("bench.tasks.rte.train.epochs", "10", "bench.tasks.rte.optimizer.lr", "1e-3"));
+    assertEquals(plain.hash(), c.hash(), "the profile's key is in no hash; it reaches rte's cells through their overrides");
+    assertEquals(Map.of("train.epochs", "10", "optimizer.lr", "1e-3"), BenchVariant.taskOverrides(c, "rte"));
+    assertEquals(Map.of(), BenchVariant.taskOverrides(c, "mrpc"));
+    assertTrue(GlueBench.caps(c).endsWith("; rte: optimizer.lr=1e-3; rte: train.epochs=10"), GlueBench.caps(c));
+    Map<String, Map<String, String>> variants = Map.of("sla-lr", Map.of("method", "sla", "optimizer.lr", "5e-4"));
+    BenchVariant.checkRows(c, List.of("lora", "sla-lr"), variants, List.of("mrpc"));
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class,
+        () -> BenchVariant.checkRows(c, List.of("lora", "sla-lr"), variants, List.of("mrpc", "rte")));
+    assertTrue(both.getMessage().contains("row sla-lr sets optimizer.lr and so does bench.tasks.rte.optimizer.lr"),
+        both.getMessage());
+    assertThrows(io.slaft.pipelines.config.ConfigException.class, () -> plain.with(Map.of("bench.tasks.rte.seed", "2")));
+    assertThrows(io.slaft.pipelines.config.ConfigException.class, () -> plain.with(Map.of("bench.tasks.rte", "2")));
   }
 
   @Test
