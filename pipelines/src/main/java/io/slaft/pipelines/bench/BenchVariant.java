@@ -12,7 +12,9 @@ import java.util.TreeMap;
  * A named row of {@code slaft bench glue} with its own config overrides, written
  * {@code NAME:KEY=VALUE[,KEY=VALUE]...}. A comma-separated piece without {@code =} continues the
  * previous value as a list element, so {@code sla-bias:method=sla,adapters.sites=ffn,lora,bias,sparsity.gate=budget}
- * sets {@code adapters.sites} to {@code ffn,lora,bias}.
+ * sets {@code adapters.sites} to {@code ffn,lora,bias}. A bench profile declares its own rows and its per-task
+ * settings in its YAML ({@link #fromConfig}, {@link #taskOverrides}); {@link #checkRows} checks them all before any
+ * cell trains.
  *
  * @param name the row name (also the cell cache key prefix)
  * @param overrides the keys in the order given, values trimmed
