@@ -116,11 +116,10 @@ public final class BenchRobustness {
     RobustnessTable table = RobustnessRun.evaluateExport(config, exportDir, settings, false, s -> {});
     String task = table.tasks().get(0);
     Map<String, Object> drops = new LinkedHashMap<>();
-    double clean = Double.NaN;
     for (String family : settings.families()) {
       drops.put(family, table.row(task, family, severity()).drop());
-      clean = table.curve(task, family).clean();
     }
+    double clean = table.curves().get(0).clean(); // one clean evaluation per task, the same on every family's curve
     Map<String, Object> stored = new LinkedHashMap<>();
     stored.put("config_hash", cellKey);
     stored.put("settings", settingsJson());

@@ -52,6 +52,14 @@ public record BenchVariant(String name, Map<String, String> overrides) {
     return o;
   }
 
+  /** A table row's overrides: {@code method} = the row's name, then the row's variant overrides when it is one. */
+  public static Map<String, String> rowOverrides(String row, Map<String, Map<String, String>> variants) {
+    Map<String, String> o = new LinkedHashMap<>();
+    o.put("method", row);
+    o.putAll(variants.getOrDefault(row, Map.of()));
+    return o;
+  }
+
   /**
    * Checks, before any cell trains, that every table row resolves to a valid config on every task: a method id, or a
    * variant whose overrides name one, and no key set both by the row and by the task ({@link #taskOverrides}: a
@@ -63,8 +71,7 @@ public record BenchVariant(String name, Map<String, String> overrides) {
   public static void checkRows(ExperimentConfig base, List<String> rows, Map<String, Map<String, String>> variants,
       List<String> tasks) {
     for (String row : rows) {
-      Map<String, String> o = new LinkedHashMap<>(Map.of("method", row));
-      o.putAll(variants.getOrDefault(row, Map.of()));
+      Map<String, String> o = rowOverrides(row, variants);
       try {
         base.with(o);
       } catch (io.slaft.pipelines.config.ConfigException e) {

@@ -73,9 +73,7 @@ public final class GlueBench {
         for (long seed : taskSeeds) {
           for (String method : methods) {
             boolean mayTrain = budgetMinutes <= 0 || (System.nanoTime() - start) / 60e9 < budgetMinutes;
-            Map<String, String> o = new LinkedHashMap<>();
-            o.put("method", method);
-            o.putAll(variants.getOrDefault(method, Map.of()));
+            Map<String, String> o = BenchVariant.rowOverrides(method, variants);
             CellPlan plan = Method.ADAPTERFUSION.id().equals(o.get("method"))
                 ? fusionPlan(base, method, o, tasks, task, seed, out, log)
                 : plan(base, method, o, task, seed);

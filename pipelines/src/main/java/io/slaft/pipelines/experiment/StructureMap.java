@@ -48,15 +48,11 @@ public final class StructureMap {
     TreeMap<Integer, Map<String, String>> rows = new TreeMap<>();
     int kept = 0;
     for (Map<String, Object> m : modules) {
-      String id = (String) m.get("module");
-      int dot = id.indexOf('.');
-      int layer = Integer.parseInt(id.substring(1, dot));
-      String site = id.substring(dot + 1);
+      String site = site(m);
       sites.add(site);
-      boolean active = Boolean.TRUE.equals(m.get("active"));
-      kept += active ? 1 : 0;
-      String cell = !active ? "·" : m.get("activation") != null ? (String) m.get("activation") : "on";
-      rows.computeIfAbsent(layer, l -> new LinkedHashMap<>()).put(site, cell);
+      String shown = shown(m);
+      kept += shown != null ? 1 : 0;
+      rows.computeIfAbsent(layer(m), l -> new LinkedHashMap<>()).put(site, shown != null ? shown : "·");
     }
     return String.format(Locale.ROOT, "%s (point %s%s): %d of %d modules kept%n", record.get("task"),
         record.get("point_id"), record.get("seed") == null ? "" : ", seed " + record.get("seed"), kept, modules.size())
@@ -110,14 +106,13 @@ public final class StructureMap {
       }
       modules = structure.size();
       for (Map<String, Object> m : structure) {
-        String id = (String) m.get("module");
-        int dot = id.indexOf('.');
-        String site = id.substring(dot + 1);
+        String site = site(m);
         sites.add(site);
-        List<String> cell = kept.computeIfAbsent(Integer.parseInt(id.substring(1, dot)), l -> new LinkedHashMap<>())
+        List<String> cell = kept.computeIfAbsent(layer(m), l -> new LinkedHashMap<>())
             .computeIfAbsent(site, x -> new ArrayList<>());
-        if (Boolean.TRUE.equals(m.get("active"))) {
-          cell.add(m.get("activation") != null ? (String) m.get("activation") : "on");
+        String shown = shown(m);
+        if (shown != null) {
+          cell.add(shown);
           keptTotal++;
         }
       }
@@ -132,6 +127,24 @@ public final class StructureMap {
     String head = String.format(Locale.ROOT, "%s: each module kept by how many of %d runs (with the activation most"
         + " often kept); %.1f of %d kept on average%n", title, n, keptTotal / n, modules);
     return head + grid(sites, rows);
+  }
+
+  /** The layer of a structure entry ({@code module} is {@code l<layer>.<site>}). */
+  private static int layer(Map<String, Object> module) {
+    String id = (String) module.get("module");
+    return Integer.parseInt(id.substring(1, id.indexOf('.')));
+  }
+
+  /** The site of a structure entry. */
+  private static String site(Map<String, Object> module) {
+    String id = (String) module.get("module");
+    return id.substring(id.indexOf('.') + 1);
+  }
+
+  /** How a kept module is shown (its activation, or {@code on} when it has none); null when it is closed. */
+  private static String shown(Map<String, Object> module) {
+    return !Boolean.TRUE.equals(module.get("active")) ? null
+        : module.get("activation") != null ? (String) module.get("activation") : "on";
   }
 
   private static String mostCommon(List<String> values) {
